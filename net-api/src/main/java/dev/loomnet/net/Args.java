@@ -1,0 +1,44 @@
+package dev.loomnet.net;
+
+import java.time.Duration;
+
+/** Argument checks shared by the option types and {@link Net}, with Node's codes and messages. */
+final class Args {
+
+    private Args() {
+    }
+
+    /** Checks a port as Node's {@code validatePort} does, naming it {@code name} in the message. */
+    static int port(int port, String name) {
+        if (port < 0 || port > 65535) {
+            throw new NetException(NetException.ERR_SOCKET_BAD_PORT,
+                    name + " should be >= 0 and < 65536. Received type number (" + port + ").");
+        }
+        return port;
+    }
+
+    static <T> T notNull(T value, String name) {
+        if (value == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"" + name + "\" argument must not be null. Received null");
+        }
+        return value;
+    }
+
+    static Duration nonNegative(Duration value, String name) {
+        notNull(value, name);
+        if (value.isNegative()) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE,
+                    "The value of \"" + name + "\" is out of range. It must be >= 0. Received " + value);
+        }
+        return value;
+    }
+
+    static int highWaterMark(int value) {
+        if (value < 0) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE,
+                    "The value of \"highWaterMark\" is out of range. It must be >= 0. Received " + value);
+        }
+        return value;
+    }
+}

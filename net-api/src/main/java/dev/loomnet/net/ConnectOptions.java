@@ -1,0 +1,237 @@
+package dev.loomnet.net;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Options of {@link Net#connect(ConnectOptions)} and {@link Socket#connect(ConnectOptions)}, immutable; build
+ * with {@link #builder()}. Either a {@code port} (TCP) or a {@code path} (Unix domain socket) is required; a
+ * path wins over a port, as in Node.
+ *
+ * @param port          the TCP port to connect to, or {@link #NO_PORT} with a path
+ * @param host          the host (default {@value #DEFAULT_HOST}); an IP literal skips the lookup
+ * @param path          the Unix domain socket path, or {@code null}
+ * @param localAddress  the local IP address to bind before connecting, or {@code null}
+ * @param localPort     the local port to bind before connecting, 0 for any
+ * @param family        the IP family to resolve: 0 (either), 4 or 6
+ * @param timeout       when not {@code null}, {@link Socket#setTimeout(Duration)} is called before connecting
+ *                      ({@code createConnection}'s {@code timeout} option)
+ * @param socketOptions the options of the socket itself ({@code allowHalfOpen}, {@code noDelay}, ...)
+ */
+public record ConnectOptions(int port, String host, @Nullable Path path, @Nullable String localAddress,
+                             int localPort, int family, @Nullable Duration timeout, SocketOptions socketOptions) {
+
+    /** The port value meaning "no port: connect to {@code path}". */
+    public static final int NO_PORT = -1;
+
+    /** Node's default host. */
+    public static final String DEFAULT_HOST = "localhost";
+
+    /**
+     * Validates the components with Node's codes.
+     *
+     * @param port          0..65535, or {@link #NO_PORT} with a path
+     * @param host          the host, not null
+     * @param path          a path or {@code null}
+     * @param localAddress  an IP literal or {@code null}
+     * @param localPort     0..65535
+     * @param family        0, 4 or 6
+     * @param timeout       not negative, or {@code null}
+     * @param socketOptions not null
+     */
+    public ConnectOptions {
+        Args.notNull(host, "host");
+        Args.notNull(socketOptions, "socketOptions");
+        if (port == NO_PORT && path == null) {
+            throw new NetException(NetException.ERR_MISSING_ARGS,
+                    "The \"options\" or \"port\" or \"path\" argument must be specified");
+        }
+        if (port != NO_PORT) {
+            Args.port(port, "Port");
+        }
+        Args.port(localPort, "options.localPort");
+        if (family != 0 && family != 4 && family != 6) {
+            throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
+                    "The property 'options.family' must be one of: 0, 4, 6. Received " + family);
+        }
+        if (timeout != null) {
+            Args.nonNegative(timeout, "timeout");
+        }
+    }
+
+    /**
+     * Returns whether these options connect to a Unix domain socket.
+     *
+     * @return {@code true} when a path is set
+     */
+    public boolean isPath() {
+        return path != null;
+    }
+
+    /**
+     * Returns a builder with Node's defaults and neither port nor path; set one of them.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link ConnectOptions}; every setter returns the builder. */
+    public static final class Builder {
+        private int port = NO_PORT;
+        private String host = DEFAULT_HOST;
+        private @Nullable Path path;
+        private @Nullable String localAddress;
+        private int localPort;
+        private int family;
+        private @Nullable Duration timeout;
+        private final SocketOptions.Builder socket = SocketOptions.builder();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the port.
+         *
+         * @param value 0..65535
+         * @return this builder
+         */
+        public Builder port(int value) {
+            this.port = Args.port(value, "Port");
+            return this;
+        }
+
+        /**
+         * Sets the host.
+         *
+         * @param value a host name or IP literal
+         * @return this builder
+         */
+        public Builder host(String value) {
+            this.host = Args.notNull(value, "host");
+            return this;
+        }
+
+        /**
+         * Sets the Unix domain socket path (a path wins over a port).
+         *
+         * @param value the socket file
+         * @return this builder
+         */
+        public Builder path(Path value) {
+            this.path = Args.notNull(value, "path");
+            return this;
+        }
+
+        /**
+         * Sets the local address to bind.
+         *
+         * @param value an IP literal
+         * @return this builder
+         */
+        public Builder localAddress(String value) {
+            this.localAddress = Args.notNull(value, "localAddress");
+            return this;
+        }
+
+        /**
+         * Sets the local port to bind.
+         *
+         * @param value 0..65535
+         * @return this builder
+         */
+        public Builder localPort(int value) {
+            this.localPort = Args.port(value, "options.localPort");
+            return this;
+        }
+
+        /**
+         * Sets the family to resolve.
+         *
+         * @param value 0, 4 or 6
+         * @return this builder
+         */
+        public Builder family(int value) {
+            this.family = value;
+            return this;
+        }
+
+        /**
+         * Sets the idle timeout armed before connecting.
+         *
+         * @param value not negative; zero disables
+         * @return this builder
+         */
+        public Builder timeout(Duration value) {
+            this.timeout = Args.nonNegative(value, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets {@code allowHalfOpen} of the socket.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder allowHalfOpen(boolean value) {
+            socket.allowHalfOpen(value);
+            return this;
+        }
+
+        /**
+         * Sets {@code noDelay} of the socket.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder noDelay(boolean value) {
+            socket.noDelay(value);
+            return this;
+        }
+
+        /**
+         * Sets {@code keepAlive} of the socket.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder keepAlive(boolean value) {
+            socket.keepAlive(value);
+            return this;
+        }
+
+        /**
+         * Sets {@code keepAliveInitialDelay} of the socket.
+         *
+         * @param value not negative
+         * @return this builder
+         */
+        public Builder keepAliveInitialDelay(Duration value) {
+            socket.keepAliveInitialDelay(value);
+            return this;
+        }
+
+        /**
+         * Sets the socket's write high-water mark.
+         *
+         * @param value bytes, not negative
+         * @return this builder
+         */
+        public Builder highWaterMark(int value) {
+            socket.highWaterMark(value);
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the immutable options
+         * @throws NetException {@code ERR_MISSING_ARGS} if neither port nor path was set
+         */
+        public ConnectOptions build() {
+            return new ConnectOptions(port, host, path, localAddress, localPort, family, timeout, socket.build());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.loomnet.net;
+
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Node's {@code net.Server}: accepts TCP or Unix domain socket connections.
+ *
+ * <h2>Threads and order</h2>
+ * A listening server runs one accept loop. Its own events ({@link #LISTENING}, {@link #ERROR},
+ * {@link #CLOSE}) are delivered one at a time, after the call that caused them returned (Node's next tick).
+ * {@link #CONNECTION} is different: it runs on the new connection's own virtual thread, before any event of
+ * that socket, so connection listeners of different connections run in parallel and may block.
+ *
+ * <p>While it listens, a server keeps the JVM alive (unless {@link #unref()}); when the last listening
+ * server and open socket close, {@code main} may return and the JVM exits, as Node's process does.
+ */
+public interface Server extends EventEmitter<Server> {
+
+    /** Emitted once the server is bound and listening ({@code 'listening'}). */
+    Event<Server, Listener> LISTENING = Event.of("listening");
+    /** Emitted for each accepted connection, on that connection's thread ({@code 'connection'}). */
+    Event<Server, ConnectionListener> CONNECTION = Event.of("connection");
+    /** Emitted when the server closed and its last connection ended ({@code 'close'}). */
+    Event<Server, Listener> CLOSE = Event.of("close");
+    /** Emitted for listen failures ({@code EADDRINUSE}, {@code EACCES}, ...) and accept errors ({@code 'error'}). */
+    Event<Server, ErrorListener> ERROR = Event.of("error");
+
+    /**
+     * Listens on a TCP port of the unspecified address ({@code server.listen(port)}). The bind happens before
+     * this returns, so {@link #address()} is valid at once; {@link #LISTENING} follows. A bind failure is
+     * emitted as {@link #ERROR}.
+     *
+     * @param port 0..65535; 0 picks an ephemeral port
+     * @return this server
+     * @throws NetException {@code ERR_SOCKET_BAD_PORT}; {@code ERR_SERVER_ALREADY_LISTEN} if listening
+     */
+    Server listen(int port);
+
+    /**
+     * Listens on a TCP port; {@code callback} is added as a once listener of {@link #LISTENING}.
+     *
+     * @param port     0..65535
+     * @param callback runs once listening
+     * @return this server
+     */
+    Server listen(int port, Listener callback);
+
+    /**
+     * Listens on a TCP port of a host ({@code server.listen(port, host)}).
+     *
+     * @param port 0..65535
+     * @param host a host name or IP literal
+     * @return this server
+     */
+    Server listen(int port, String host);
+
+    /**
+     * Listens on a TCP port of a host with a backlog; {@code callback} is added as a once listener of
+     * {@link #LISTENING}.
+     *
+     * @param port     0..65535
+     * @param host     a host name or IP literal
+     * @param backlog  the accept queue length; below 1 means {@value ListenOptions#DEFAULT_BACKLOG}
+     * @param callback runs once listening
+     * @return this server
+     */
+    Server listen(int port, String host, int backlog, Listener callback);
+
+    /**
+     * Listens on a Unix domain socket path ({@code server.listen(path)}).
+     *
+     * @param path the socket file to create
+     * @return this server
+     */
+    Server listen(Path path);
+
+    /**
+     * Listens on a Unix domain socket path; {@code callback} is added as a once listener of {@link #LISTENING}.
+     *
+     * @param path     the socket file to create
+     * @param callback runs once listening
+     * @return this server
+     */
+    Server listen(Path path, Listener callback);
+
+    /**
+     * Listens as the options say ({@code server.listen(options)}).
+     *
+     * @param options port or path, host, backlog, ...
+     * @return this server
+     */
+    Server listen(ListenOptions options);
+
+    /**
+     * Listens as the options say; {@code callback} is added as a once listener of {@link #LISTENING}.
+     *
+     * @param options  port or path, host, backlog, ...
+     * @param callback runs once listening
+     * @return this server
+     */
+    Server listen(ListenOptions options, Listener callback);
+
+    /**
+     * Stops accepting at once ({@code server.close()}); open connections are left alone. {@link #CLOSE} is
+     * emitted when the last of them has closed.
+     *
+     * @return this server
+     */
+    Server close();
+
+    /**
+     * As {@link #close()}; {@code callback} runs with {@code null} on {@link #CLOSE}, or with
+     * {@code ERR_SERVER_NOT_RUNNING} if the server was not listening.
+     *
+     * @param callback completion callback
+     * @return this server
+     */
+    Server close(Callback callback);
+
+    /**
+     * Returns the bound address ({@code server.address()}), or {@code null} when not listening. A Unix
+     * socket server reports its path (see {@link AddressInfo#isUnix()}).
+     *
+     * @return the address or {@code null}
+     */
+    @Nullable AddressInfo address();
+
+    /**
+     * Returns whether the server is listening ({@code server.listening}).
+     *
+     * @return {@code true} while listening
+     */
+    boolean listening();
+
+    /**
+     * Returns how many accepted connections are open now: a connection counts from before
+     * {@link #CONNECTION} until its {@link Socket#CLOSE}. Stays exact after {@link #close()}.
+     *
+     * @return the open connection count
+     */
+    int connections();
+
+    /**
+     * Lets the JVM exit even while this server listens ({@code server.unref()}); remembered across listen.
+     *
+     * @return this server
+     */
+    Server unref();
+
+    /**
+     * Undoes {@link #unref()} (the default: a listening server keeps the JVM alive).
+     *
+     * @return this server
+     */
+    Server ref();
+}

@@ -1,0 +1,146 @@
+package dev.loomnet.net;
+
+import java.time.Duration;
+
+/**
+ * Options of a server ({@code net.createServer(options)}), immutable; build with {@link #builder()}. The
+ * socket-level options are copied to every accepted socket.
+ *
+ * @param allowHalfOpen         accepted sockets keep their writable side open after the peer's end
+ *                              (default {@code false})
+ * @param pauseOnConnect        accepted sockets start paused: nothing is read until
+ *                              {@link Socket#resume()} (default {@code false})
+ * @param noDelay               set {@code TCP_NODELAY} on accepted sockets before {@link Server#CONNECTION}
+ * @param keepAlive             enable {@code SO_KEEPALIVE} on accepted sockets before {@link Server#CONNECTION}
+ * @param keepAliveInitialDelay idle time before the first keep-alive probe (whole seconds are used)
+ * @param highWaterMark         the write high-water mark of accepted sockets
+ *                              (default {@value SocketOptions#DEFAULT_HIGH_WATER_MARK})
+ */
+public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boolean noDelay, boolean keepAlive,
+                            Duration keepAliveInitialDelay, int highWaterMark) {
+
+    /** The defaults. */
+    public static final ServerOptions DEFAULTS = builder().build();
+
+    /**
+     * Validates the components.
+     *
+     * @param allowHalfOpen         see the record description
+     * @param pauseOnConnect        see the record description
+     * @param noDelay               see the record description
+     * @param keepAlive             see the record description
+     * @param keepAliveInitialDelay must not be negative
+     * @param highWaterMark         must not be negative
+     */
+    public ServerOptions {
+        Args.nonNegative(keepAliveInitialDelay, "keepAliveInitialDelay");
+        Args.highWaterMark(highWaterMark);
+    }
+
+    /**
+     * Returns the options each accepted socket gets.
+     *
+     * @return the socket options derived from these
+     */
+    public SocketOptions socketOptions() {
+        return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark);
+    }
+
+    /**
+     * Returns a builder with the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link ServerOptions}; every setter returns the builder. */
+    public static final class Builder {
+        private boolean allowHalfOpen;
+        private boolean pauseOnConnect;
+        private boolean noDelay;
+        private boolean keepAlive;
+        private Duration keepAliveInitialDelay = Duration.ZERO;
+        private int highWaterMark = SocketOptions.DEFAULT_HIGH_WATER_MARK;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets {@code allowHalfOpen}.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder allowHalfOpen(boolean value) {
+            this.allowHalfOpen = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code pauseOnConnect}.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder pauseOnConnect(boolean value) {
+            this.pauseOnConnect = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code noDelay}.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder noDelay(boolean value) {
+            this.noDelay = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code keepAlive}.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder keepAlive(boolean value) {
+            this.keepAlive = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code keepAliveInitialDelay}.
+         *
+         * @param value the delay, not negative
+         * @return this builder
+         */
+        public Builder keepAliveInitialDelay(Duration value) {
+            this.keepAliveInitialDelay = Args.nonNegative(value, "keepAliveInitialDelay");
+            return this;
+        }
+
+        /**
+         * Sets {@code highWaterMark}.
+         *
+         * @param value bytes, not negative
+         * @return this builder
+         */
+        public Builder highWaterMark(int value) {
+            this.highWaterMark = Args.highWaterMark(value);
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the immutable options
+         */
+        public ServerOptions build() {
+            return new ServerOptions(allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay,
+                    highWaterMark);
+        }
+    }
+}

@@ -1,0 +1,499 @@
+package dev.loomnet.net;
+
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Node's {@code net.Socket}: one TCP or Unix domain socket connection, as a duplex stream with Node's events.
+ *
+ * <h2>Threads and order</h2>
+ * Each connection has its own virtual thread, which connects, then reads in a loop and emits this socket's
+ * events. Events of one socket are delivered one at a time, never concurrently, in Node's order
+ * ({@code CONNECT, READY, DATA..., END, FINISH, CLOSE}, with {@code ERROR} just before {@code CLOSE(true)}),
+ * and each listener happens-before the next. A listener may block: that delays this socket only. Events that
+ * an API call causes (for example the {@code ERROR} of a write after {@link #end()}) are emitted after the
+ * call returns, like Node's next tick; a socket created inside a listener of another loomnet emitter emits
+ * nothing before that listener returns.
+ *
+ * <p>A socket created and connected from a plain thread (for example {@code main}) may emit its first events
+ * at once: attach listeners before {@link #connect}, as in {@code Net.socket().on(...).connect(port)}, or
+ * pass the connect listener to the factory. {@link #DATA} is safe either way: like a Node stream, the socket
+ * reads nothing until a {@code DATA} listener is added or {@link #resume()} is called.
+ *
+ * <h2>Errors</h2>
+ * A listener that throws destroys this socket with what it threw: {@code ERROR} (with that exception), then
+ * {@code CLOSE(true)}. Other sockets and the server carry on. An {@code ERROR} with no listener goes to the
+ * uncaught exception handler of the thread that emits it, and the socket still closes.
+ *
+ * <h2>Writing</h2>
+ * {@link #write(byte[])} never blocks: it queues the bytes, which the socket's own machinery writes in
+ * order, and returns {@code false} once the queue reaches the high-water mark; {@link #DRAIN} follows when
+ * the queue has emptied.
+ */
+public interface Socket extends EventEmitter<Socket> {
+
+    /** Emitted after a host name was resolved, before connecting; not for IP literals or paths ({@code 'lookup'}). */
+    Event<Socket, LookupListener> LOOKUP = Event.of("lookup");
+    /** Emitted when the connection is established ({@code 'connect'}). */
+    Event<Socket, Listener> CONNECT = Event.of("connect");
+    /** Emitted right after {@link #CONNECT} ({@code 'ready'}). */
+    Event<Socket, Listener> READY = Event.of("ready");
+    /** Emitted for each chunk read ({@code 'data'}); adding a listener starts the flow of data. */
+    Event<Socket, DataListener> DATA = Event.of("data");
+    /** Emitted once when the peer ended its side (FIN) and every chunk before it was emitted ({@code 'end'}). */
+    Event<Socket, Listener> END = Event.of("end");
+    /** Emitted once after a {@code write} returned {@code false} and the queue then emptied ({@code 'drain'}). */
+    Event<Socket, Listener> DRAIN = Event.of("drain");
+    /** Emitted when {@link #end()} flushed every queued byte and sent FIN ({@code 'finish'}). */
+    Event<Socket, Listener> FINISH = Event.of("finish");
+    /** Emitted after the idle time set by {@link #setTimeout(Duration)}; the socket stays open ({@code 'timeout'}). */
+    Event<Socket, Listener> TIMEOUT = Event.of("timeout");
+    /** Emitted at most once, when the socket is destroyed by an error; {@link #CLOSE} follows ({@code 'error'}). */
+    Event<Socket, ErrorListener> ERROR = Event.of("error");
+    /** Emitted once when the socket is fully closed ({@code 'close'}), with {@code hadError}. */
+    Event<Socket, CloseListener> CLOSE = Event.of("close");
+
+    /**
+     * Connects to a TCP port on {@value ConnectOptions#DEFAULT_HOST} ({@code socket.connect(port)}).
+     *
+     * @param port 0..65535
+     * @return this socket
+     * @throws NetException {@code ERR_SOCKET_BAD_PORT} for a bad port
+     */
+    Socket connect(int port);
+
+    /**
+     * Connects to a TCP port on a host ({@code socket.connect(port, host)}).
+     *
+     * @param port 0..65535
+     * @param host a host name or IP literal
+     * @return this socket
+     * @throws NetException {@code ERR_SOCKET_BAD_PORT} for a bad port
+     */
+    Socket connect(int port, String host);
+
+    /**
+     * Connects to a TCP port on a host; {@code connectListener} is added as a once listener of {@link #CONNECT}.
+     *
+     * @param port            0..65535
+     * @param host            a host name or IP literal
+     * @param connectListener runs once connected
+     * @return this socket
+     * @throws NetException {@code ERR_SOCKET_BAD_PORT} for a bad port
+     */
+    Socket connect(int port, String host, Listener connectListener);
+
+    /**
+     * Connects to a Unix domain socket ({@code socket.connect(path)}).
+     *
+     * @param path the socket file
+     * @return this socket
+     */
+    Socket connect(Path path);
+
+    /**
+     * Connects to a Unix domain socket; {@code connectListener} is added as a once listener of {@link #CONNECT}.
+     *
+     * @param path            the socket file
+     * @param connectListener runs once connected
+     * @return this socket
+     */
+    Socket connect(Path path, Listener connectListener);
+
+    /**
+     * Connects as the options say ({@code socket.connect(options)}). The socket-level part of the options
+     * ({@code allowHalfOpen}, ...) applies only when the socket was made by {@link Net#connect(ConnectOptions)};
+     * here, the socket keeps the options it was created with.
+     *
+     * @param options where to connect
+     * @return this socket
+     */
+    Socket connect(ConnectOptions options);
+
+    /**
+     * Connects as the options say; {@code connectListener} is added as a once listener of {@link #CONNECT}.
+     *
+     * @param options         where to connect
+     * @param connectListener runs once connected
+     * @return this socket
+     */
+    Socket connect(ConnectOptions options, Listener connectListener);
+
+    /**
+     * Queues bytes for writing ({@code socket.write(buffer)}). Never blocks.
+     *
+     * @param data the bytes; as in Node the array is not copied, so do not change it until its callback ran
+     * @return {@code false} once the queued bytes reached the high-water mark (wait for {@link #DRAIN}), or
+     *         when the socket can no longer write
+     * @throws NetException {@code ERR_STREAM_NULL_VALUES} for {@code null}
+     */
+    boolean write(byte[] data);
+
+    /**
+     * Queues bytes for writing; {@code callback} runs once they were handed to the kernel, or with the error if
+     * the socket failed first ({@code ERR_STREAM_WRITE_AFTER_END} after {@link #end()},
+     * {@code ERR_STREAM_DESTROYED} after {@link #destroy()}).
+     *
+     * @param data     the bytes; not copied (do not change them until {@code callback} ran)
+     * @param callback completion callback, in write order
+     * @return as {@link #write(byte[])}
+     */
+    boolean write(byte[] data, Callback callback);
+
+    /**
+     * Queues a string encoded as UTF-8.
+     *
+     * @param data the text
+     * @return as {@link #write(byte[])}
+     */
+    boolean write(String data);
+
+    /**
+     * Queues a string encoded as UTF-8, with a completion callback.
+     *
+     * @param data     the text
+     * @param callback completion callback
+     * @return as {@link #write(byte[])}
+     */
+    boolean write(String data, Callback callback);
+
+    /**
+     * Queues a string in the given charset.
+     *
+     * @param data    the text
+     * @param charset its encoding
+     * @return as {@link #write(byte[])}
+     */
+    boolean write(String data, Charset charset);
+
+    /**
+     * Queues a string in the given charset, with a completion callback.
+     *
+     * @param data     the text
+     * @param charset  its encoding
+     * @param callback completion callback
+     * @return as {@link #write(byte[])}
+     */
+    boolean write(String data, Charset charset, Callback callback);
+
+    /**
+     * Half-closes the socket ({@code socket.end()}): queued bytes are flushed, then FIN is sent and
+     * {@link #FINISH} is emitted. Reading goes on until the peer ends too. Idempotent.
+     *
+     * @return this socket
+     */
+    Socket end();
+
+    /**
+     * As {@link #end()}; {@code callback} runs on {@link #FINISH}, or with the error if the socket fails first.
+     *
+     * @param callback completion callback
+     * @return this socket
+     */
+    Socket end(Callback callback);
+
+    /**
+     * Writes a last chunk, then ends.
+     *
+     * @param data the bytes; not copied
+     * @return this socket
+     */
+    Socket end(byte[] data);
+
+    /**
+     * Writes a last chunk, then ends; {@code callback} runs on {@link #FINISH}.
+     *
+     * @param data     the bytes; not copied
+     * @param callback completion callback
+     * @return this socket
+     */
+    Socket end(byte[] data, Callback callback);
+
+    /**
+     * Writes a last UTF-8 string, then ends.
+     *
+     * @param data the text
+     * @return this socket
+     */
+    Socket end(String data);
+
+    /**
+     * Writes a last string in the given charset, then ends; {@code callback} runs on {@link #FINISH}.
+     *
+     * @param data     the text
+     * @param charset  its encoding
+     * @param callback completion callback
+     * @return this socket
+     */
+    Socket end(String data, Charset charset, Callback callback);
+
+    /**
+     * Closes the connection now ({@code socket.destroy()}): unsent bytes are dropped (their callbacks get
+     * {@code ERR_STREAM_DESTROYED}), reading stops, and {@link #CLOSE} follows with {@code hadError=false}.
+     * Idempotent.
+     *
+     * @return this socket
+     */
+    Socket destroy();
+
+    /**
+     * Closes the connection now because of {@code error}: {@link #ERROR} with it, then {@code CLOSE(true)}.
+     * With {@code null}, the same as {@link #destroy()}. Only the first destroy counts.
+     *
+     * @param error the reason, or {@code null}
+     * @return this socket
+     */
+    Socket destroy(@Nullable Throwable error);
+
+    /**
+     * Ends the socket and destroys it once the queue has flushed ({@code socket.destroySoon()}).
+     *
+     * @return this socket
+     */
+    Socket destroySoon();
+
+    /**
+     * Closes a TCP connection with RST ({@code SO_LINGER} 0): the peer gets {@code ECONNRESET}; this side
+     * emits {@code CLOSE(false)} and no error ({@code socket.resetAndDestroy()}). While connecting it waits for
+     * the connection first. A socket that never connected is destroyed with {@code ERR_SOCKET_CLOSED}.
+     *
+     * @return this socket
+     * @throws NetException {@code ERR_INVALID_HANDLE_TYPE} on a Unix domain socket
+     */
+    Socket resetAndDestroy();
+
+    /**
+     * Stops reading ({@code socket.pause()}): no {@link #DATA} until {@link #resume()}, and nothing is read
+     * from the connection, so TCP flow control slows the peer down.
+     *
+     * @return this socket
+     */
+    Socket pause();
+
+    /**
+     * Starts or resumes reading ({@code socket.resume()}).
+     *
+     * @return this socket
+     */
+    Socket resume();
+
+    /**
+     * Returns whether {@link #pause()} is in force ({@code socket.isPaused()}).
+     *
+     * @return {@code true} if paused
+     */
+    boolean isPaused();
+
+    /**
+     * Emits {@link #TIMEOUT} after {@code timeout} without bytes read or written; zero disables it
+     * ({@code socket.setTimeout(ms)}). The socket is not closed. One shared timer thread serves every socket.
+     *
+     * @param timeout the idle time, not negative
+     * @return this socket
+     */
+    Socket setTimeout(Duration timeout);
+
+    /**
+     * As {@link #setTimeout(Duration)}; {@code listener} is added as a once listener of {@link #TIMEOUT}, or
+     * removed from it when {@code timeout} is zero.
+     *
+     * @param timeout  the idle time, not negative
+     * @param listener the timeout listener
+     * @return this socket
+     */
+    Socket setTimeout(Duration timeout, Listener listener);
+
+    /**
+     * Returns the idle timeout last set ({@code socket.timeout}), or {@code null} if never set.
+     *
+     * @return the timeout or {@code null}
+     */
+    @Nullable Duration timeout();
+
+    /**
+     * Sets {@code TCP_NODELAY} on (no Nagle delay); before the connection exists it is applied when connected.
+     *
+     * @return this socket
+     */
+    Socket setNoDelay();
+
+    /**
+     * Sets or clears {@code TCP_NODELAY}; a value equal to the current one changes nothing.
+     *
+     * @param noDelay {@code true} to send at once
+     * @return this socket
+     */
+    Socket setNoDelay(boolean noDelay);
+
+    /**
+     * Enables or disables {@code SO_KEEPALIVE} ({@code socket.setKeepAlive(enable)}).
+     *
+     * @param enable whether to send keep-alive probes
+     * @return this socket
+     */
+    Socket setKeepAlive(boolean enable);
+
+    /**
+     * Enables or disables {@code SO_KEEPALIVE} and sets the idle time before the first probe
+     * ({@code TCP_KEEPIDLE}, whole seconds, where the platform supports it; zero keeps the current value).
+     *
+     * @param enable       whether to send keep-alive probes
+     * @param initialDelay idle time before the first probe
+     * @return this socket
+     */
+    Socket setKeepAlive(boolean enable, Duration initialDelay);
+
+    /**
+     * Lets the JVM exit even while this socket is open ({@code socket.unref()}). Idempotent.
+     *
+     * @return this socket
+     */
+    Socket unref();
+
+    /**
+     * Undoes {@link #unref()}: an open socket keeps the JVM alive (the default). Idempotent.
+     *
+     * @return this socket
+     */
+    Socket ref();
+
+    /**
+     * Returns the local address ({@code socket.address()}), or {@code null} when there is no connection.
+     *
+     * @return the bound address or {@code null}
+     */
+    @Nullable AddressInfo address();
+
+    /**
+     * Returns the peer's IP address as Node prints it, or {@code null} while not connected.
+     *
+     * @return e.g. {@code 127.0.0.1}, {@code ::1}, {@code ::ffff:127.0.0.1}; the path for a Unix socket
+     */
+    @Nullable String remoteAddress();
+
+    /**
+     * Returns the peer's family, {@code IPv4} or {@code IPv6}, or {@code null} while not connected.
+     *
+     * @return the family or {@code null}
+     */
+    @Nullable String remoteFamily();
+
+    /**
+     * Returns the peer's port, or 0 while not connected (Node: {@code undefined}) and for Unix sockets.
+     *
+     * @return the port or 0
+     */
+    int remotePort();
+
+    /**
+     * Returns the local IP address, or {@code null} while not connected.
+     *
+     * @return the address or {@code null}
+     */
+    @Nullable String localAddress();
+
+    /**
+     * Returns the local port, or 0 while not connected.
+     *
+     * @return the port or 0
+     */
+    int localPort();
+
+    /**
+     * Returns the local family, {@code IPv4} or {@code IPv6}, or {@code null} while not connected.
+     *
+     * @return the family or {@code null}
+     */
+    @Nullable String localFamily();
+
+    /**
+     * Returns the bytes received on the current connection ({@code socket.bytesRead}); kept after close,
+     * restarted by a new {@link #connect}.
+     *
+     * @return bytes read
+     */
+    long bytesRead();
+
+    /**
+     * Returns the bytes written on the current connection, counting queued bytes too
+     * ({@code socket.bytesWritten}).
+     *
+     * @return bytes accepted by {@code write} and {@code end}
+     */
+    long bytesWritten();
+
+    /**
+     * Returns the bytes queued and not yet handed to the kernel ({@code socket.writableLength}).
+     *
+     * @return queued bytes
+     */
+    long writableLength();
+
+    /**
+     * Returns the bytes queued and not yet handed to the kernel ({@code socket.bufferSize}, deprecated in
+     * Node in favour of {@code writableLength}).
+     *
+     * @return queued bytes
+     */
+    long bufferSize();
+
+    /**
+     * Returns Node's {@code readyState}.
+     *
+     * @return the state
+     */
+    ReadyState readyState();
+
+    /**
+     * Returns whether {@link #connect} was called and the connection is not established yet
+     * ({@code socket.connecting}).
+     *
+     * @return {@code true} while connecting
+     */
+    boolean connecting();
+
+    /**
+     * Returns whether the socket has no established connection: before connect, while connecting, and after
+     * close ({@code socket.pending}).
+     *
+     * @return {@code true} when pending
+     */
+    boolean pending();
+
+    /**
+     * Returns whether the socket was destroyed ({@code socket.destroyed}).
+     *
+     * @return {@code true} after destroy or close
+     */
+    boolean destroyed();
+
+    /**
+     * Returns whether the socket can still emit data ({@code socket.readable}).
+     *
+     * @return {@code false} after {@link #END} or destroy
+     */
+    boolean readable();
+
+    /**
+     * Returns whether {@code write} is still allowed ({@code socket.writable}).
+     *
+     * @return {@code false} after {@link #end()} or destroy
+     */
+    boolean writable();
+
+    /**
+     * Returns whether this socket keeps its writable side open after the peer ends ({@code allowHalfOpen}).
+     *
+     * @return the option in force
+     */
+    boolean allowHalfOpen();
+
+    /**
+     * Returns the server that accepted this socket ({@code socket.server}), or {@code null} for a client.
+     *
+     * @return the server or {@code null}
+     */
+    @Nullable Server server();
+}

@@ -1,0 +1,124 @@
+package dev.loomnet.net;
+
+import java.time.Duration;
+
+/**
+ * Options of a socket ({@code new net.Socket(options)}), immutable; build with {@link #builder()}.
+ *
+ * @param allowHalfOpen         keep the writable side open after the peer's end ({@code allowHalfOpen},
+ *                              default {@code false}: the socket ends its side once queued writes flush)
+ * @param noDelay               set {@code TCP_NODELAY} when connected (default {@code false}, as Node)
+ * @param keepAlive             enable {@code SO_KEEPALIVE} when connected (default {@code false})
+ * @param keepAliveInitialDelay idle time before the first keep-alive probe, whole seconds are used
+ *                              ({@code Duration.ZERO}: the system default)
+ * @param highWaterMark         queued bytes at which {@link Socket#write(byte[])} starts returning
+ *                              {@code false} (default {@value #DEFAULT_HIGH_WATER_MARK}, Node 22's)
+ */
+public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keepAlive,
+                            Duration keepAliveInitialDelay, int highWaterMark) {
+
+    /** Node 22's default high-water mark of byte streams: 64 KiB. */
+    public static final int DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+
+    /** The defaults: every flag off, high-water mark {@value #DEFAULT_HIGH_WATER_MARK}. */
+    public static final SocketOptions DEFAULTS = builder().build();
+
+    /**
+     * Validates the components.
+     *
+     * @param allowHalfOpen         see the record description
+     * @param noDelay               see the record description
+     * @param keepAlive             see the record description
+     * @param keepAliveInitialDelay must not be negative
+     * @param highWaterMark         must not be negative
+     */
+    public SocketOptions {
+        Args.nonNegative(keepAliveInitialDelay, "keepAliveInitialDelay");
+        Args.highWaterMark(highWaterMark);
+    }
+
+    /**
+     * Returns a builder with the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link SocketOptions}; every setter returns the builder. */
+    public static final class Builder {
+        private boolean allowHalfOpen;
+        private boolean noDelay;
+        private boolean keepAlive;
+        private Duration keepAliveInitialDelay = Duration.ZERO;
+        private int highWaterMark = DEFAULT_HIGH_WATER_MARK;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets {@code allowHalfOpen}.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder allowHalfOpen(boolean value) {
+            this.allowHalfOpen = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code noDelay}.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder noDelay(boolean value) {
+            this.noDelay = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code keepAlive}.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder keepAlive(boolean value) {
+            this.keepAlive = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code keepAliveInitialDelay}.
+         *
+         * @param value the delay, not negative
+         * @return this builder
+         */
+        public Builder keepAliveInitialDelay(Duration value) {
+            this.keepAliveInitialDelay = Args.nonNegative(value, "keepAliveInitialDelay");
+            return this;
+        }
+
+        /**
+         * Sets {@code highWaterMark}.
+         *
+         * @param value bytes, not negative
+         * @return this builder
+         */
+        public Builder highWaterMark(int value) {
+            this.highWaterMark = Args.highWaterMark(value);
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the immutable options
+         */
+        public SocketOptions build() {
+            return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark);
+        }
+    }
+}

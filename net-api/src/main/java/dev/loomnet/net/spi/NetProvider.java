@@ -1,0 +1,32 @@
+package dev.loomnet.net.spi;
+
+import dev.loomnet.net.Server;
+import dev.loomnet.net.ServerOptions;
+import dev.loomnet.net.Socket;
+import dev.loomnet.net.SocketOptions;
+
+/**
+ * What an implementation of loomnet supplies. {@link dev.loomnet.net.Net} finds exactly one provider with
+ * {@link java.util.ServiceLoader} (module {@code provides}, or {@code META-INF/services} on the class path)
+ * and delegates every factory method to it.
+ *
+ * <p>Implementations must be thread-safe: the methods are called from any thread.
+ */
+public interface NetProvider {
+
+    /**
+     * Creates a server that is not listening yet ({@code new net.Server(options)}).
+     *
+     * @param options the validated server options
+     * @return a new, not yet listening server
+     */
+    Server createServer(ServerOptions options);
+
+    /**
+     * Creates an unconnected socket ({@code new net.Socket(options)}).
+     *
+     * @param options the validated socket options
+     * @return a new socket in the state Node calls pending
+     */
+    Socket createSocket(SocketOptions options);
+}

@@ -1,0 +1,116 @@
+package dev.loomnet.loom;
+
+import dev.loomnet.net.AddressInfo;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Addresses as Node prints them. Java prints IPv6 uncompressed ({@code 0:0:0:0:0:0:0:1}) and turns IPv4-mapped
+ * IPv6 addresses into plain IPv4 ones; Node prints RFC 5952 text ({@code ::1}) and keeps the mapping
+ * ({@code ::ffff:127.0.0.1}, family {@code IPv6}) on sockets that are IPv6 underneath.
+ */
+final class Addresses {
+
+    private Addresses() {
+    }
+
+    /**
+     * Formats an IP address.
+     *
+     * @param address the address
+     * @param v6Socket whether the socket is an IPv6 one, in which case an IPv4 address is shown mapped
+     */
+    static String text(InetAddress address, boolean v6Socket) {
+        if (address instanceof Inet4Address) {
+            String v4 = address.getHostAddress();
+            return v6Socket ? "::ffff:" + v4 : v4;
+        }
+        return ipv6(address.getAddress(), ((Inet6Address) address).getScopeId(),
+                ((Inet6Address) address).getScopedInterface() == null ? null
+                        : ((Inet6Address) address).getScopedInterface().getName());
+    }
+
+    static String family(InetAddress address, boolean v6Socket) {
+        return address instanceof Inet4Address && !v6Socket ? AddressInfo.IPV4 : AddressInfo.IPV6;
+    }
+
+    static @Nullable AddressInfo info(@Nullable SocketAddress address, boolean v6Socket) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return new AddressInfo(text(inet.getAddress(), v6Socket), family(inet.getAddress(), v6Socket),
+                    inet.getPort());
+        }
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return new AddressInfo(unix.getPath().toString(), AddressInfo.UNIX, 0);
+        }
+        return null;
+    }
+
+    /** Text of an address for error messages: {@code 127.0.0.1:80}, {@code ::1:80}, or a path. */
+    static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() == null ? inet.getHostString() : text(inet.getAddress(), false);
+            return inet.getPort() == 0 ? host : host + ":" + inet.getPort();
+        }
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return unix.getPath().toString();
+        }
+        return String.valueOf(address);
+    }
+
+    /** RFC 5952: lower case, leading zeros dropped, the longest run (length >= 2) of zero groups as "::". */
+    static String ipv6(byte[] b, int scopeId, @Nullable String scopeName) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        if (bestLen < 2) {
+            bestStart = -1;
+        }
+        StringBuilder sb = new StringBuilder(40);
+        boolean mapped = g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff;
+        if (mapped) {
+            sb.append("::ffff:").append(b[12] & 0xff).append('.').append(b[13] & 0xff).append('.')
+                    .append(b[14] & 0xff).append('.').append(b[15] & 0xff);
+        } else {
+            for (int i = 0; i < 8; i++) {
+                if (i == bestStart) {
+                    sb.append("::");
+                    i += bestLen - 1;
+                    continue;
+                }
+                if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                    sb.append(':');
+                }
+                sb.append(Integer.toHexString(g[i]));
+            }
+        }
+        if (scopeName != null) {
+            sb.append('%').append(scopeName);
+        } else if (scopeId != 0) {
+            sb.append('%').append(scopeId);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.loomnet.loom;
+
+import dev.loomnet.net.NetException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns the JDK's {@link IOException}s into {@link NetException}s with Node's code, syscall and message.
+ * The JDK does not expose errno, so the code comes from the exception type and the system message text
+ * (which on Linux is {@code strerror}).
+ */
+final class Errors {
+
+    private Errors() {
+    }
+
+    /** Node's code for an I/O failure. */
+    static String code(Throwable e) {
+        if (e instanceof NetException ne) {
+            return ne.code();
+        }
+        if (e instanceof ClosedByInterruptException) {
+            return NetException.ERR_SOCKET_INTERRUPTED;
+        }
+        if (e instanceof UnknownHostException) {
+            return NetException.ENOTFOUND;
+        }
+        if (e instanceof NoSuchFileException) {
+            return NetException.ENOENT;
+        }
+        if (e instanceof AccessDeniedException) {
+            return NetException.EACCES;
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        if (m.contains("connection refused")) {
+            return NetException.ECONNREFUSED;
+        }
+        if (m.contains("connection reset")) {
+            return NetException.ECONNRESET;
+        }
+        if (m.contains("broken pipe")) {
+            return NetException.EPIPE;
+        }
+        if (m.contains("address already in use")) {
+            return NetException.EADDRINUSE;
+        }
+        if (m.contains("cannot assign requested address")) {
+            return NetException.EADDRNOTAVAIL;
+        }
+        if (m.contains("permission denied")) {
+            return NetException.EACCES;
+        }
+        if (m.contains("no such file")) {
+            return NetException.ENOENT;
+        }
+        if (m.contains("timed out")) {
+            return NetException.ETIMEDOUT;
+        }
+        if (m.contains("network is unreachable")) {
+            return NetException.ENETUNREACH;
+        }
+        if (m.contains("no route to host")) {
+            return NetException.EHOSTUNREACH;
+        }
+        if (m.contains("socket operation on non-socket")) {
+            return NetException.ENOTSOCK;
+        }
+        if (m.contains("invalid argument")) {
+            return NetException.EINVAL;
+        }
+        return "UNKNOWN";
+    }
+
+    /** libuv's description, used in listen errors: {@code listen EADDRINUSE: address already in use :::80}. */
+    private static String description(String code) {
+        return switch (code) {
+            case NetException.EADDRINUSE -> "address already in use";
+            case NetException.EACCES -> "permission denied";
+            case NetException.EADDRNOTAVAIL -> "address not available";
+            case NetException.ENOENT -> "no such file or directory";
+            case NetException.EINVAL -> "invalid argument";
+            case NetException.ENOTSOCK -> "socket operation on non-socket";
+            default -> "unknown error";
+        };
+    }
+
+    /** {@code connect ECONNREFUSED 127.0.0.1:80} */
+    static NetException connect(IOException e, SocketAddress target) {
+        String code = code(e);
+        String where = Addresses.describe(target);
+        return new NetException(code, "connect " + code + " " + where, "connect", host(where, target),
+                port(target), e);
+    }
+
+    /** {@code listen EADDRINUSE: address already in use :::80} */
+    static NetException listen(IOException e, String address, int port) {
+        String code = code(e);
+        String where = port > 0 || !address.startsWith("/") ? address + ":" + port : address;
+        return new NetException(code, "listen " + code + ": " + description(code) + " " + where, "listen",
+                address, port, e);
+    }
+
+    /** {@code read ECONNRESET}, {@code write EPIPE} */
+    static NetException io(IOException e, String syscall) {
+        String code = code(e);
+        return new NetException(code, syscall + " " + code, syscall, null, 0, e);
+    }
+
+    /** {@code getaddrinfo ENOTFOUND host} */
+    static NetException lookup(IOException e, String host) {
+        String code = NetException.ENOTFOUND;
+        return new NetException(code, "getaddrinfo " + code + " " + host, "getaddrinfo", null, 0, e);
+    }
+
+    static NetException streamDestroyed() {
+        return new NetException(NetException.ERR_STREAM_DESTROYED, "Cannot call write after a stream was destroyed");
+    }
+
+    static NetException writeAfterEnd() {
+        return new NetException(NetException.ERR_STREAM_WRITE_AFTER_END, "write after end");
+    }
+
+    static NetException closedBeforeConnection() {
+        return new NetException(NetException.ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
+                "Socket closed before the connection was established");
+    }
+
+    static NetException socketClosed() {
+        return new NetException(NetException.ERR_SOCKET_CLOSED, "Socket is closed");
+    }
+
+    private static @Nullable String host(String where, SocketAddress target) {
+        if (target instanceof java.net.InetSocketAddress inet) {
+            return inet.getAddress() == null ? inet.getHostString()
+                    : Addresses.text(inet.getAddress(), false);
+        }
+        return where;
+    }
+
+    private static int port(SocketAddress target) {
+        return target instanceof java.net.InetSocketAddress inet ? inet.getPort() : 0;
+    }
+}

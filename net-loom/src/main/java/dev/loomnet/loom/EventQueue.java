@@ -1,0 +1,149 @@
+package dev.loomnet.loom;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One emitter's serial event delivery: Node's event loop, cut down to one socket or server.
+ *
+ * <p>Tasks run one at a time in the order they were posted, never concurrently; the atomic hand-over between
+ * drainers gives each task a happens-before edge to the next. Whoever finds the queue idle drains it: the
+ * connection's own thread does so inline ({@link #runAndWait}), so reading and emitting {@code data} costs no
+ * thread switch; a post from any other thread starts a short-lived virtual thread that drains and ends.
+ *
+ * <p>A queue created while another queue's task runs on the current thread is <em>held</em> until that task
+ * returns, so an emitter created inside a listener emits nothing before the listener is done attaching its
+ * own listeners (Node's "next tick").
+ */
+final class EventQueue {
+
+    /** The queue whose task is running on this thread, if any. */
+    private static final ThreadLocal<@Nullable EventQueue> CURRENT = new ThreadLocal<>();
+
+    private final ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
+    /** Posts not yet accounted for by a drainer; non-zero means a drainer is running, scheduled or held. */
+    private final AtomicInteger wip = new AtomicInteger();
+    private final String name;
+    private final Consumer<Throwable> onTaskFailure;
+    /** Queues held by the task running now on this queue's drainer; touched only by that drainer. */
+    private @Nullable List<EventQueue> held;
+
+    /**
+     * @param name          thread name of drainers
+     * @param onTaskFailure receives what a task threw (the owner destroys itself with it)
+     */
+    EventQueue(String name, Consumer<Throwable> onTaskFailure) {
+        this.name = name;
+        this.onTaskFailure = onTaskFailure;
+        EventQueue creator = CURRENT.get();
+        if (creator != null) {
+            wip.set(1);               // a pretend drainer: nothing runs until release()
+            if (creator.held == null) {
+                creator.held = new ArrayList<>(2);
+            }
+            creator.held.add(this);
+        }
+    }
+
+    /** Runs {@code task} later, after every task posted before it. Never blocks and never runs it inline. */
+    void post(Task task) {
+        tasks.add(task);
+        if (wip.getAndIncrement() == 0) {
+            Threads.startVirtual(name, this::drainFromNewThread);
+        }
+    }
+
+    /**
+     * Runs {@code task} after every task posted before it and returns when it has run. If the queue is idle the
+     * task runs right here on the calling thread (the common case for the connection's own thread); otherwise
+     * the caller waits while the current drainer gets to it. Only the connection's own thread calls this.
+     */
+    void runAndWait(Task task) {
+        Waiter waiter = new Waiter(task, Thread.currentThread());
+        tasks.add(waiter);
+        if (wip.getAndIncrement() == 0) {
+            drain();
+        }
+        while (!waiter.done) {
+            LockSupport.park(this);
+        }
+    }
+
+    /** Lets a held queue start delivering (its creator's task returned). */
+    private void release() {
+        if (!wip.compareAndSet(1, 0)) {
+            Threads.startVirtual(name, this::drainFromNewThread);
+        }
+    }
+
+    private void drainFromNewThread() {
+        drain();
+    }
+
+    private void drain() {
+        EventQueue outer = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            int missed = 1;
+            for (;;) {
+                Task task;
+                while ((task = tasks.poll()) != null) {
+                    runOne(task);
+                }
+                missed = wip.addAndGet(-missed);
+                if (missed == 0) {
+                    return;
+                }
+            }
+        } finally {
+            if (outer == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(outer);
+            }
+        }
+    }
+
+    private void runOne(Task task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            onTaskFailure.accept(t);
+        } finally {
+            List<EventQueue> created = held;
+            if (created != null) {
+                held = null;
+                for (EventQueue q : created) {
+                    q.release();
+                }
+            }
+        }
+    }
+
+    /** A task whose submitter parks until it ran. */
+    private static final class Waiter implements Task {
+        private final Task task;
+        private final Thread thread;
+        volatile boolean done;
+
+        Waiter(Task task, Thread thread) {
+            this.task = task;
+            this.thread = thread;
+        }
+
+        @Override
+        public void run() throws Exception {
+            try {
+                task.run();
+            } finally {
+                done = true;
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+}

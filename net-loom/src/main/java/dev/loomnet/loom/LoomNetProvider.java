@@ -1,0 +1,40 @@
+package dev.loomnet.loom;
+
+import dev.loomnet.net.Server;
+import dev.loomnet.net.ServerOptions;
+import dev.loomnet.net.Socket;
+import dev.loomnet.net.SocketOptions;
+import dev.loomnet.net.spi.NetProvider;
+
+/**
+ * The virtual-thread implementation of {@link NetProvider}, found by {@link java.util.ServiceLoader}.
+ * Applications use {@link dev.loomnet.net.Net} instead of this class.
+ */
+public final class LoomNetProvider implements NetProvider {
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public LoomNetProvider() {
+    }
+
+    /**
+     * Creates a {@link Server} backed by an accept loop on a virtual thread.
+     *
+     * @param options the server options
+     * @return a new server, not listening
+     */
+    @Override
+    public Server createServer(ServerOptions options) {
+        return new LoomServer(options);
+    }
+
+    /**
+     * Creates a {@link Socket} whose connection will run on its own virtual thread.
+     *
+     * @param options the socket options
+     * @return a new pending socket
+     */
+    @Override
+    public Socket createSocket(SocketOptions options) {
+        return new LoomSocket(options, null);
+    }
+}

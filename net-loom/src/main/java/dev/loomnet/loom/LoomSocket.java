@@ -1,0 +1,972 @@
+package dev.loomnet.loom;
+
+import dev.loomnet.net.AddressInfo;
+import dev.loomnet.net.Callback;
+import dev.loomnet.net.ConnectOptions;
+import dev.loomnet.net.Event;
+import dev.loomnet.net.Listener;
+import dev.loomnet.net.NetException;
+import dev.loomnet.net.ReadyState;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.Socket;
+import dev.loomnet.net.SocketOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A socket's state machine and its public methods. The connection itself runs in {@link Connection} on the
+ * socket's own virtual thread; outgoing bytes go through {@link WriteQueue}; events go through
+ * {@link EventQueue}.
+ *
+ * <p>States ({@link Phase}): {@code NEW} (never connected) → {@code CONNECTING} → {@code CONNECTED} →
+ * {@code CLOSED}; a closed socket may {@link #connect} again once its {@code close} event was emitted. The
+ * readable and writable halves end separately ({@link #readEnded}, {@link #writeEnded}); the socket closes
+ * itself when the peer's end was emitted and our FIN was sent, as Node's auto-destroy does.
+ */
+final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Owner {
+
+    enum Phase { NEW, CONNECTING, CONNECTED, CLOSED }
+
+    /** Node's {@code readableFlowing}: null until data is wanted, then true or false. */
+    private static final int FLOW_UNSET = 0;
+    private static final int FLOW_ON = 1;
+    private static final int FLOW_OFF = 2;
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    final long id = IDS.incrementAndGet();
+    final SocketOptions options;
+    private final @Nullable LoomServer server;
+    final EventQueue events;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition flowChanged = lock.newCondition();
+    private final Lifetime.Ref lifetime = new Lifetime.Ref();
+    private final IdleTimer timer = new IdleTimer();
+
+    private volatile Phase phase = Phase.NEW;
+    private volatile int flow = FLOW_UNSET;
+    private volatile @Nullable SocketChannel channel;
+    private volatile WriteQueue writes;
+    private volatile boolean readEnded;
+    private volatile boolean writeEnded;
+    private volatile boolean finished;
+    private volatile boolean closeEmitted;
+    private volatile boolean destroyOnFinish;
+    private volatile boolean resetOnConnect;
+    private volatile long bytesRead;
+    private volatile @Nullable Duration timeout;
+    private volatile boolean noDelay;
+    private volatile boolean keepAlive;
+    private volatile Duration keepAliveDelay;
+    private volatile boolean unix;
+    private volatile @Nullable AddressInfo local;
+    private volatile @Nullable AddressInfo remote;
+
+    LoomSocket(SocketOptions options, @Nullable LoomServer server) {
+        this.options = options;
+        this.server = server;
+        this.events = new EventQueue(Threads.PREFIX.isEmpty() ? "events" : "events-" + id, this::taskFailed);
+        this.writes = new WriteQueue(this, options.highWaterMark());
+        this.noDelay = options.noDelay();
+        this.keepAlive = options.keepAlive();
+        this.keepAliveDelay = options.keepAliveInitialDelay();
+    }
+
+    @Override
+    Socket self() {
+        return this;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // connect
+
+    @Override
+    public Socket connect(int port) {
+        return connect(ConnectOptions.builder().port(port).build(), null);
+    }
+
+    @Override
+    public Socket connect(int port, String host) {
+        return connect(ConnectOptions.builder().port(port).host(host).build(), null);
+    }
+
+    @Override
+    public Socket connect(int port, String host, Listener connectListener) {
+        return connect(ConnectOptions.builder().port(port).host(host).build(), requireListener(connectListener));
+    }
+
+    @Override
+    public Socket connect(Path path) {
+        return connect(ConnectOptions.builder().path(path).build(), null);
+    }
+
+    @Override
+    public Socket connect(Path path, Listener connectListener) {
+        return connect(ConnectOptions.builder().path(path).build(), requireListener(connectListener));
+    }
+
+    @Override
+    public Socket connect(ConnectOptions options) {
+        return connect(options, null);
+    }
+
+    @Override
+    public Socket connect(ConnectOptions options, @Nullable Listener connectListener) {
+        if (options == null) {
+            throw new NetException(NetException.ERR_MISSING_ARGS,
+                    "The \"options\" or \"port\" or \"path\" argument must be specified");
+        }
+        lock.lock();
+        try {
+            switch (phase) {
+                case CONNECTING, CONNECTED -> throw new NetException("ERR_SOCKET_CONNECTED",
+                        "Socket is already " + (phase == Phase.CONNECTING ? "connecting" : "connected"));
+                case CLOSED -> {
+                    if (!closeEmitted) {
+                        throw new NetException("ERR_SOCKET_CLOSING",
+                                "Socket is closing; connect again after its 'close' event");
+                    }
+                    resetForReconnect();
+                }
+                case NEW -> { }
+            }
+            phase = Phase.CONNECTING;
+            unix = options.isPath();
+        } finally {
+            lock.unlock();
+        }
+        if (connectListener != null) {
+            once(CONNECT, connectListener);
+        }
+        if (options.timeout() != null) {
+            setTimeout(options.timeout());
+        }
+        lifetime.activate();
+        timer.touch();
+        Connection connection = new Connection(this);
+        Threads.startVirtual("socket-" + id, () -> connection.runClient(options));
+        return this;
+    }
+
+    private static Listener requireListener(Listener l) {
+        if (l == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"connectListener\" argument must be of type function. Received null");
+        }
+        return l;
+    }
+
+    private void resetForReconnect() {
+        writes = new WriteQueue(this, options.highWaterMark());
+        readEnded = false;
+        writeEnded = false;
+        finished = false;
+        closeEmitted = false;
+        destroyOnFinish = false;
+        resetOnConnect = false;
+        bytesRead = 0;
+        channel = null;
+        local = null;
+        remote = null;
+        if (flow == FLOW_ON && !hasListeners(DATA)) {
+            flow = FLOW_UNSET;
+        }
+    }
+
+    /** Called on the connection thread with an open, not yet connected channel; false if destroyed meanwhile. */
+    boolean attach(SocketChannel ch) {
+        lock.lock();
+        try {
+            if (phase == Phase.CLOSED) {
+                return false;
+            }
+            channel = ch;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connection is established (client) or accepted (server); false if destroyed meanwhile. */
+    boolean established(SocketChannel ch, boolean v6Socket) {
+        lock.lock();
+        try {
+            if (phase == Phase.CLOSED) {
+                return false;
+            }
+            channel = ch;
+            phase = Phase.CONNECTED;
+            try {
+                local = Addresses.info(ch.getLocalAddress(), v6Socket);
+                remote = Addresses.info(ch.getRemoteAddress(), v6Socket);
+                if (remote != null && remote.isUnix() && remote.address().isEmpty() && local != null) {
+                    remote = local;
+                }
+            } catch (IOException e) {
+                // the channel was closed under us; the read loop will find out and destroy
+            }
+        } finally {
+            lock.unlock();
+        }
+        applySocketOptions(ch);
+        timer.touch();
+        return true;
+    }
+
+    /** Accepted connection: counts as open from now on. */
+    void accepted(SocketChannel ch, boolean v6Socket, boolean pauseOnConnect) {
+        unix = !(safeLocal(ch) instanceof InetSocketAddress);
+        channel = ch;
+        if (pauseOnConnect) {
+            flow = FLOW_OFF;
+        }
+        lifetime.activate();
+        Connection connection = new Connection(this);
+        Threads.startVirtual("socket-" + id, () -> connection.runAccepted(ch, v6Socket));
+    }
+
+    private static java.net.@Nullable SocketAddress safeLocal(SocketChannel ch) {
+        try {
+            return ch.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Starts flushing what was written while connecting. */
+    void startWrites() {
+        writes.start();
+    }
+
+    boolean resetRequested() {
+        return resetOnConnect;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // events emitted from the connection thread
+
+    void emitConnected() throws Exception {
+        if (phase != Phase.CONNECTED) {
+            return;
+        }
+        emit(CONNECT, Listener::handle);
+        emit(READY, Listener::handle);
+    }
+
+    void emitConnection() throws Exception {
+        if (phase != Phase.CONNECTED || server == null) {
+            return;
+        }
+        server.emitConnection(this);
+    }
+
+    void emitData(byte[] chunk) throws Exception {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        emit(DATA, l -> l.onData(chunk));
+    }
+
+    void emitLookup(@Nullable Throwable error, @Nullable String address, int family, String host) throws Exception {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        emit(LOOKUP, l -> l.onLookup(error, address, family, host));
+    }
+
+    /** The peer's FIN was read after all data: emit {@code end}, end our side unless half-open, maybe close. */
+    void emitEnd() throws Exception {
+        if (phase == Phase.CLOSED || readEnded) {
+            return;
+        }
+        readEnded = true;
+        try {
+            emit(END, Listener::handle);
+        } finally {
+            if (!options.allowHalfOpen() && phase != Phase.CLOSED) {
+                end();
+            }
+            if (finished) {
+                destroy();
+            }
+        }
+    }
+
+    void addBytesRead(int n) {
+        bytesRead += n;
+        timer.touch();
+    }
+
+    /** Parks the connection thread until data is wanted; false once the socket is closed. */
+    boolean awaitFlowing() {
+        if (flow == FLOW_ON) {
+            return phase != Phase.CLOSED;
+        }
+        lock.lock();
+        try {
+            while (flow != FLOW_ON && phase != Phase.CLOSED) {
+                flowChanged.awaitUninterruptibly();
+            }
+            return phase != Phase.CLOSED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    void listenerAdded(Event<?, ?> event) {
+        if (event == DATA && flow == FLOW_UNSET) {
+            setFlow(FLOW_ON);
+        }
+    }
+
+    private void setFlow(int value) {
+        lock.lock();
+        try {
+            flow = value;
+            flowChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // WriteQueue.Owner
+
+    @Override
+    public @Nullable SocketChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public void flushed(long bytes, List<Callback> callbacks) {
+        timer.touch();
+        if (!callbacks.isEmpty()) {
+            events.post(() -> runCallbacks(callbacks, null));
+        }
+    }
+
+    @Override
+    public void drained() {
+        events.post(() -> {
+            if (phase != Phase.CLOSED) {
+                emit(DRAIN, Listener::handle);
+            }
+        });
+    }
+
+    @Override
+    public void finished(List<Callback> callbacks) {
+        timer.touch();
+        events.post(() -> {
+            if (phase == Phase.CLOSED) {
+                return;
+            }
+            finished = true;
+            try {
+                emit(FINISH, Listener::handle);
+                runCallbacks(callbacks, null);
+            } finally {
+                if (readEnded || destroyOnFinish) {
+                    destroy();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void writeFailed(IOException error) {
+        if (phase != Phase.CLOSED) {
+            destroy(Errors.io(error, "write"));
+        }
+    }
+
+    @Override
+    public String writerName() {
+        return "writer-" + id;
+    }
+
+    private static void runCallbacks(List<Callback> callbacks, @Nullable Throwable error) throws Exception {
+        for (Callback cb : callbacks) {
+            cb.done(error);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // writing
+
+    @Override
+    public boolean write(byte[] data) {
+        return write(data, (Callback) null);
+    }
+
+    @Override
+    public boolean write(byte[] data, @Nullable Callback callback) {
+        if (data == null) {
+            throw new NetException(NetException.ERR_STREAM_NULL_VALUES, "May not write null values to stream");
+        }
+        if (phase == Phase.CLOSED) {
+            Callback cb = callback;
+            if (cb != null) {
+                events.post(() -> cb.done(Errors.streamDestroyed()));
+            }
+            return false;
+        }
+        if (writeEnded) {
+            NetException error = Errors.writeAfterEnd();
+            Callback cb = callback;
+            events.post(() -> {
+                try {
+                    if (cb != null) {
+                        cb.done(error);
+                    }
+                } finally {
+                    destroy(error);
+                }
+            });
+            return false;
+        }
+        return writes.write(ByteBuffer.wrap(data), callback);
+    }
+
+    @Override
+    public boolean write(String data) {
+        return write(encode(data, StandardCharsets.UTF_8), (Callback) null);
+    }
+
+    @Override
+    public boolean write(String data, Callback callback) {
+        return write(encode(data, StandardCharsets.UTF_8), callback);
+    }
+
+    @Override
+    public boolean write(String data, Charset charset) {
+        return write(encode(data, charset), (Callback) null);
+    }
+
+    @Override
+    public boolean write(String data, Charset charset, Callback callback) {
+        return write(encode(data, charset), callback);
+    }
+
+    private static byte[] encode(String data, Charset charset) {
+        if (data == null) {
+            throw new NetException(NetException.ERR_STREAM_NULL_VALUES, "May not write null values to stream");
+        }
+        if (charset == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"encoding\" argument must not be null. Received null");
+        }
+        return data.getBytes(charset);
+    }
+
+    @Override
+    public Socket end() {
+        return end((Callback) null);
+    }
+
+    @Override
+    public Socket end(@Nullable Callback callback) {
+        Phase p;
+        lock.lock();
+        try {
+            p = phase;
+            if (p != Phase.CLOSED && !writeEnded) {
+                writeEnded = true;
+            } else {
+                p = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (p == null) {                            // already ended or destroyed
+            if (callback != null) {
+                if (phase == Phase.CLOSED && !finished) {
+                    events.post(() -> callback.done(Errors.streamDestroyed()));
+                } else if (finished) {
+                    events.post(() -> callback.done(null));
+                } else {
+                    writes.end(callback);
+                }
+            }
+            return this;
+        }
+        if (p == Phase.NEW) {                       // never connected: nothing to shut down
+            events.post(() -> {
+                finished = true;
+                emit(FINISH, Listener::handle);
+                if (callback != null) {
+                    callback.done(null);
+                }
+            });
+            return this;
+        }
+        writes.end(callback);
+        return this;
+    }
+
+    @Override
+    public Socket end(byte[] data) {
+        write(data);
+        return end();
+    }
+
+    @Override
+    public Socket end(byte[] data, Callback callback) {
+        write(data);
+        return end(callback);
+    }
+
+    @Override
+    public Socket end(String data) {
+        write(data);
+        return end();
+    }
+
+    @Override
+    public Socket end(String data, Charset charset, Callback callback) {
+        write(data, charset);
+        return end(callback);
+    }
+
+    /** Node's {@code cork()}: hold writes until {@link #uncork()}. */
+    Socket cork() {
+        writes.cork();
+        return this;
+    }
+
+    /** Node's {@code uncork()}. */
+    Socket uncork() {
+        writes.uncork();
+        return this;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // destroying
+
+    @Override
+    public Socket destroy() {
+        return destroy(null);
+    }
+
+    @Override
+    public Socket destroy(@Nullable Throwable error) {
+        SocketChannel ch;
+        Phase was;
+        lock.lock();
+        try {
+            was = phase;
+            if (was == Phase.CLOSED) {
+                return this;
+            }
+            phase = Phase.CLOSED;
+            ch = channel;
+            flowChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Timers.cancel(timer);
+        List<Callback> orphans = writes.failAll();
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing is best effort; the descriptor is released either way
+            }
+        }
+        Throwable callbackError = error != null ? error
+                : was == Phase.CONNECTED ? Errors.streamDestroyed() : Errors.closedBeforeConnection();
+        events.post(() -> emitClose(orphans, callbackError, error));
+        return this;
+    }
+
+    private void emitClose(List<Callback> orphans, Throwable callbackError, @Nullable Throwable error) {
+        try {
+            for (Callback cb : orphans) {
+                try {
+                    cb.done(callbackError);
+                } catch (Throwable t) {
+                    Threads.uncaught(t);
+                }
+            }
+            if (error != null) {
+                try {
+                    if (!emit(ERROR, l -> l.onError(error))) {
+                        Threads.uncaught(error);
+                    }
+                } catch (Throwable t) {
+                    Threads.uncaught(t);
+                }
+            }
+            if (server != null) {
+                server.connectionClosed();
+            }
+            closeEmitted = true;
+            try {
+                emit(CLOSE, l -> l.onClose(error != null));
+            } catch (Throwable t) {
+                Threads.uncaught(t);
+            }
+        } finally {
+            closeEmitted = true;
+            lifetime.deactivate();            // last: the JVM may exit once the close listeners ran
+        }
+    }
+
+    /** A listener threw: destroy this socket with it, or report it if the socket is already closed. */
+    private void taskFailed(Throwable t) {
+        if (phase != Phase.CLOSED) {
+            destroy(t);
+        } else {
+            Threads.uncaught(t);
+        }
+    }
+
+    /** The read loop or connect failed with {@code error}. */
+    void fail(Throwable error) {
+        if (phase != Phase.CLOSED) {
+            destroy(error);
+        }
+    }
+
+    @Override
+    public Socket destroySoon() {
+        if (writable()) {
+            destroyOnFinish = true;
+            end();
+        } else if (finished) {
+            destroy();
+        } else {
+            destroyOnFinish = true;
+        }
+        return this;
+    }
+
+    @Override
+    public Socket resetAndDestroy() {
+        if (unix) {
+            throw new NetException(NetException.ERR_INVALID_HANDLE_TYPE, "This handle type cannot be sent");
+        }
+        switch (phase) {
+            case NEW -> destroy(Errors.socketClosed());
+            case CONNECTING -> resetOnConnect = true;
+            case CONNECTED -> {
+                SocketChannel ch = channel;
+                if (ch != null) {
+                    try {
+                        ch.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+                    } catch (IOException | RuntimeException ignored) {
+                        // the channel is already gone; destroy below still closes it
+                    }
+                }
+                destroy();
+            }
+            case CLOSED -> { }
+        }
+        return this;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // flow
+
+    @Override
+    public Socket pause() {
+        setFlow(FLOW_OFF);
+        return this;
+    }
+
+    @Override
+    public Socket resume() {
+        setFlow(FLOW_ON);
+        return this;
+    }
+
+    @Override
+    public boolean isPaused() {
+        return flow == FLOW_OFF;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // timeout
+
+    @Override
+    public Socket setTimeout(Duration timeout) {
+        return setTimeout(timeout, null);
+    }
+
+    @Override
+    public Socket setTimeout(Duration timeout, @Nullable Listener listener) {
+        if (timeout == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"msecs\" argument must be of type number. Received null");
+        }
+        if (timeout.isNegative()) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE,
+                    "The value of \"msecs\" is out of range. It must be a non-negative finite number. Received "
+                            + timeout.toMillis());
+        }
+        if (phase == Phase.CLOSED && closeEmitted) {
+            return this;
+        }
+        this.timeout = timeout;
+        if (timeout.isZero()) {
+            Timers.cancel(timer);
+            if (listener != null) {
+                off(TIMEOUT, listener);
+            }
+        } else {
+            Timers.arm(timer, Timers.toNanos(timeout));
+            if (listener != null) {
+                once(TIMEOUT, listener);
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public @Nullable Duration timeout() {
+        return timeout;
+    }
+
+    /** This socket's idle timer: emits {@code timeout} on the socket's event queue. */
+    private final class IdleTimer extends Timers.Timeout {
+        @Override
+        void expired() {
+            events.post(() -> {
+                if (phase != Phase.CLOSED) {
+                    emit(TIMEOUT, Listener::handle);
+                }
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // options
+
+    @Override
+    public Socket setNoDelay() {
+        return setNoDelay(true);
+    }
+
+    @Override
+    public Socket setNoDelay(boolean noDelay) {
+        if (this.noDelay == noDelay) {
+            return this;
+        }
+        this.noDelay = noDelay;
+        SocketChannel ch = channel;
+        if (ch != null && phase == Phase.CONNECTED) {
+            SocketOptionsApplier.noDelay(ch, noDelay, unix);
+        }
+        return this;
+    }
+
+    @Override
+    public Socket setKeepAlive(boolean enable) {
+        return setKeepAlive(enable, Duration.ZERO);
+    }
+
+    @Override
+    public Socket setKeepAlive(boolean enable, Duration initialDelay) {
+        if (initialDelay == null || initialDelay.isNegative()) {
+            initialDelay = Duration.ZERO;
+        }
+        boolean changed = enable != keepAlive || (enable && !initialDelay.isZero()
+                && initialDelay.toSeconds() != keepAliveDelay.toSeconds());
+        keepAlive = enable;
+        if (!initialDelay.isZero()) {
+            keepAliveDelay = initialDelay;
+        }
+        SocketChannel ch = channel;
+        if (changed && ch != null && phase == Phase.CONNECTED) {
+            SocketOptionsApplier.keepAlive(ch, enable, keepAliveDelay, unix);
+        }
+        return this;
+    }
+
+    private void applySocketOptions(SocketChannel ch) {
+        if (noDelay) {
+            SocketOptionsApplier.noDelay(ch, true, unix);
+        }
+        if (keepAlive) {
+            SocketOptionsApplier.keepAlive(ch, true, keepAliveDelay, unix);
+        }
+    }
+
+    boolean isUnix() {
+        return unix;
+    }
+
+    void markUnix(boolean value) {
+        unix = value;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // lifetime
+
+    @Override
+    public Socket unref() {
+        lifetime.unref();
+        return this;
+    }
+
+    @Override
+    public Socket ref() {
+        lifetime.ref();
+        return this;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // accessors
+
+    @Override
+    public @Nullable AddressInfo address() {
+        SocketChannel ch = channel;
+        return ch != null && ch.isOpen() && phase == Phase.CONNECTED ? local : null;
+    }
+
+    @Override
+    public @Nullable String remoteAddress() {
+        AddressInfo r = remote;
+        return r == null ? null : r.address();
+    }
+
+    @Override
+    public @Nullable String remoteFamily() {
+        AddressInfo r = remote;
+        return r == null || r.isUnix() ? null : r.family();
+    }
+
+    @Override
+    public int remotePort() {
+        AddressInfo r = remote;
+        return r == null ? 0 : r.port();
+    }
+
+    @Override
+    public @Nullable String localAddress() {
+        AddressInfo l = local;
+        return l == null ? null : l.address();
+    }
+
+    @Override
+    public int localPort() {
+        AddressInfo l = local;
+        return l == null ? 0 : l.port();
+    }
+
+    @Override
+    public @Nullable String localFamily() {
+        AddressInfo l = local;
+        return l == null || l.isUnix() ? null : l.family();
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    @Override
+    public long bytesWritten() {
+        return writes.accepted();
+    }
+
+    @Override
+    public long writableLength() {
+        return writes.length();
+    }
+
+    @Override
+    public long bufferSize() {
+        return writes.length();
+    }
+
+    @Override
+    public ReadyState readyState() {
+        if (phase == Phase.CONNECTING) {
+            return ReadyState.OPENING;
+        }
+        boolean r = readable();
+        boolean w = writable();
+        if (r && w) {
+            return ReadyState.OPEN;
+        }
+        if (r) {
+            return ReadyState.READ_ONLY;
+        }
+        return w ? ReadyState.WRITE_ONLY : ReadyState.CLOSED;
+    }
+
+    @Override
+    public boolean connecting() {
+        return phase == Phase.CONNECTING;
+    }
+
+    @Override
+    public boolean pending() {
+        return phase != Phase.CONNECTED;
+    }
+
+    @Override
+    public boolean destroyed() {
+        return phase == Phase.CLOSED;
+    }
+
+    @Override
+    public boolean readable() {
+        return phase != Phase.CLOSED && !readEnded;
+    }
+
+    @Override
+    public boolean writable() {
+        return phase != Phase.CLOSED && !writeEnded;
+    }
+
+    @Override
+    public boolean allowHalfOpen() {
+        return options.allowHalfOpen();
+    }
+
+    @Override
+    public @Nullable Server server() {
+        return server;
+    }
+
+    @Override
+    public String toString() {
+        AddressInfo l = local;
+        AddressInfo r = remote;
+        return "Socket[" + id + " " + phase + (l == null ? "" : " " + l.address() + ":" + l.port())
+                + (r == null ? "" : " -> " + r.address() + ":" + r.port()) + "]";
+    }
+
+    static UnixDomainSocketAddress unixAddress(Path path) {
+        return UnixDomainSocketAddress.of(path);
+    }
+
+    static StandardProtocolFamily familyOf(java.net.SocketAddress target) {
+        if (target instanceof UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        InetSocketAddress inet = (InetSocketAddress) target;
+        return inet.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+    }
+}

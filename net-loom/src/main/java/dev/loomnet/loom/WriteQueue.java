@@ -1,0 +1,339 @@
+package dev.loomnet.loom;
+
+import dev.loomnet.net.Callback;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One socket's outgoing bytes: queued chunks, the high-water mark, {@code drain}, write callbacks, cork, and
+ * the FIN after {@code end()}.
+ *
+ * <p>{@link #write} never blocks: it appends and, if no writer is running, starts one. The writer is a
+ * virtual thread that lives while there is something to write: it takes every queued chunk (up to
+ * {@value #MAX_BATCH}) and hands them to the kernel with one gathering {@code write(ByteBuffer[])}, so a burst
+ * of small writes costs one system call; then it reports the flushed bytes and callbacks to the socket and
+ * ends when the queue is empty. Because reading never waits for writing, two peers that both write without
+ * reading cannot deadlock: each one's bytes wait in its queue, and each one's reader keeps reading.
+ */
+final class WriteQueue {
+
+    static final int MAX_BATCH = 64;
+
+    /** What the queue needs from its socket. */
+    interface Owner {
+        @Nullable SocketChannel channel();
+
+        /** {@code bytes} reached the kernel; {@code callbacks} (in order, may be empty) are to run now. */
+        void flushed(long bytes, List<Callback> callbacks);
+
+        /** The queue emptied after a write returned {@code false}. */
+        void drained();
+
+        /** FIN was sent after {@code end()}; {@code callbacks} are the end callbacks. */
+        void finished(List<Callback> callbacks);
+
+        /** Writing failed; the owner destroys the socket, which calls {@link #failAll()}. */
+        void writeFailed(IOException error);
+
+        String writerName();
+    }
+
+    private record Pending(ByteBuffer data, @Nullable Callback callback) {
+    }
+
+    private final Owner owner;
+    private final int highWaterMark;
+    private final ReentrantLock lock = new ReentrantLock();
+    private @Nullable ArrayDeque<Pending> queue;
+    private @Nullable List<Pending> inFlight;
+    private @Nullable List<Callback> endCallbacks;
+    private volatile long length;
+    private volatile long accepted;
+    private boolean started;
+    private boolean writerRunning;
+    private boolean needDrain;
+    private boolean ending;
+    private boolean finished;
+    private boolean failed;
+    private int corked;
+
+    WriteQueue(Owner owner, int highWaterMark) {
+        this.owner = owner;
+        this.highWaterMark = highWaterMark;
+    }
+
+    /** Bytes queued and not yet handed to the kernel ({@code writableLength}). */
+    long length() {
+        return length;
+    }
+
+    /** Bytes accepted by {@link #write}, sent or not ({@code bytesWritten}). */
+    long accepted() {
+        return accepted;
+    }
+
+    /**
+     * Queues {@code data}.
+     *
+     * @return whether the queue is still below the high-water mark (Node's return value of {@code write})
+     */
+    boolean write(ByteBuffer data, @Nullable Callback callback) {
+        boolean below;
+        boolean start;
+        lock.lock();
+        try {
+            if (queue == null) {
+                queue = new ArrayDeque<>(4);
+            }
+            queue.add(new Pending(data, callback));
+            int n = data.remaining();
+            length += n;
+            accepted += n;
+            below = length < highWaterMark;
+            if (!below) {
+                needDrain = true;
+            }
+            start = claimWriter();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startWriter();
+        }
+        return below;
+    }
+
+    /** Flushes what is queued, then sends FIN; {@code callback} runs after the FIN. */
+    void end(@Nullable Callback callback) {
+        boolean start;
+        lock.lock();
+        try {
+            if (callback != null) {
+                if (endCallbacks == null) {
+                    endCallbacks = new ArrayList<>(1);
+                }
+                endCallbacks.add(callback);
+            }
+            ending = true;
+            start = claimWriter();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startWriter();
+        }
+    }
+
+    /** The connection is established: begin writing what was queued while connecting. */
+    void start() {
+        boolean start;
+        lock.lock();
+        try {
+            started = true;
+            start = claimWriter();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startWriter();
+        }
+    }
+
+    void cork() {
+        lock.lock();
+        try {
+            corked++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void uncork() {
+        boolean start;
+        lock.lock();
+        try {
+            if (corked > 0) {
+                corked--;
+            }
+            start = claimWriter();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startWriter();
+        }
+    }
+
+    /**
+     * Stops the queue for good and returns every callback that will now never succeed: the chunks in flight,
+     * the queued ones, and the end callbacks, in that order.
+     */
+    List<Callback> failAll() {
+        lock.lock();
+        try {
+            failed = true;
+            List<Callback> out = new ArrayList<>();
+            if (inFlight != null) {
+                collect(inFlight, out);
+                inFlight = null;
+            }
+            if (queue != null) {
+                collect(queue, out);
+                queue.clear();
+            }
+            if (endCallbacks != null) {
+                out.addAll(endCallbacks);
+                endCallbacks = null;
+            }
+            length = 0;
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void collect(Iterable<Pending> pending, List<Callback> out) {
+        for (Pending p : pending) {
+            if (p.callback() != null) {
+                out.add(p.callback());
+            }
+        }
+    }
+
+    /** Under the lock: whether the caller must start the writer (and now owns that role). */
+    private boolean claimWriter() {
+        if (!started || writerRunning || failed || finished) {
+            return false;
+        }
+        boolean hasData = queue != null && !queue.isEmpty() && corked == 0;
+        boolean hasFin = ending && (queue == null || queue.isEmpty());
+        boolean hasDataToFlushBeforeFin = ending && queue != null && !queue.isEmpty();
+        if (hasData || hasFin || hasDataToFlushBeforeFin) {
+            writerRunning = true;
+            return true;
+        }
+        return false;
+    }
+
+    private void startWriter() {
+        Threads.startVirtual(owner.writerName(), this::runWriter);
+    }
+
+    private void runWriter() {
+        try {
+            for (;;) {
+                List<Pending> batch;
+                boolean fin = false;
+                boolean drain = false;
+                lock.lock();
+                try {
+                    if (failed) {
+                        writerRunning = false;
+                        return;
+                    }
+                    boolean empty = queue == null || queue.isEmpty();
+                    if (empty || (corked > 0 && !ending)) {
+                        if (empty && ending && !finished) {
+                            fin = true;
+                        } else {
+                            writerRunning = false;
+                            drain = empty && needDrain;
+                            if (drain) {
+                                needDrain = false;
+                            }
+                        }
+                        batch = List.of();
+                    } else {
+                        int n = Math.min(queue.size(), MAX_BATCH);
+                        batch = new ArrayList<>(n);
+                        for (int i = 0; i < n; i++) {
+                            batch.add(queue.poll());
+                        }
+                        inFlight = batch;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (batch.isEmpty()) {
+                    if (fin) {
+                        sendFin();
+                    } else if (drain) {
+                        owner.drained();
+                    }
+                    return;
+                }
+                long bytes = writeFully(batch);
+                List<Callback> callbacks;
+                lock.lock();
+                try {
+                    if (failed) {
+                        writerRunning = false;
+                        return;                      // destroyed meanwhile: failAll took the callbacks
+                    }
+                    inFlight = null;
+                    length -= bytes;
+                    callbacks = new ArrayList<>(0);
+                    collect(batch, callbacks);
+                } finally {
+                    lock.unlock();
+                }
+                owner.flushed(bytes, callbacks);
+            }
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                writerRunning = false;
+            } finally {
+                lock.unlock();
+            }
+            owner.writeFailed(e);
+        }
+    }
+
+    private long writeFully(List<Pending> batch) throws IOException {
+        SocketChannel ch = owner.channel();
+        if (ch == null) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        ByteBuffer[] buffers = new ByteBuffer[batch.size()];
+        long total = 0;
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = batch.get(i).data();
+            total += buffers[i].remaining();
+        }
+        long left = total;
+        int first = 0;
+        while (left > 0) {
+            left -= buffers.length == 1 ? ch.write(buffers[0]) : ch.write(buffers, first, buffers.length - first);
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
+            }
+        }
+        return total;
+    }
+
+    private void sendFin() throws IOException {
+        SocketChannel ch = owner.channel();
+        if (ch == null) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        ch.shutdownOutput();
+        List<Callback> callbacks;
+        lock.lock();
+        try {
+            finished = true;
+            writerRunning = false;
+            callbacks = endCallbacks == null ? List.of() : endCallbacks;
+            endCallbacks = null;
+        } finally {
+            lock.unlock();
+        }
+        owner.finished(callbacks);
+    }
+}
