@@ -37,4 +37,14 @@ public final class LoomNetProvider implements NetProvider {
     public Socket createSocket(SocketOptions options) {
         return new LoomSocket(options, null);
     }
+
+    /**
+     * Reports the sockets, listening servers and loomnet threads alive in this JVM.
+     *
+     * @return the current counts
+     */
+    @Override
+    public Handles handles() {
+        return new Handles(Stats.SOCKETS.get(), Stats.SERVERS.get(), Threads.live());
+    }
 }

@@ -142,6 +142,7 @@ final class LoomServer extends Emitter<Server> implements Server {
                 return this;
             }
             channel = ch;
+            Stats.SERVERS.incrementAndGet();
             int gen = ++generation;
             address = Addresses.info(localAddress(ch), v6);
             updateLifetime();
@@ -297,6 +298,7 @@ final class LoomServer extends Emitter<Server> implements Server {
                 return this;
             }
             channel = null;
+            Stats.SERVERS.decrementAndGet();
             generation++;
             closing = true;
             path = ownedPath;

@@ -158,6 +158,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (options.timeout() != null) {
             setTimeout(options.timeout());
         }
+        Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
         timer.touch();
         Connection connection = new Connection(this);
@@ -237,6 +238,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (pauseOnConnect) {
             flow = FLOW_OFF;
         }
+        Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
         Connection connection = new Connection(this);
         Threads.startVirtual("socket-" + id, () -> connection.runAccepted(ch, v6Socket));
@@ -593,11 +595,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Throwable callbackError = error != null ? error
                 : was == Phase.CONNECTED ? Errors.streamDestroyed() : Errors.closedBeforeConnection();
-        events.post(() -> emitClose(orphans, callbackError, error));
+        boolean counted = was != Phase.NEW || server != null;
+        events.post(() -> emitClose(orphans, callbackError, error, counted));
         return this;
     }
 
-    private void emitClose(List<Callback> orphans, Throwable callbackError, @Nullable Throwable error) {
+    private void emitClose(List<Callback> orphans, Throwable callbackError, @Nullable Throwable error,
+                           boolean counted) {
         try {
             for (Callback cb : orphans) {
                 try {
@@ -626,6 +630,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
         } finally {
             closeEmitted = true;
+            if (counted) {
+                Stats.SOCKETS.decrementAndGet();
+            }
             lifetime.deactivate();            // last: the JVM may exit once the close listeners ran
         }
     }

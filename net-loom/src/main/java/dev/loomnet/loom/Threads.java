@@ -1,22 +1,43 @@
 package dev.loomnet.loom;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
- * Creates loomnet's threads. Every thread name starts with {@value #PREFIX} so thread dumps and the tests' leak
- * checks can tell them apart.
+ * Creates loomnet's threads and counts the live ones. Every thread name starts with {@value #PREFIX} so thread
+ * dumps can tell them apart; the count lets tests check that nothing outlives its socket (virtual threads do
+ * not appear in {@link Thread#getAllStackTraces()}).
  */
 final class Threads {
 
     static final String PREFIX = "loomnet-";
 
+    private static final LongAdder STARTED = new LongAdder();
+    private static final LongAdder ENDED = new LongAdder();
+
     private Threads() {
     }
 
     static Thread startVirtual(String name, Runnable body) {
-        return Thread.ofVirtual().name(PREFIX + name).start(body);
+        STARTED.increment();
+        return Thread.ofVirtual().name(PREFIX + name).start(() -> run(body));
     }
 
     static Thread startPlatform(String name, boolean daemon, Runnable body) {
-        return Thread.ofPlatform().name(PREFIX + name).daemon(daemon).start(body);
+        STARTED.increment();
+        return Thread.ofPlatform().name(PREFIX + name).daemon(daemon).start(() -> run(body));
+    }
+
+    private static void run(Runnable body) {
+        try {
+            body.run();
+        } finally {
+            ENDED.increment();
+        }
+    }
+
+    /** Threads started by loomnet that have not ended yet. */
+    static int live() {
+        return (int) (STARTED.sum() - ENDED.sum());
     }
 
     /** Hands an error nobody listens for to the current thread's uncaught exception handler, as Node crashes. */

@@ -29,4 +29,24 @@ public interface NetProvider {
      * @return a new socket in the state Node calls pending
      */
     Socket createSocket(SocketOptions options);
+
+    /**
+     * Reports what the implementation holds open, for monitoring and for leak checks in tests.
+     *
+     * @return the current counts; the default implementation reports zeros
+     */
+    default Handles handles() {
+        return new Handles(0, 0, 0);
+    }
+
+    /**
+     * Counts of open handles.
+     *
+     * @param sockets sockets from {@code connect()} or accept until their {@code close} event
+     * @param servers servers from a successful {@code listen} until {@code close()}
+     * @param threads threads of the implementation that are alive (connection, writer, event, accept, timer and
+     *                keep-alive threads)
+     */
+    record Handles(int sockets, int servers, int threads) {
+    }
 }

@@ -1,0 +1,57 @@
+package dev.loomnet.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
+
+/**
+ * The uncaught exceptions seen during one test. {@link LoomnetExtension} fails a test that leaves any here; a
+ * test that expects one (an {@code ERROR} with no listener goes to the uncaught exception handler) injects
+ * this as a parameter and takes it with {@link #awaitOne(Predicate)}.
+ */
+public final class UncaughtExceptions {
+
+    /** One uncaught exception and the thread it happened on. */
+    public record Uncaught(String threadName, Throwable error) {
+    }
+
+    private final ConcurrentLinkedQueue<Uncaught> seen = new ConcurrentLinkedQueue<>();
+
+    void add(Thread thread, Throwable error) {
+        seen.add(new Uncaught(thread.getName(), error));
+    }
+
+    /**
+     * Waits (up to 10 s) for an uncaught exception matching {@code filter} and removes it.
+     *
+     * @param filter which exception is expected
+     * @return the matching record
+     */
+    public Uncaught awaitOne(Predicate<Throwable> filter) {
+        Uncaught[] found = new Uncaught[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (Uncaught u : seen) {
+                if (filter.test(u.error()) && seen.remove(u)) {
+                    found[0] = u;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /** Removes and returns everything seen so far. */
+    List<Uncaught> drain() {
+        List<Uncaught> out = new ArrayList<>();
+        Uncaught u;
+        while ((u = seen.poll()) != null) {
+            out.add(u);
+        }
+        return out;
+    }
+}
