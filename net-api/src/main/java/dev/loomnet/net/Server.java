@@ -8,7 +8,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Threads and order</h2>
  * A listening server runs one accept loop. Its own events ({@link #LISTENING}, {@link #ERROR},
- * {@link #CLOSE}) are delivered one at a time, after the call that caused them returned (Node's next tick).
+ * {@link #CLOSE}) are delivered one at a time and never inside the call that caused them: a call made inside a
+ * listener sees them after that listener returns (Node's next tick). {@link #LISTENING} always comes before the
+ * first {@link #CONNECTION}. An exception thrown by a listener of these events goes to the uncaught exception
+ * handler of the thread that ran it; the server carries on.
  * {@link #CONNECTION} is different: it runs on the new connection's own virtual thread, before any event of
  * that socket, so connection listeners of different connections run in parallel and may block.
  *

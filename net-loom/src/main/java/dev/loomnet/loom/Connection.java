@@ -21,8 +21,9 @@ import java.util.List;
  * idle), waits while paused, and emits {@code end} at EOF. Reading never waits for writing.
  *
  * <p>Read buffer policy: one heap buffer per connection, sized adaptively between {@value #MIN_READ} and
- * {@value #MAX_READ} bytes: doubled when a read fills it, halved when a read uses a quarter or less. An idle
- * connection therefore parks with a small buffer, while a streaming one reads in large chunks. Each
+ * {@value #MAX_READ} bytes: doubled when a read fills it, and cut to twice the size of the read (at least
+ * {@value #MIN_READ}) when a read uses a quarter or less. A connection that goes idle after small messages
+ * therefore parks with a small buffer, while a streaming one reads in large chunks. Each
  * {@code data} chunk is a fresh exact-size copy, which the listeners own.
  */
 final class Connection {
@@ -43,8 +44,9 @@ final class Connection {
                 return;
             }
             rename(socket);
+            socket.startWrites();                          // before the listener: it may block writing
             socket.events.runAndWait(socket::emitConnection);
-            startWritingAndRead(ch);
+            readLoop(ch);
         } catch (Throwable t) {
             socket.fail(t);
         }
@@ -98,18 +100,12 @@ final class Connection {
                 socket.resetAndDestroy();
                 return;
             }
-            startWritingAndRead(connected);
+            socket.startWrites();                          // flush what was written while connecting
+            socket.events.runAndWait(socket::emitConnected);
+            readLoop(connected);
         } catch (Throwable t) {
             socket.fail(t);
         }
-    }
-
-    private void startWritingAndRead(SocketChannel ch) throws Exception {
-        socket.startWrites();
-        if (socket.server() == null) {
-            socket.events.runAndWait(socket::emitConnected);
-        }
-        readLoop(ch);
     }
 
     /** Resolves the host (emitting {@code lookup}) into the addresses to try, in order. */
@@ -170,13 +166,19 @@ final class Connection {
                 return;
             }
             int n;
+            socket.readLock.lock();
             try {
+                if (!socket.flowing()) {
+                    continue;                             // paused (or the input stream took over) meanwhile
+                }
                 n = ch.read(buffer);
             } catch (IOException e) {
                 if (socket.phase() != LoomSocket.Phase.CLOSED) {
                     socket.fail(Errors.io(e, "read"));
                 }
                 return;
+            } finally {
+                socket.readLock.unlock();
             }
             if (n < 0) {
                 if (socket.awaitFlowing()) {
@@ -203,7 +205,7 @@ final class Connection {
             return ByteBuffer.allocate(cap * 2);
         }
         if (n <= cap / 4 && cap > MIN_READ) {
-            return ByteBuffer.allocate(cap / 2);
+            return ByteBuffer.allocate(Math.max(MIN_READ, Integer.highestOneBit(n) * 2));
         }
         return buffer.clear();
     }

@@ -105,57 +105,81 @@ final class LoomServer extends Emitter<Server> implements Server {
             throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
                     "The argument 'options' must have the property \"port\" or \"path\". Received null");
         }
+        if (channel != null) {
+            throw alreadyListening();
+        }
+        InetSocketAddress bound = null;
+        NetException error = null;
+        if (!options.isPath()) {
+            try {
+                bound = bindAddress(options);          // may resolve a host name: not under the lock
+            } catch (IOException e) {
+                error = listenError(e, options);
+            }
+        }
         lock.lock();
         try {
             if (channel != null) {
-                throw new NetException(NetException.ERR_SERVER_ALREADY_LISTEN,
-                        "Listen method has been called more than once without closing.");
+                throw alreadyListening();
             }
             if (callback != null) {
                 once(LISTENING, callback);
             }
-            ServerSocketChannel ch;
-            boolean v6;
-            try {
-                if (options.isPath()) {
-                    ch = bindPath(options);
-                    v6 = false;
-                } else {
-                    InetSocketAddress bound = bindAddress(options);
-                    ch = ServerSocketChannel.open(bound.getAddress() instanceof Inet6Address
-                            ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-                    try {
-                        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                        if (options.reusePort()) {
-                            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                        }
-                        ch.bind(bound, options.backlog());
-                    } catch (IOException | RuntimeException e) {
-                        ch.close();
-                        throw e;
-                    }
-                    v6 = bound.getAddress() instanceof Inet6Address;
+            ServerSocketChannel ch = null;
+            if (error == null) {
+                try {
+                    ch = options.isPath() ? bindPath(options) : bindInet(bound, options);
+                } catch (IOException e) {
+                    error = listenError(e, options);
                 }
-            } catch (IOException e) {
-                NetException error = listenError(e, options);
-                events.post(() -> emitError(error));
+            }
+            if (ch == null) {
+                NetException failure = error;
+                events.post(() -> emitError(failure));
                 return this;
             }
             channel = ch;
             Stats.SERVERS.incrementAndGet();
             int gen = ++generation;
+            boolean v6 = bound != null && bound.getAddress() instanceof Inet6Address;
             address = Addresses.info(localAddress(ch), v6);
             updateLifetime();
-            boolean mapped = v6;
-            Threads.startVirtual("accept-" + id, () -> acceptLoop(ch, mapped));
+            ServerSocketChannel listening = ch;
+            // LISTENING is emitted before the first CONNECTION: the accept loop starts once it ran.
             events.post(() -> {
-                if (isCurrent(ch, gen)) {
+                if (!isCurrent(listening, gen)) {
+                    return;
+                }
+                try {
                     emit(LISTENING, Listener::handle);
+                } finally {
+                    Threads.startVirtual("accept-" + id, () -> acceptLoop(listening, v6));
                 }
             });
             return this;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static NetException alreadyListening() {
+        return new NetException(NetException.ERR_SERVER_ALREADY_LISTEN,
+                "Listen method has been called more than once without closing.");
+    }
+
+    private static ServerSocketChannel bindInet(InetSocketAddress bound, ListenOptions options) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open(bound.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (options.reusePort()) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            ch.bind(bound, options.backlog());
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 
@@ -187,7 +211,8 @@ final class LoomServer extends Emitter<Server> implements Server {
     }
 
     private static boolean ipv6Available() {
-        try (ServerSocketChannel probe = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+        try {
+            ServerSocketChannel.open(StandardProtocolFamily.INET6).close();
             return true;
         } catch (IOException | UnsupportedOperationException e) {
             return false;
