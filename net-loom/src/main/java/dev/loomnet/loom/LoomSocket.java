@@ -83,6 +83,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean unix;
     private volatile @Nullable AddressInfo local;
     private volatile @Nullable AddressInfo remote;
+    /** Guarded by {@link #lock}. */
+    private List<String> attemptedAddresses = List.of();
 
     LoomSocket(SocketOptions options, @Nullable LoomServer server) {
         this.options = options;
@@ -198,6 +200,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         channel = null;
         local = null;
         remote = null;
+        attemptedAddresses = List.of();
         if (flow == FLOW_ON && !hasListeners(DATA)) {
             flow = FLOW_UNSET;
         }
@@ -257,6 +260,18 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         Threads.startVirtual("socket-" + id, () -> connection.runAccepted(ch, v6Socket));
     }
 
+    /** An existing connected channel ({@code new Socket({fd})}): connected now, no CONNECT event. */
+    void adopt(SocketChannel ch) {
+        boolean v6 = safeLocal(ch) instanceof InetSocketAddress inet
+                && inet.getAddress() instanceof java.net.Inet6Address;
+        unix = !(safeLocal(ch) instanceof InetSocketAddress);
+        Stats.SOCKETS.incrementAndGet();
+        lifetime.activate();
+        established(ch, v6);
+        Connection connection = new Connection(this);
+        Threads.startVirtual("socket-" + id, () -> connection.runAdopted(ch));
+    }
+
     private static java.net.@Nullable SocketAddress safeLocal(SocketChannel ch) {
         try {
             return ch.getLocalAddress();
@@ -312,6 +327,42 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             decoder = d;
         }
         return d;
+    }
+
+    void emitAttempt(Event<Socket, dev.loomnet.net.AttemptListener> event, String ip, int port, int family,
+                     @Nullable Throwable error) throws Exception {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        emit(event, l -> l.onAttempt(ip, port, family, error));
+    }
+
+    /** Records an address tried by autoSelectFamily. */
+    void attempted(String ipAndPort) {
+        lock.lock();
+        try {
+            if (attemptedAddresses.isEmpty()) {
+                attemptedAddresses = new java.util.ArrayList<>(2);
+            }
+            attemptedAddresses.add(ipAndPort);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<String> autoSelectFamilyAttemptedAddresses() {
+        lock.lock();
+        try {
+            return List.copyOf(attemptedAddresses);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The client {@code blockList} check before connecting to {@code ip}: the error to fail with, or null. */
+    @Nullable NetException blockedByList(String ip, int family) {
+        return null;
     }
 
     void emitLookup(@Nullable Throwable error, @Nullable String address, int family, String host) throws Exception {
