@@ -44,6 +44,7 @@ final class Connection {
     }
 
     void runAccepted(SocketChannel ch, boolean v6Socket) {
+        socket.ioThread = Thread.currentThread();
         try {
             if (!socket.established(ch, v6Socket)) {
                 return;
@@ -58,6 +59,7 @@ final class Connection {
     }
 
     void runAdopted(SocketChannel ch) {
+        socket.ioThread = Thread.currentThread();
         try {
             rename(socket);
             socket.startWrites();
@@ -68,6 +70,7 @@ final class Connection {
     }
 
     void runClient(ConnectOptions options) {
+        socket.ioThread = Thread.currentThread();
         try {
             SocketChannel connected;
             boolean v6;

@@ -64,6 +64,22 @@ final class EventQueue {
      * the caller waits while the current drainer gets to it. Only the connection's own thread calls this.
      */
     void runAndWait(Task task) {
+        if (wip.compareAndSet(0, 1)) {
+            // Idle: run it here without queueing (the hot path of reading and emitting data), then drain
+            // whatever other threads posted meanwhile.
+            EventQueue outer = CURRENT.get();
+            CURRENT.set(this);
+            try {
+                runOne(task);
+                int missed = wip.addAndGet(-1);
+                if (missed != 0) {
+                    drainLoop(missed);                    // posts that arrived while it ran
+                }
+            } finally {
+                CURRENT.set(outer);
+            }
+            return;
+        }
         Waiter waiter = new Waiter(task, Thread.currentThread());
         tasks.add(waiter);
         if (wip.getAndIncrement() == 0) {
@@ -89,22 +105,22 @@ final class EventQueue {
         EventQueue outer = CURRENT.get();
         CURRENT.set(this);
         try {
-            int missed = 1;
-            for (;;) {
-                Task task;
-                while ((task = tasks.poll()) != null) {
-                    runOne(task);
-                }
-                missed = wip.addAndGet(-missed);
-                if (missed == 0) {
-                    return;
-                }
-            }
+            drainLoop(1);
         } finally {
-            if (outer == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(outer);
+            CURRENT.set(outer);
+        }
+    }
+
+    /** Runs queued tasks until no post is left unaccounted for; {@code missed} is the caller's ticket count. */
+    private void drainLoop(int missed) {
+        for (;;) {
+            Task task;
+            while ((task = tasks.poll()) != null) {
+                runOne(task);
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
             }
         }
     }

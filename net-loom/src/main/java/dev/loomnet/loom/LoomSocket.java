@@ -83,6 +83,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean unix;
     private volatile @Nullable AddressInfo local;
     private volatile @Nullable AddressInfo remote;
+    /** The connection's own virtual thread (reads, emits inline); writes made on it may go out inline. */
+    volatile @Nullable Thread ioThread;
     /** Guarded by {@link #lock}. */
     private List<String> attemptedAddresses = List.of();
 
@@ -469,6 +471,20 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     @Override
+    public int writeNow(ByteBuffer data) throws IOException {
+        SocketChannel ch = channel;
+        if (ch == null) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        ch.configureBlocking(false);
+        try {
+            return ch.write(data);
+        } finally {
+            ch.configureBlocking(true);
+        }
+    }
+
+    @Override
     public void drained() {
         events.post(() -> {
             if (phase != Phase.CLOSED) {
@@ -577,7 +593,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             });
             return false;
         }
-        return writes.write(ByteBuffer.wrap(data), callback);
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        if (Thread.currentThread() == ioThread && readLock.tryLock()) {
+            // On the connection's own thread, inside a listener: the channel is not being read, so it can be
+            // switched to non-blocking for one write attempt (see WriteQueue.write).
+            try {
+                return writes.write(buffer, callback, true);
+            } finally {
+                readLock.unlock();
+            }
+        }
+        return writes.write(buffer, callback);
     }
 
     @Override
