@@ -21,7 +21,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything in this class runs on the connection's own virtual thread: resolving and connecting (clients),
+ * Everything in this class runs on the connection's own virtual thread (events it causes before the
+ * connection exists, such as {@code lookup} and the attempt events, are posted rather than awaited, so that a
+ * socket created inside a listener connects while that listener still runs: a blocking-style handler may
+ * connect a second socket and read from it at once): resolving and connecting (clients),
  * then the read loop, which reads, emits {@code data} inline (no thread switch when the socket's events are
  * idle), waits while paused, and emits {@code end} at EOF. Reading never waits for writing.
  *
@@ -148,7 +151,7 @@ final class Connection {
                 socket.fail(blocked);
                 return null;
             }
-            socket.events.runAndWait(() -> socket.emitAttempt(Socket.CONNECTION_ATTEMPT, ip, port, family, null));
+            socket.events.post(() -> socket.emitAttempt(Socket.CONNECTION_ATTEMPT, ip, port, family, null));
             if (multi) {
                 socket.attempted(ip + ":" + port);
             }
@@ -162,7 +165,7 @@ final class Connection {
                 return null;                              // destroyed while connecting: no error, as Node
             }
             if (attempt.timedOut) {
-                socket.events.runAndWait(() ->
+                socket.events.post(() ->
                         socket.emitAttempt(Socket.CONNECTION_ATTEMPT_TIMEOUT, ip, port, family, null));
                 continue;
             }
@@ -172,7 +175,7 @@ final class Connection {
             if (firstError == null) {
                 firstError = error;
             }
-            socket.events.runAndWait(() ->
+            socket.events.post(() ->
                     socket.emitAttempt(Socket.CONNECTION_ATTEMPT_FAILED, ip, port, family, error));
         }
         if (failures.isEmpty()) {
@@ -276,14 +279,14 @@ final class Connection {
                 throw Errors.lookup(new UnknownHostException(host), host);
             }
         } catch (Exception e) {
-            socket.events.runAndWait(() -> socket.emitLookup(e, null, 0, host));
+            socket.events.post(() -> socket.emitLookup(e, null, 0, host));
             socket.fail(e);
             return List.of();
         }
         boolean auto = options.autoSelectFamily() && options.localAddress() == null;
         List<Lookup.Address> used = auto ? found : found.subList(0, 1);
         for (Lookup.Address a : used) {
-            socket.events.runAndWait(() -> socket.emitLookup(null, a.address(), a.family(), host));
+            socket.events.post(() -> socket.emitLookup(null, a.address(), a.family(), host));
             if (Net.isIP(a.address()) == 0) {
                 socket.fail(new NetException(NetException.ERR_INVALID_IP_ADDRESS, "Invalid IP address: " + a.address()));
                 return List.of();
