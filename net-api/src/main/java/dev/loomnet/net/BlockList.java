@@ -78,7 +78,7 @@ public final class BlockList {
      */
     public void addAddress(String address, String type) {
         Args.notNull(address, "address");
-        add(new AddressRule(Ip.of(address, SocketAddress.family(type, "type"), "address")));
+        add(new AddressRule(Ip.of(address, SocketAddress.parseFamily(type, "type"), "address")));
     }
 
     /**
@@ -118,7 +118,7 @@ public final class BlockList {
     public void addRange(String start, String end, String type) {
         Args.notNull(start, "start");
         Args.notNull(end, "end");
-        String family = SocketAddress.family(type, "type");
+        String family = SocketAddress.parseFamily(type, "type");
         addRange(Ip.of(start, family, "start"), Ip.of(end, family, "end"));
     }
 
@@ -168,7 +168,7 @@ public final class BlockList {
      */
     public void addSubnet(String net, int prefix, String type) {
         Args.notNull(net, "net");
-        addSubnet(Ip.of(net, SocketAddress.family(type, "type"), "net"), prefix);
+        addSubnet(Ip.of(net, SocketAddress.parseFamily(type, "type"), "net"), prefix);
     }
 
     /**
@@ -218,7 +218,7 @@ public final class BlockList {
         Args.notNull(type, "type");
         Ip ip;
         try {
-            ip = Ip.of(address, SocketAddress.family(type, "type"), "address");
+            ip = Ip.of(address, SocketAddress.parseFamily(type, "type"), "address");
         } catch (NetException notAnAddress) {
             return false;
         }
@@ -329,7 +329,7 @@ public final class BlockList {
         }
 
         static Ip of(String address, String family, String name) {
-            return new Ip(SocketAddress.parse(address, family, name));
+            return new Ip(SocketAddress.addressBytes(address, family, name));
         }
 
         static Ip of(SocketAddress address) {

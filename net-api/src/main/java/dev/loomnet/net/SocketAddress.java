@@ -181,7 +181,7 @@ public final class SocketAddress {
     }
 
     /** Parses a family name case-insensitively, as Node does; the name is the property named in the error. */
-    static String family(String family, String name) {
+    static String parseFamily(String family, String name) {
         Args.notNull(family, name);
         String lower = family.toLowerCase(Locale.ROOT);
         if (!lower.equals(IPV4) && !lower.equals(IPV6)) {
@@ -198,7 +198,7 @@ public final class SocketAddress {
      * @return the bytes
      * @throws NetException {@code ERR_INVALID_ARG_VALUE} when the address is not one of that family
      */
-    static byte[] parse(String address, String family, String name) {
+    static byte[] addressBytes(String address, String family, String name) {
         Args.notNull(address, name);
         byte[] bytes = family.equals(IPV4) ? IpBytes.parseV4(address) : IpBytes.parseV6(address);
         if (bytes == null) {
@@ -247,7 +247,7 @@ public final class SocketAddress {
          * @throws NetException {@code ERR_INVALID_ARG_TYPE} for null, {@code ERR_INVALID_ARG_VALUE} for another name
          */
         public Builder family(String value) {
-            this.family = SocketAddress.family(value, "options.family");
+            this.family = parseFamily(value, "options.family");
             return this;
         }
 
@@ -288,7 +288,7 @@ public final class SocketAddress {
          */
         public SocketAddress build() {
             String text = address != null ? address : family.equals(IPV4) ? DEFAULT_IPV4_ADDRESS : DEFAULT_IPV6_ADDRESS;
-            return new SocketAddress(parse(text, family, "options.address"), port, flowlabel);
+            return new SocketAddress(addressBytes(text, family, "options.address"), port, flowlabel);
         }
     }
 }
