@@ -271,6 +271,17 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         }
 
         /**
+         * Sets the socket's outbound {@code blockList}.
+         *
+         * @param value the addresses not to connect to
+         * @return this builder
+         */
+        public Builder blockList(BlockList value) {
+            socket.blockList(value);
+            return this;
+        }
+
+        /**
          * Sets the socket's write high-water mark.
          *
          * @param value bytes, not negative

@@ -179,7 +179,7 @@ final class Connection {
                     socket.emitAttempt(Socket.CONNECTION_ATTEMPT_FAILED, ip, port, family, error));
         }
         if (failures.isEmpty()) {
-            socket.fail(new NetException("ERR_SOCKET_CONNECTION_TIMEOUT", "Socket connection timeout"));
+            socket.fail(new NetException(NetException.ERR_SOCKET_CONNECTION_TIMEOUT, "Socket connection timeout"));
         } else if (failures.size() == 1) {
             socket.fail(failures.get(0));
         } else {
@@ -292,7 +292,7 @@ final class Connection {
                 return List.of();
             }
             if (a.family() != 4 && a.family() != 6) {
-                socket.fail(new NetException("ERR_INVALID_ADDRESS_FAMILY", "Invalid address family: " + a.family()
+                socket.fail(new NetException(NetException.ERR_INVALID_ADDRESS_FAMILY, "Invalid address family: " + a.family()
                         + " " + host + ":" + options.port(), null, host, options.port(), null));
                 return List.of();
             }

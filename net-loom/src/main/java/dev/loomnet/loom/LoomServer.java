@@ -305,6 +305,10 @@ final class LoomServer extends Emitter<Server> implements Server {
                 java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);   // e.g. EMFILE: do not spin
                 continue;
             }
+            if (blocked(accepted)) {
+                closeQuietly(accepted);                   // Node: closed before 'connection', no event
+                continue;
+            }
             if (ipv6Only && isIpv4Peer(accepted)) {
                 reset(accepted);
                 continue;
@@ -315,6 +319,27 @@ final class LoomServer extends Emitter<Server> implements Server {
             }
             connections.incrementAndGet();
             new LoomSocket(socketOptions, this).accepted(accepted, v6, options.pauseOnConnect());
+        }
+    }
+
+    private boolean blocked(SocketChannel ch) {
+        dev.loomnet.net.BlockList list = options.blockList();
+        if (list == null) {
+            return false;
+        }
+        try {
+            return ch.getRemoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                    && list.check(inet.getAddress());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // best effort
         }
     }
 

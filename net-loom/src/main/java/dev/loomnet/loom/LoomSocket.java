@@ -364,6 +364,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     /** The client {@code blockList} check before connecting to {@code ip}: the error to fail with, or null. */
     @Nullable NetException blockedByList(String ip, int family) {
+        dev.loomnet.net.BlockList list = options.blockList();
+        if (list != null && list.check(ip, family == 6 ? "ipv6" : "ipv4")) {
+            return new NetException(NetException.ERR_IP_BLOCKED, "IP(" + ip + ") is blocked by net.BlockList");
+        }
         return null;
     }
 
