@@ -333,7 +333,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     void emitAttempt(Event<Socket, dev.loomnet.net.AttemptListener> event, String ip, int port, int family,
                      @Nullable Throwable error) throws Exception {
-        if (phase == Phase.CLOSED) {
+        // A failed attempt is posted (while still connecting) just before the connect error destroys the
+        // socket; Node emits it before that 'error', so the closed phase must not swallow it.
+        if (phase == Phase.CLOSED && error == null) {
             return;
         }
         emit(event, l -> l.onAttempt(ip, port, family, error));
@@ -372,9 +374,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     void emitLookup(@Nullable Throwable error, @Nullable String address, int family, String host) throws Exception {
-        if (phase == Phase.CLOSED) {
-            return;
-        }
+        // Node emits 'lookup' in the lookup callback before it checks whether the socket is still connecting,
+        // and a failed or unusable answer ('lookup' then 'error') is posted just before it destroys the
+        // socket: the closed phase must not swallow it.
         emit(LOOKUP, l -> l.onLookup(error, address, family, host));
     }
 
