@@ -112,6 +112,7 @@ final class Connection {
             }
             socket.startWrites();                          // flush what was written while connecting
             socket.events.runAndWait(socket::emitConnected);
+            socket.connectDone();
             readLoop(connected);
         } catch (Throwable t) {
             socket.fail(t);

@@ -55,6 +55,12 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** Signalled on every change of {@link #flow} and {@link #phase}. */
     private final Condition flowChanged = lock.newCondition();
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
+    /**
+     * Keeps the JVM alive from {@code connect()} until the {@code connect} listeners ran (or the socket closed),
+     * whatever {@link #unref()} says: in Node the pending lookup and connect requests keep the loop alive, and
+     * an {@code unref()} made before {@code connect()} applies once connected.
+     */
+    private final Lifetime.Ref connectingLifetime = new Lifetime.Ref();
     private final IdleTimer timer = new IdleTimer();
     /** Held around every read of the channel, by the read loop or the input stream: one reader at a time. */
     final ReentrantLock readLock = new ReentrantLock();
@@ -173,6 +179,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
+        connectingLifetime.activate();
         timer.touch();
         if (writeEnded) {
             writes.end(null);                     // end() before connect(): send FIN once connected
@@ -285,6 +292,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** Starts flushing what was written while connecting. */
     void startWrites() {
         writes.start();
+    }
+
+    /** The connect listeners ran: from now on only {@link #ref()}/{@link #unref()} decide. */
+    void connectDone() {
+        connectingLifetime.deactivate();
     }
 
     boolean resetRequested() {
@@ -916,6 +928,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             if (counted) {
                 Stats.SOCKETS.decrementAndGet();
             }
+            connectingLifetime.deactivate();
             lifetime.deactivate();            // last: the JVM may exit once the close listeners ran
         }
     }
