@@ -345,11 +345,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     void emitAttempt(Event<Socket, dev.loomnet.net.AttemptListener> event, String ip, int port, int family,
                      @Nullable Throwable error) throws Exception {
-        // A failed attempt is posted (while still connecting) just before the connect error destroys the
-        // socket; Node emits it before that 'error', so the closed phase must not swallow it.
-        if (phase == Phase.CLOSED && error == null) {
-            return;
-        }
+        // Attempt events are posted only while connecting, and a refused connect may destroy the socket before
+        // they run; Node emits connectionAttempt before the connect syscall and connectionAttemptFailed before
+        // the 'error', so the closed phase must not swallow them.
         emit(event, l -> l.onAttempt(ip, port, family, error));
     }
 
