@@ -147,10 +147,15 @@ final class LoomServer extends Emitter<Server> implements Server {
             address = Addresses.info(localAddress(ch), v6);
             updateLifetime();
             boolean mapped = v6;
-            Threads.startVirtual("accept-" + id, () -> acceptLoop(ch, mapped));
+            // Accept only after the LISTENING listeners ran: Node never emits 'connection' before 'listening'.
+            // Clients that connect meanwhile wait in the kernel's backlog.
             events.post(() -> {
                 if (isCurrent(ch, gen)) {
-                    emit(LISTENING, Listener::handle);
+                    try {
+                        emit(LISTENING, Listener::handle);
+                    } finally {
+                        Threads.startVirtual("accept-" + id, () -> acceptLoop(ch, mapped));
+                    }
                 }
             });
             return this;
