@@ -68,8 +68,13 @@ final class EventLog {
     }
 
     EventLog awaitClosed() {
-        await().atMost(WAIT).until(this::closed);
+        waiting().until(this::closed);
         return this;
+    }
+
+    /** Awaitility with a short poll interval (the default 100 ms would dominate these fast tests). */
+    static org.awaitility.core.ConditionFactory waiting() {
+        return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2));
     }
 
     /** The events with each run of consecutive {@code data} folded into one {@code data}. */

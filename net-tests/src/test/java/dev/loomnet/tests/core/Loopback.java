@@ -1,7 +1,5 @@
 package dev.loomnet.tests.core;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
@@ -21,7 +19,7 @@ final class Loopback {
         Server server = Net.createServer().listen(0, V4);
         int port = server.address().port();
         server.close(e -> closed.set(true));
-        await().atMost(EventLog.WAIT).untilTrue(closed);
+        EventLog.waiting().untilTrue(closed);
         return port;
     }
 
@@ -34,6 +32,6 @@ final class Loopback {
     static void closeAndWait(Server server) {
         AtomicBoolean closed = new AtomicBoolean();
         server.close(e -> closed.set(true));
-        await().atMost(EventLog.WAIT).untilTrue(closed);
+        EventLog.waiting().untilTrue(closed);
     }
 }

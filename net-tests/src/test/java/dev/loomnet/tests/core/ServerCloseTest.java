@@ -85,7 +85,8 @@ class ServerCloseTest {
             sockets.add(c.connect(port, Loopback.V4));
         }
         await().atMost(EventLog.WAIT).until(() -> server.connections() == 2);
-        server.close(e -> order.add("server-close:" + e));
+        server.close(e -> order.add("server-close:" + e + (accepted.stream().allMatch(Socket::destroyed)
+                ? "" : " while a connection is open")));
         assertFalse(server.listening());
         assertEquals(2, server.connections(), "close() leaves accepted connections open");
         Socket refused = Net.socket();
@@ -100,9 +101,11 @@ class ServerCloseTest {
         assertEquals(1, server.connections());
         order.add("second-client-end");
         sockets.get(1).end();
-        await().atMost(EventLog.WAIT).until(() -> order.contains("server-close:null"));
-        assertEquals(List.of("first-client-end", "accepted-close", "second-client-end", "accepted-close",
-                "server-close:null"), order);
+        await().atMost(EventLog.WAIT).until(() -> order.size() == 5);
+        // As in Node, the server's close follows the last socket's destroy; that socket's own close event is
+        // emitted independently, so the last two may come in either order.
+        assertEquals(List.of("first-client-end", "accepted-close", "second-client-end"), order.subList(0, 3));
+        assertEquals(java.util.Set.of("accepted-close", "server-close:null"), java.util.Set.copyOf(order.subList(3, 5)));
         assertEquals(0, server.connections());
         for (EventLog log : clients) {
             log.awaitClosed();

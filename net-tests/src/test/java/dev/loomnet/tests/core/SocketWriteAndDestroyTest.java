@@ -50,12 +50,17 @@ class SocketWriteAndDestroyTest {
 
     @Test
     void write_after_end_gives_err_stream_write_after_end_to_the_callback_then_to_error() {   // #100
-        EventLog[] log = new EventLog[1];
-        Socket s = connected(log);
-        s.end();
-        boolean result = s.write("late", e -> log[0].events.add("callback:" + EventLog.code(e)));
-        assertFalse(result);
+        // end() and write() inside a listener of the socket: no other event of it (such as the END that the
+        // echo server's reply would cause) can run in between, as in Node's single thread.
+        Socket s = Net.socket();
+        EventLog[] log = {EventLog.of(s)};
+        AtomicReference<Boolean> result = new AtomicReference<>();
+        s.connect(port, Loopback.V4, () -> {
+            s.end();
+            result.set(s.write("late", e -> log[0].events.add("callback:" + EventLog.code(e))));
+        });
         log[0].awaitClosed();
+        assertEquals(false, result.get());
         List<String> tail = log[0].events.stream()
                 .filter(e -> e.startsWith("callback:") || e.startsWith("error:") || e.startsWith("close:")).toList();
         assertEquals(List.of("callback:ERR_STREAM_WRITE_AFTER_END", "error:ERR_STREAM_WRITE_AFTER_END", "close:true"),
