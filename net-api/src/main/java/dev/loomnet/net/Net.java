@@ -2,6 +2,7 @@ package dev.loomnet.net;
 
 import dev.loomnet.net.spi.NetProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.ServiceLoader;
 
@@ -21,7 +22,54 @@ import java.util.ServiceLoader;
  */
 public final class Net {
 
+    /** Node 20/22's default of {@code autoSelectFamilyAttemptTimeout}. */
+    public static final Duration DEFAULT_AUTO_SELECT_FAMILY_ATTEMPT_TIMEOUT = Duration.ofMillis(250);
+
+    private static volatile boolean defaultAutoSelectFamily = true;
+    private static volatile Duration defaultAttemptTimeout = DEFAULT_AUTO_SELECT_FAMILY_ATTEMPT_TIMEOUT;
+
     private Net() {
+    }
+
+    /**
+     * Returns the {@code autoSelectFamily} default of connect options built from now on
+     * ({@code net.getDefaultAutoSelectFamily()}); initially {@code true}, as in Node 20+.
+     *
+     * @return the default
+     */
+    public static boolean getDefaultAutoSelectFamily() {
+        return defaultAutoSelectFamily;
+    }
+
+    /**
+     * Sets the {@code autoSelectFamily} default ({@code net.setDefaultAutoSelectFamily(value)}).
+     *
+     * @param value the new default
+     */
+    public static void setDefaultAutoSelectFamily(boolean value) {
+        defaultAutoSelectFamily = value;
+    }
+
+    /**
+     * Returns the {@code autoSelectFamilyAttemptTimeout} default
+     * ({@code net.getDefaultAutoSelectFamilyAttemptTimeout()}); initially
+     * {@link #DEFAULT_AUTO_SELECT_FAMILY_ATTEMPT_TIMEOUT}.
+     *
+     * @return the default
+     */
+    public static Duration getDefaultAutoSelectFamilyAttemptTimeout() {
+        return defaultAttemptTimeout;
+    }
+
+    /**
+     * Sets the {@code autoSelectFamilyAttemptTimeout} default
+     * ({@code net.setDefaultAutoSelectFamilyAttemptTimeout(value)}).
+     *
+     * @param value at least 1 ms; values below 10 ms become 10 ms, as in Node
+     * @throws NetException {@code ERR_OUT_OF_RANGE} below 1 ms
+     */
+    public static void setDefaultAutoSelectFamilyAttemptTimeout(Duration value) {
+        defaultAttemptTimeout = Args.attemptTimeout(value);
     }
 
     private static final class Holder {
@@ -100,6 +148,36 @@ public final class Net {
      */
     public static Socket socket(SocketOptions options) {
         return provider().createSocket(Args.notNull(options, "options"));
+    }
+
+    /**
+     * Wraps an existing connected channel in a socket ({@code new net.Socket({fd})}), e.g. one accepted by other
+     * code or inherited from the parent process. The socket is connected at once and emits no {@code CONNECT}.
+     *
+     * @param connected an open, connected {@link java.nio.channels.SocketChannel} in blocking mode
+     * @return the socket
+     * @throws NetException {@code ERR_INVALID_ARG_VALUE} if the channel is not open, connected and blocking
+     */
+    public static Socket socket(java.nio.channels.SocketChannel connected) {
+        return socket(connected, SocketOptions.DEFAULTS);
+    }
+
+    /**
+     * Wraps an existing connected channel in a socket with options.
+     *
+     * @param connected an open, connected channel in blocking mode
+     * @param options   the socket options
+     * @return the socket
+     * @throws NetException {@code ERR_INVALID_ARG_VALUE} if the channel is not open, connected and blocking
+     */
+    public static Socket socket(java.nio.channels.SocketChannel connected, SocketOptions options) {
+        Args.notNull(connected, "channel");
+        Args.notNull(options, "options");
+        if (!connected.isOpen() || !connected.isConnected() || !connected.isBlocking()) {
+            throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
+                    "The argument 'channel' must be open, connected and blocking. Received " + connected);
+        }
+        return provider().adopt(connected, options);
     }
 
     /**

@@ -70,6 +70,8 @@ public class NetException extends RuntimeException {
     public static final String ERR_INVALID_IP_ADDRESS = "ERR_INVALID_IP_ADDRESS";
     /** An operation not supported by the kind of handle (for example a reset on a Unix socket). */
     public static final String ERR_INVALID_HANDLE_TYPE = "ERR_INVALID_HANDLE_TYPE";
+    /** An operation that the object's current state does not allow (e.g. connecting a connected socket). */
+    public static final String ERR_INVALID_STATE = "ERR_INVALID_STATE";
     /** The connection's thread was interrupted, which closed its channel (a Java-only code). */
     public static final String ERR_SOCKET_INTERRUPTED = "ERR_SOCKET_INTERRUPTED";
 

@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  * events. Events of one socket are delivered one at a time, never concurrently, in Node's order
  * ({@code CONNECT, READY, DATA..., END, FINISH, CLOSE}, with {@code ERROR} just before {@code CLOSE(true)}),
  * and each listener happens-before the next. A listener may block: that delays this socket only. Events that
- * an API call causes (for example the {@code ERROR} of a write after {@link #end()}) are emitted after the
- * call returns, like Node's next tick; a socket created inside a listener of another loomnet emitter emits
- * nothing before that listener returns.
+ * an API call causes (for example the {@code ERROR} of a write after {@link #end()}) are never emitted inside
+ * the call: they are queued, and a call made inside a listener sees them after that listener returns (Node's
+ * next tick). A socket created inside a listener of another loomnet emitter emits nothing before that
+ * listener returns.
  *
  * <p>A socket created and connected from a plain thread (for example {@code main}) may emit its first events
  * at once: attach listeners before {@link #connect}, as in {@code Net.socket().on(...).connect(port)}, or
@@ -32,16 +33,28 @@ import org.jspecify.annotations.Nullable;
  * order, and returns {@code false} once the queue reaches the high-water mark; {@link #DRAIN} follows when
  * the queue has emptied.
  */
-public interface Socket extends EventEmitter<Socket> {
+public interface Socket extends EventEmitter<Socket>, Writable {
 
     /** Emitted after a host name was resolved, before connecting; not for IP literals or paths ({@code 'lookup'}). */
     Event<Socket, LookupListener> LOOKUP = Event.of("lookup");
+    /** Emitted before each connect attempt to one address ({@code 'connectionAttempt'}). */
+    Event<Socket, AttemptListener> CONNECTION_ATTEMPT = Event.of("connectionAttempt");
+    /** Emitted after a connect attempt failed, before the next one or the final error ({@code 'connectionAttemptFailed'}). */
+    Event<Socket, AttemptListener> CONNECTION_ATTEMPT_FAILED = Event.of("connectionAttemptFailed");
+    /** Emitted when an attempt of {@code autoSelectFamily} timed out and the next address is tried ({@code 'connectionAttemptTimeout'}). */
+    Event<Socket, AttemptListener> CONNECTION_ATTEMPT_TIMEOUT = Event.of("connectionAttemptTimeout");
     /** Emitted when the connection is established ({@code 'connect'}). */
     Event<Socket, Listener> CONNECT = Event.of("connect");
     /** Emitted right after {@link #CONNECT} ({@code 'ready'}). */
     Event<Socket, Listener> READY = Event.of("ready");
     /** Emitted for each chunk read ({@code 'data'}); adding a listener starts the flow of data. */
     Event<Socket, DataListener> DATA = Event.of("data");
+    /**
+     * Emitted for each chunk read, decoded as text with {@link #encoding()} (default UTF-8); adding a listener
+     * starts the flow of data, like {@link #DATA}. Node's {@code setEncoding} changes the type of its
+     * {@code 'data'} payload; loomnet keeps events typed instead, with one event for bytes and one for text.
+     */
+    Event<Socket, TextListener> TEXT = Event.of("text");
     /** Emitted once when the peer ended its side (FIN) and every chunk before it was emitted ({@code 'end'}). */
     Event<Socket, Listener> END = Event.of("end");
     /** Emitted once after a {@code write} returned {@code false} and the queue then emptied ({@code 'drain'}). */
@@ -109,6 +122,8 @@ public interface Socket extends EventEmitter<Socket> {
      *
      * @param options where to connect
      * @return this socket
+     * @throws NetException {@code ERR_INVALID_STATE} if the socket is connecting or connected, or closed but its
+     *                      {@link #CLOSE} was not emitted yet (a closed socket may connect again after it)
      */
     Socket connect(ConnectOptions options);
 
@@ -491,9 +506,118 @@ public interface Socket extends EventEmitter<Socket> {
     boolean allowHalfOpen();
 
     /**
+     * Returns the addresses tried by {@code autoSelectFamily}, as {@code "ip:port"} strings, in order
+     * ({@code socket.autoSelectFamilyAttemptedAddresses}); empty unless more than one address was tried.
+     *
+     * @return the attempted addresses
+     */
+    java.util.List<String> autoSelectFamilyAttemptedAddresses();
+
+    /**
      * Returns the server that accepted this socket ({@code socket.server}), or {@code null} for a client.
      *
      * @return the server or {@code null}
      */
     @Nullable Server server();
+
+    /**
+     * Sets the charset {@link #TEXT} decodes with ({@code socket.setEncoding(encoding)}). The decoder is a
+     * streaming one: a multi-byte character split across reads is held back until its last byte arrives; at
+     * the end of the stream an incomplete character becomes U+FFFD.
+     *
+     * @param charset the encoding of the peer's text
+     * @return this socket
+     */
+    Socket setEncoding(Charset charset);
+
+    /**
+     * Returns the charset {@link #TEXT} decodes with.
+     *
+     * @return the encoding, UTF-8 unless {@link #setEncoding(Charset)} changed it
+     */
+    Charset encoding();
+
+    /**
+     * Holds written chunks in the queue until {@link #uncork()} ({@code socket.cork()}), so that many small
+     * writes leave in one system call. Calls nest: each {@code cork} needs its {@code uncork}.
+     *
+     * @return this socket
+     */
+    Socket cork();
+
+    /**
+     * Undoes one {@link #cork()}; when none is left, the held chunks are written ({@code socket.uncork()}).
+     *
+     * @return this socket
+     */
+    Socket uncork();
+
+    /**
+     * Sends every chunk read from this socket to {@code destination} and ends it when this socket ends
+     * ({@code socket.pipe(destination)}). When the destination's {@code write} returns {@code false} this
+     * socket pauses, and it resumes on the destination's drain, so a slow destination slows the peer down
+     * instead of filling memory. Piping starts the flow of data. {@code socket.pipe(socket)} is an echo.
+     *
+     * @param destination where the data goes
+     * @param <W>         the destination type
+     * @return {@code destination}, for chaining
+     */
+    <W extends Writable> W pipe(W destination);
+
+    /**
+     * As {@link #pipe(Writable)}; with {@code end == false} the destination is not ended when this socket ends.
+     *
+     * @param destination where the data goes
+     * @param end         whether to end the destination when this socket ends
+     * @param <W>         the destination type
+     * @return {@code destination}
+     */
+    <W extends Writable> W pipe(W destination, boolean end);
+
+    /**
+     * Stops every pipe from this socket ({@code socket.unpipe()}); the socket is paused if it was piping.
+     *
+     * @return this socket
+     */
+    Socket unpipe();
+
+    /**
+     * Stops the pipe into {@code destination} ({@code socket.unpipe(destination)}).
+     *
+     * @param destination a destination given to {@link #pipe(Writable)}
+     * @return this socket
+     */
+    Socket unpipe(Writable destination);
+
+    /**
+     * Returns this socket's input as a blocking stream, for straight-line code. Reading from it reads the
+     * connection directly on the calling thread (typically the connection's own thread, inside the
+     * {@link Server#CONNECTION} listener), one reader at a time. While the stream is used the socket must not
+     * be flowing: do not add {@link #DATA}/{@link #TEXT} listeners or pipe. {@code read} returns -1 at the
+     * peer's end, and {@link #END} is still emitted (then {@link #CLOSE}); {@link #bytesRead()} counts the
+     * bytes read through the stream. Reads fail with an {@link java.io.IOException} once the socket is
+     * destroyed.
+     *
+     * @return the input stream (the same object on every call)
+     */
+    java.io.InputStream inputStream();
+
+    /**
+     * Returns this socket's output as a blocking stream: {@code write} copies the bytes into the write queue
+     * and blocks the caller while the queue is at or above the high-water mark; {@code flush} blocks until the
+     * queue is empty; {@code close} ends the socket ({@link #end()}). Writes fail with an
+     * {@link java.io.IOException} once the socket was ended or destroyed.
+     *
+     * @return the output stream (the same object on every call)
+     */
+    java.io.OutputStream outputStream();
+
+    /**
+     * Runs {@code listener} once on the next {@link #DRAIN}.
+     *
+     * @param listener the drain listener
+     * @return this socket
+     */
+    @Override
+    Socket onceDrain(Listener listener);
 }

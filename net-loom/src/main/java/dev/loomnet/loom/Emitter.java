@@ -69,8 +69,11 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
     <L> boolean emit(Event<?, L> event, Invoker<L> invoker) throws Exception {
         Listeners.Entry[] entries = listeners.entries(event);
         for (Listeners.Entry entry : entries) {
-            if (entry.once() && !listeners.removeEntry(event, entry)) {
-                continue;
+            if (entry.once()) {
+                if (!entry.fire()) {
+                    continue;                       // already ran (server CONNECTION emits concurrently)
+                }
+                listeners.removeEntry(event, entry);
             }
             invoker.invoke((L) entry.listener());
         }

@@ -3,7 +3,9 @@ package dev.loomnet.loom;
 import dev.loomnet.net.Event;
 import dev.loomnet.net.NetException;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One emitter's listener lists (Node's {@code _events}): copy-on-write arrays, so emitting reads a snapshot
@@ -15,8 +17,32 @@ final class Listeners {
     private static final Slot[] NO_SLOTS = new Slot[0];
     private static final Entry[] NONE = new Entry[0];
 
-    /** A registration; compared by identity so the same listener can be added twice. */
-    record Entry(Object listener, boolean once) {
+    /**
+     * A registration; compared by identity so the same listener can be added twice. A once registration runs
+     * at most once even if emissions overlap, and still runs in an emission that started before it was
+     * removed (as Node's once wrapper does).
+     */
+    static final class Entry {
+        private final Object listener;
+        private final @Nullable AtomicBoolean fired;
+
+        Entry(Object listener, boolean once) {
+            this.listener = listener;
+            this.fired = once ? new AtomicBoolean() : null;
+        }
+
+        Object listener() {
+            return listener;
+        }
+
+        boolean once() {
+            return fired != null;
+        }
+
+        /** Claims the single run of a once registration. */
+        boolean fire() {
+            return fired == null || fired.compareAndSet(false, true);
+        }
     }
 
     private record Slot(Event<?, ?> event, Entry[] entries) {

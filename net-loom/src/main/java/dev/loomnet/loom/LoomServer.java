@@ -2,6 +2,8 @@ package dev.loomnet.loom;
 
 import dev.loomnet.net.AddressInfo;
 import dev.loomnet.net.Callback;
+import dev.loomnet.net.ConnectionsCallback;
+import dev.loomnet.net.DropInfo;
 import dev.loomnet.net.ListenOptions;
 import dev.loomnet.net.Listener;
 import dev.loomnet.net.NetException;
@@ -45,6 +47,7 @@ final class LoomServer extends Emitter<Server> implements Server {
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
 
     private volatile @Nullable ServerSocketChannel channel;
+    private volatile int maxConnections = Integer.MAX_VALUE;
     private volatile @Nullable AddressInfo address;
     private @Nullable Path ownedPath;
     private boolean closing;
@@ -105,62 +108,108 @@ final class LoomServer extends Emitter<Server> implements Server {
             throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
                     "The argument 'options' must have the property \"port\" or \"path\". Received null");
         }
+        if (channel != null) {
+            throw alreadyListening();
+        }
+        InetSocketAddress bound = null;
+        NetException error = null;
+        if (!options.isPath()) {
+            try {
+                bound = bindAddress(options);          // may resolve a host name: not under the lock
+            } catch (IOException e) {
+                error = listenError(e, options);
+            }
+        }
         lock.lock();
         try {
             if (channel != null) {
-                throw new NetException(NetException.ERR_SERVER_ALREADY_LISTEN,
-                        "Listen method has been called more than once without closing.");
+                throw alreadyListening();
             }
             if (callback != null) {
                 once(LISTENING, callback);
             }
-            ServerSocketChannel ch;
-            boolean v6;
-            try {
-                if (options.isPath()) {
-                    ch = bindPath(options);
-                    v6 = false;
-                } else {
-                    InetSocketAddress bound = bindAddress(options);
-                    ch = ServerSocketChannel.open(bound.getAddress() instanceof Inet6Address
-                            ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-                    try {
-                        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                        if (options.reusePort()) {
-                            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                        }
-                        ch.bind(bound, options.backlog());
-                    } catch (IOException | RuntimeException e) {
-                        ch.close();
-                        throw e;
-                    }
-                    v6 = bound.getAddress() instanceof Inet6Address;
+            ServerSocketChannel ch = null;
+            if (error == null) {
+                try {
+                    ch = options.isPath() ? bindPath(options) : bindInet(bound, options);
+                } catch (IOException e) {
+                    error = listenError(e, options);
                 }
-            } catch (IOException e) {
-                NetException error = listenError(e, options);
-                events.post(() -> emitError(error));
+            }
+            if (ch == null) {
+                NetException failure = error;
+                events.post(() -> emitError(failure));
                 return this;
             }
-            channel = ch;
-            Stats.SERVERS.incrementAndGet();
-            int gen = ++generation;
-            address = Addresses.info(localAddress(ch), v6);
-            updateLifetime();
-            boolean mapped = v6;
-            // Accept only after the LISTENING listeners ran: Node never emits 'connection' before 'listening'.
-            // Clients that connect meanwhile wait in the kernel's backlog.
-            events.post(() -> {
-                if (isCurrent(ch, gen)) {
-                    try {
-                        emit(LISTENING, Listener::handle);
-                    } finally {
-                        Threads.startVirtual("accept-" + id, () -> acceptLoop(ch, mapped));
-                    }
-                }
-            });
+            boolean v6 = bound != null && bound.getAddress() instanceof Inet6Address;
+            start(ch, v6, options.ipv6Only() && v6);
             return this;
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    public Server listen(ServerSocketChannel handle, @Nullable Listener callback) {
+        if (handle == null || !handle.isOpen() || localAddress(handle) == null || !handle.isBlocking()) {
+            throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
+                    "The argument 'handle' must be an open, bound, blocking ServerSocketChannel. Received " + handle);
+        }
+        lock.lock();
+        try {
+            if (channel != null) {
+                throw alreadyListening();
+            }
+            if (callback != null) {
+                once(LISTENING, callback);
+            }
+            boolean v6 = localAddress(handle) instanceof InetSocketAddress inet
+                    && inet.getAddress() instanceof Inet6Address;
+            start(handle, v6, false);
+            return this;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: the channel is bound; count it, emit LISTENING, then start accepting. */
+    private void start(ServerSocketChannel ch, boolean v6, boolean ipv6Only) {
+        channel = ch;
+        Stats.SERVERS.incrementAndGet();
+        int gen = ++generation;
+        address = Addresses.info(localAddress(ch), v6);
+        updateLifetime();
+        // LISTENING is emitted before the first CONNECTION: the accept loop starts once it ran.
+        events.post(() -> {
+            if (!isCurrent(ch, gen)) {
+                return;
+            }
+            try {
+                emit(LISTENING, Listener::handle);
+            } finally {
+                Threads.startVirtual("accept-" + id, () -> acceptLoop(ch, v6, ipv6Only));
+            }
+        });
+    }
+
+    private static NetException alreadyListening() {
+        return new NetException(NetException.ERR_SERVER_ALREADY_LISTEN,
+                "Listen method has been called more than once without closing.");
+    }
+
+    private static ServerSocketChannel bindInet(InetSocketAddress bound, ListenOptions options) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open(bound.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (options.reusePort()) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            ch.bind(bound, options.backlog());
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 
@@ -192,7 +241,8 @@ final class LoomServer extends Emitter<Server> implements Server {
     }
 
     private static boolean ipv6Available() {
-        try (ServerSocketChannel probe = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+        try {
+            ServerSocketChannel.open(StandardProtocolFamily.INET6).close();
             return true;
         } catch (IOException | UnsupportedOperationException e) {
             return false;
@@ -241,7 +291,7 @@ final class LoomServer extends Emitter<Server> implements Server {
     // ---------------------------------------------------------------------------------------------------
     // accepting
 
-    private void acceptLoop(ServerSocketChannel ch, boolean v6) {
+    private void acceptLoop(ServerSocketChannel ch, boolean v6, boolean ipv6Only) {
         while (ch.isOpen()) {
             SocketChannel accepted;
             try {
@@ -255,9 +305,56 @@ final class LoomServer extends Emitter<Server> implements Server {
                 java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);   // e.g. EMFILE: do not spin
                 continue;
             }
+            if (ipv6Only && isIpv4Peer(accepted)) {
+                reset(accepted);
+                continue;
+            }
+            if (connections.get() >= maxConnections) {
+                drop(accepted, v6);
+                continue;
+            }
             connections.incrementAndGet();
             new LoomSocket(socketOptions, this).accepted(accepted, v6, options.pauseOnConnect());
         }
+    }
+
+    private static boolean isIpv4Peer(SocketChannel ch) {
+        try {
+            return ch.getRemoteAddress() instanceof InetSocketAddress inet
+                    && inet.getAddress() instanceof java.net.Inet4Address;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void reset(SocketChannel ch) {
+        try (ch) {
+            ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException ignored) {
+            // gone already
+        }
+    }
+
+    /** Node's maxConnections rule: accept, close at once, emit DROP with the addresses (none for Unix). */
+    private void drop(SocketChannel ch, boolean v6) {
+        DropInfo info = null;
+        try {
+            AddressInfo local = Addresses.info(ch.getLocalAddress(), v6);
+            AddressInfo remote = Addresses.info(ch.getRemoteAddress(), v6);
+            if (local != null && remote != null && !local.isUnix()) {
+                info = new DropInfo(local.address(), local.port(), local.family(), remote.address(), remote.port(),
+                        remote.family());
+            }
+        } catch (IOException ignored) {
+            // the peer is gone already; drop without addresses
+        }
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
+        DropInfo payload = info;
+        events.post(() -> emit(DROP, l -> l.onDrop(payload)));
     }
 
     /** Runs the connection listeners on the accepted socket's own thread. */
@@ -385,6 +482,32 @@ final class LoomServer extends Emitter<Server> implements Server {
     @Override
     public int connections() {
         return connections.get();
+    }
+
+    @Override
+    public Server getConnections(ConnectionsCallback callback) {
+        if (callback == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"callback\" argument must be of type function. Received null");
+        }
+        int count = connections.get();
+        events.post(() -> callback.done(null, count));
+        return this;
+    }
+
+    @Override
+    public Server maxConnections(int max) {
+        if (max < 0) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE,
+                    "The value of \"maxConnections\" is out of range. It must be >= 0. Received " + max);
+        }
+        maxConnections = max;
+        return this;
+    }
+
+    @Override
+    public int maxConnections() {
+        return maxConnections;
     }
 
     @Override

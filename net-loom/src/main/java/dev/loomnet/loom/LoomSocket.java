@@ -52,9 +52,18 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private final @Nullable LoomServer server;
     final EventQueue events;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled on every change of {@link #flow} and {@link #phase}. */
     private final Condition flowChanged = lock.newCondition();
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
     private final IdleTimer timer = new IdleTimer();
+    /** Held around every read of the channel, by the read loop or the input stream: one reader at a time. */
+    final ReentrantLock readLock = new ReentrantLock();
+    private final java.util.concurrent.CopyOnWriteArrayList<Pipe> pipes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Charset encoding = StandardCharsets.UTF_8;
+    /** Decoder state of {@code text} events; touched only by the thread emitting this socket's events. */
+    private @Nullable TextDecoder decoder;
+    private volatile @Nullable SocketInputStream input;
+    private volatile @Nullable SocketOutputStream output;
 
     private volatile Phase phase = Phase.NEW;
     private volatile int flow = FLOW_UNSET;
@@ -76,11 +85,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean unix;
     private volatile @Nullable AddressInfo local;
     private volatile @Nullable AddressInfo remote;
+    /** Guarded by {@link #lock}. */
+    private List<String> attemptedAddresses = List.of();
 
     LoomSocket(SocketOptions options, @Nullable LoomServer server) {
         this.options = options;
         this.server = server;
-        this.events = new EventQueue(Threads.PREFIX.isEmpty() ? "events" : "events-" + id, this::taskFailed);
+        this.events = new EventQueue("events-" + id, this::taskFailed);
         this.writes = new WriteQueue(this, options.highWaterMark());
         this.noDelay = options.noDelay();
         this.keepAlive = options.keepAlive();
@@ -138,12 +149,12 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             switch (phase) {
-                case CONNECTING, CONNECTED -> throw new NetException("ERR_SOCKET_CONNECTED",
-                        "Socket is already " + (phase == Phase.CONNECTING ? "connecting" : "connected"));
+                case CONNECTING, CONNECTED -> throw new NetException(NetException.ERR_INVALID_STATE,
+                        "Invalid state: the socket is already " + (phase == Phase.CONNECTING ? "connecting" : "connected"));
                 case CLOSED -> {
                     if (!closeEmitted) {
-                        throw new NetException("ERR_SOCKET_CLOSING",
-                                "Socket is closing; connect again after its 'close' event");
+                        throw new NetException(NetException.ERR_INVALID_STATE,
+                                "Invalid state: the socket is closing; connect again after its 'close' event");
                     }
                     resetForReconnect();
                 }
@@ -164,6 +175,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
         timer.touch();
+        if (writeEnded) {
+            writes.end(null);                     // end() before connect(): send FIN once connected
+        }
         Connection connection = new Connection(this);
         Threads.startVirtual("socket-" + id, () -> connection.runClient(options));
         return this;
@@ -189,6 +203,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         channel = null;
         local = null;
         remote = null;
+        attemptedAddresses = List.of();
         if (flow == FLOW_ON && !hasListeners(DATA)) {
             flow = FLOW_UNSET;
         }
@@ -217,6 +232,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             channel = ch;
             phase = Phase.CONNECTED;
+            flowChanged.signalAll();
             try {
                 local = Addresses.info(ch.getLocalAddress(), v6Socket);
                 remote = Addresses.info(ch.getRemoteAddress(), v6Socket);
@@ -245,6 +261,18 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lifetime.activate();
         Connection connection = new Connection(this);
         Threads.startVirtual("socket-" + id, () -> connection.runAccepted(ch, v6Socket));
+    }
+
+    /** An existing connected channel ({@code new Socket({fd})}): connected now, no CONNECT event. */
+    void adopt(SocketChannel ch) {
+        boolean v6 = safeLocal(ch) instanceof InetSocketAddress inet
+                && inet.getAddress() instanceof java.net.Inet6Address;
+        unix = !(safeLocal(ch) instanceof InetSocketAddress);
+        Stats.SOCKETS.incrementAndGet();
+        lifetime.activate();
+        established(ch, v6);
+        Connection connection = new Connection(this);
+        Threads.startVirtual("socket-" + id, () -> connection.runAdopted(ch));
     }
 
     private static java.net.@Nullable SocketAddress safeLocal(SocketChannel ch) {
@@ -288,6 +316,57 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return;
         }
         emit(DATA, l -> l.onData(chunk));
+        if (hasListeners(TEXT) && phase != Phase.CLOSED) {
+            String text = decoder(encoding).decode(chunk);
+            if (!text.isEmpty()) {
+                emit(TEXT, l -> l.onText(text));
+            }
+        }
+    }
+
+    private TextDecoder decoder(Charset charset) {
+        TextDecoder d = decoder;
+        if (d == null || !d.charset().equals(charset)) {
+            d = new TextDecoder(charset);
+            decoder = d;
+        }
+        return d;
+    }
+
+    void emitAttempt(Event<Socket, dev.loomnet.net.AttemptListener> event, String ip, int port, int family,
+                     @Nullable Throwable error) throws Exception {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        emit(event, l -> l.onAttempt(ip, port, family, error));
+    }
+
+    /** Records an address tried by autoSelectFamily. */
+    void attempted(String ipAndPort) {
+        lock.lock();
+        try {
+            if (attemptedAddresses.isEmpty()) {
+                attemptedAddresses = new java.util.ArrayList<>(2);
+            }
+            attemptedAddresses.add(ipAndPort);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<String> autoSelectFamilyAttemptedAddresses() {
+        lock.lock();
+        try {
+            return List.copyOf(attemptedAddresses);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The client {@code blockList} check before connecting to {@code ip}: the error to fail with, or null. */
+    @Nullable NetException blockedByList(String ip, int family) {
+        return null;
     }
 
     void emitLookup(@Nullable Throwable error, @Nullable String address, int family, String host) throws Exception {
@@ -304,6 +383,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         readEnded = true;
         try {
+            TextDecoder d = decoder;
+            if (d != null && hasListeners(TEXT)) {
+                String tail = d.end();
+                if (!tail.isEmpty()) {
+                    emit(TEXT, l -> l.onText(tail));
+                }
+            }
             emit(END, Listener::handle);
         } finally {
             if (!options.allowHalfOpen() && phase != Phase.CLOSED) {
@@ -336,9 +422,26 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
+    /** Parks until the socket is no longer connecting; true if it is connected. */
+    boolean awaitConnected() {
+        lock.lock();
+        try {
+            while (phase == Phase.CONNECTING) {
+                flowChanged.awaitUninterruptibly();
+            }
+            return phase == Phase.CONNECTED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean flowing() {
+        return flow == FLOW_ON;
+    }
+
     @Override
     void listenerAdded(Event<?, ?> event) {
-        if (event == DATA && flow == FLOW_UNSET) {
+        if ((event == DATA || event == TEXT) && flow == FLOW_UNSET) {
             setFlow(FLOW_ON);
         }
     }
@@ -387,8 +490,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             finished = true;
             try {
-                emit(FINISH, Listener::handle);
-                runCallbacks(callbacks, null);
+                try {
+                    emit(FINISH, Listener::handle);
+                } finally {
+                    runCallbacks(callbacks, null);
+                }
             } finally {
                 if (readEnded || destroyOnFinish) {
                     destroy();
@@ -409,9 +515,35 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return "writer-" + id;
     }
 
+    /**
+     * Runs every callback even if some throw; the first throwable is rethrown afterwards (destroying the
+     * socket), later ones are attached to it as suppressed.
+     */
     private static void runCallbacks(List<Callback> callbacks, @Nullable Throwable error) throws Exception {
+        Throwable first = null;
         for (Callback cb : callbacks) {
-            cb.done(error);
+            try {
+                cb.done(error);
+            } catch (Throwable t) {
+                if (first == null) {
+                    first = t;
+                } else {
+                    first.addSuppressed(t);
+                }
+            }
+        }
+        if (first instanceof Exception e) {
+            throw e;
+        }
+        if (first instanceof Error e) {
+            throw e;
+        }
+    }
+
+    @Override
+    public void rejected(@Nullable Callback callback) {
+        if (callback != null) {
+            events.post(() -> callback.done(Errors.streamDestroyed()));
         }
     }
 
@@ -552,16 +684,135 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return end(callback);
     }
 
-    /** Node's {@code cork()}: hold writes until {@link #uncork()}. */
-    Socket cork() {
+    @Override
+    public Socket cork() {
         writes.cork();
         return this;
     }
 
-    /** Node's {@code uncork()}. */
-    Socket uncork() {
+    @Override
+    public Socket uncork() {
         writes.uncork();
         return this;
+    }
+
+    /** Blocks until at most {@code limit} bytes are queued; false if the socket was destroyed first. */
+    boolean awaitQueueBelow(long limit) {
+        return writes.awaitLengthAtMost(limit);
+    }
+
+    @Override
+    public Socket onceDrain(Listener listener) {
+        if (listener == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"listener\" argument must not be null. Received null");
+        }
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        Listener[] self = new Listener[1];
+        self[0] = () -> {
+            if (ran.compareAndSet(false, true)) {
+                off(DRAIN, self[0]);
+                listener.handle();
+            }
+        };
+        on(DRAIN, self[0]);
+        if (!writes.drainPending()) {
+            events.post(self[0]::handle);            // drained before we registered: do not wait forever
+        }
+        return this;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // text, pipe and the blocking style
+
+    @Override
+    public Socket setEncoding(Charset charset) {
+        if (charset == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"encoding\" argument must not be null. Received null");
+        }
+        encoding = charset;
+        return this;
+    }
+
+    @Override
+    public Charset encoding() {
+        return encoding;
+    }
+
+    @Override
+    public <W extends dev.loomnet.net.Writable> W pipe(W destination) {
+        return pipe(destination, true);
+    }
+
+    @Override
+    public <W extends dev.loomnet.net.Writable> W pipe(W destination, boolean end) {
+        if (destination == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"destination\" argument must not be null. Received null");
+        }
+        Pipe pipe = new Pipe(this, destination, end);
+        pipes.add(pipe);
+        pipe.start();
+        return destination;
+    }
+
+    @Override
+    public Socket unpipe() {
+        for (Pipe p : pipes) {
+            unpipe(p.destination);
+        }
+        return this;
+    }
+
+    @Override
+    public Socket unpipe(dev.loomnet.net.Writable destination) {
+        for (Pipe p : pipes) {
+            if (p.destination == destination) {
+                pipes.remove(p);
+                p.stop();
+            }
+        }
+        if (!hasListeners(DATA) && !hasListeners(TEXT)) {
+            pause();
+        }
+        return this;
+    }
+
+    @Override
+    public java.io.InputStream inputStream() {
+        SocketInputStream in = input;
+        if (in == null) {
+            lock.lock();
+            try {
+                in = input;
+                if (in == null) {
+                    in = new SocketInputStream(this);
+                    input = in;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return in;
+    }
+
+    @Override
+    public java.io.OutputStream outputStream() {
+        SocketOutputStream out = output;
+        if (out == null) {
+            lock.lock();
+            try {
+                out = output;
+                if (out == null) {
+                    out = new SocketOutputStream(this);
+                    output = out;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -733,8 +984,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     "The value of \"msecs\" is out of range. It must be a non-negative finite number. Received "
                             + timeout.toMillis());
         }
-        if (phase == Phase.CLOSED && closeEmitted) {
-            return this;
+        if (phase == Phase.CLOSED) {
+            return this;                          // Node: a no-op once destroyed
         }
         this.timeout = timeout;
         if (timeout.isZero()) {

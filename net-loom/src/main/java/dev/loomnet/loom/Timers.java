@@ -20,8 +20,12 @@ final class Timers {
     abstract static class Timeout implements Comparable<Timeout> {
         /** The deadline in {@link System#nanoTime()} terms; guarded by the timer lock. */
         private long deadline;
-        /** Whether this timeout is in the heap; guarded by the timer lock. */
-        private boolean scheduled;
+        /**
+         * Whether this timeout is in the heap; written under the timer lock, read without it by {@link #touch()}.
+         * Volatile on both sides (with {@link #lastActivity}) so that either {@code touch} sees a fired timer
+         * and re-schedules it, or the timer thread sees the new activity and re-inserts it.
+         */
+        private volatile boolean scheduled;
         volatile long lastActivity;
         volatile long periodNanos;
 

@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +39,9 @@ final class WriteQueue {
         /** FIN was sent after {@code end()}; {@code callbacks} are the end callbacks. */
         void finished(List<Callback> callbacks);
 
+        /** A write arrived after the queue failed (the socket was destroyed meanwhile). */
+        void rejected(@Nullable Callback callback);
+
         /** Writing failed; the owner destroys the socket, which calls {@link #failAll()}. */
         void writeFailed(IOException error);
 
@@ -50,6 +54,8 @@ final class WriteQueue {
     private final Owner owner;
     private final int highWaterMark;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever {@link #length} drops or the queue fails; blocking-style writers wait on it. */
+    private final Condition shrunk = lock.newCondition();
     private @Nullable ArrayDeque<Pending> queue;
     private @Nullable List<Pending> inFlight;
     private @Nullable List<Callback> endCallbacks;
@@ -73,6 +79,33 @@ final class WriteQueue {
         return length;
     }
 
+    /**
+     * Blocks until at most {@code limit} bytes are queued.
+     *
+     * @return false if the queue failed (the socket was destroyed) first
+     */
+    boolean awaitLengthAtMost(long limit) {
+        lock.lock();
+        try {
+            while (length > limit && !failed) {
+                shrunk.awaitUninterruptibly();
+            }
+            return !failed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a {@code false} return is waiting for its {@code drain}. */
+    boolean drainPending() {
+        lock.lock();
+        try {
+            return needDrain;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Bytes accepted by {@link #write}, sent or not ({@code bytesWritten}). */
     long accepted() {
         return accepted;
@@ -88,6 +121,15 @@ final class WriteQueue {
         boolean start;
         lock.lock();
         try {
+            if (failed) {
+                lock.unlock();
+                try {
+                    owner.rejected(callback);
+                } finally {
+                    lock.lock();
+                }
+                return false;
+            }
             if (queue == null) {
                 queue = new ArrayDeque<>(4);
             }
@@ -192,6 +234,7 @@ final class WriteQueue {
                 endCallbacks = null;
             }
             length = 0;
+            shrunk.signalAll();
             return out;
         } finally {
             lock.unlock();
@@ -211,10 +254,8 @@ final class WriteQueue {
         if (!started || writerRunning || failed || finished) {
             return false;
         }
-        boolean hasData = queue != null && !queue.isEmpty() && corked == 0;
-        boolean hasFin = ending && (queue == null || queue.isEmpty());
-        boolean hasDataToFlushBeforeFin = ending && queue != null && !queue.isEmpty();
-        if (hasData || hasFin || hasDataToFlushBeforeFin) {
+        boolean hasData = queue != null && !queue.isEmpty() && (corked == 0 || ending);
+        if (hasData || ending) {
             writerRunning = true;
             return true;
         }
@@ -278,6 +319,7 @@ final class WriteQueue {
                     }
                     inFlight = null;
                     length -= bytes;
+                    shrunk.signalAll();
                     callbacks = new ArrayList<>(0);
                     collect(batch, callbacks);
                 } finally {

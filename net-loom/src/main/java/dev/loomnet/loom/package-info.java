@@ -1,6 +1,7 @@
 /**
  * The virtual-thread implementation of loomnet. Everything but {@link dev.loomnet.loom.LoomNetProvider} is
- * package-private. Data flows one way: channel, {@code ReadLoop}, {@code EventQueue}, listeners; user writes
+ * package-private. Data flows one way: channel, the read loop in {@code Connection}, {@code EventQueue},
+ * listeners; user writes
  * go through {@code WriteQueue} to the channel; {@code Timers} and {@code Lifetime} sit beside.
  */
 @NullMarked

@@ -5,7 +5,8 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 
 /**
- * The seed's {@code server.js}: greets each client with {@code Hello World!\r\n}, then echoes what it receives.
+ * The seed's {@code server.js}: greets each client with {@code Hello World!\r\n}, then pipes the connection to
+ * itself, which echoes what it receives.
  *
  * <pre>{@code
  * var server = net.createServer(function(connection) {
@@ -32,7 +33,7 @@ public final class SeedServer {
             System.out.println("client connected");
             connection.on(Socket.END, () -> System.out.println("client closed the connection"));
             connection.write("Hello World!\r\n");
-            connection.on(Socket.DATA, connection::write);          // the echo that pipe() performs
+            connection.pipe(connection);
             // Not in the seed: the first client destroys its socket while the echo of its greeting may still be
             // unread, and closing with unread bytes makes the kernel reset the connection. Node would crash on
             // that unhandled 'error' (read ECONNRESET); a reset from a departing client is harmless here.

@@ -47,7 +47,8 @@ public final class LoomnetExtension implements BeforeEachCallback, AfterEachCall
         }
     }
 
-    private record State(UncaughtExceptions uncaught, Thread.UncaughtExceptionHandler previous, long socketFds) {
+    private record State(UncaughtExceptions uncaught, Thread.UncaughtExceptionHandler previous, long socketFds,
+                         NetProvider.Handles handles) {
     }
 
     @Override
@@ -55,7 +56,8 @@ public final class LoomnetExtension implements BeforeEachCallback, AfterEachCall
         UncaughtExceptions uncaught = new UncaughtExceptions();
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler(uncaught::add);
-        context.getStore(NS).put(State.class, new State(uncaught, previous, socketFds()));
+        // Baselines, so that a test that leaked fails alone instead of every test after it.
+        context.getStore(NS).put(State.class, new State(uncaught, previous, socketFds(), Net.provider().handles()));
     }
 
     @Override
@@ -65,7 +67,7 @@ public final class LoomnetExtension implements BeforeEachCallback, AfterEachCall
             return;
         }
         try {
-            String leak = settle(state.socketFds());
+            String leak = settle(state.socketFds(), state.handles());
             List<UncaughtExceptions.Uncaught> uncaught = state.uncaught().drain();
             if (!uncaught.isEmpty()) {
                 AssertionError failure = new AssertionError(uncaught.size() + " uncaught exception(s), first on thread "
@@ -82,22 +84,22 @@ public final class LoomnetExtension implements BeforeEachCallback, AfterEachCall
     }
 
     /** Waits for handles, threads and descriptors to settle; returns a description of what leaked, or null. */
-    private static String settle(long fdBaseline) {
+    private static String settle(long fdBaseline, NetProvider.Handles before) {
         try {
             Awaitility.await().atMost(Duration.ofSeconds(SETTLE_SECONDS))
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
-                    .until(() -> problem(fdBaseline) == null);
+                    .until(() -> problem(fdBaseline, before) == null);
             return null;
         } catch (ConditionTimeoutException e) {
-            String problem = problem(fdBaseline);
+            String problem = problem(fdBaseline, before);
             return problem == null ? null : "leak after " + SETTLE_SECONDS + " s: " + problem;
         }
     }
 
-    private static String problem(long fdBaseline) {
+    private static String problem(long fdBaseline, NetProvider.Handles before) {
         NetProvider.Handles h = Net.provider().handles();
-        if (h.sockets() != 0 || h.servers() != 0 || h.threads() != 0) {
-            return "open loomnet handles " + h;
+        if (h.sockets() > before.sockets() || h.servers() > before.servers() || h.threads() > before.threads()) {
+            return "open loomnet handles " + h + ", before the test " + before;
         }
         long fds = socketFds();
         if (fds > fdBaseline) {

@@ -1,0 +1,76 @@
+package dev.loomnet.loom;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+
+/**
+ * The blocking-style input of a socket ({@link dev.loomnet.net.Socket#inputStream()}): reads the channel
+ * directly on the calling thread, under the socket's reader lock, so it never races the read loop (which
+ * only reads while the socket is flowing, and the stream refuses to read then). At EOF it returns -1 and has
+ * the socket emit {@code end} as the read loop would.
+ */
+final class SocketInputStream extends InputStream {
+
+    private final LoomSocket socket;
+    private boolean eof;
+
+    SocketInputStream(LoomSocket socket) {
+        this.socket = socket;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        socket.awaitConnected();
+        socket.readLock.lock();
+        try {
+            if (eof) {
+                return -1;
+            }
+            if (socket.flowing()) {
+                throw new IllegalStateException("the socket is flowing (DATA/TEXT listeners or a pipe read it); "
+                        + "use either events or the input stream");
+            }
+            SocketChannel ch = socket.channel();
+            if (ch == null || socket.destroyed()) {
+                throw new IOException("socket is closed");
+            }
+            int n;
+            try {
+                n = ch.read(ByteBuffer.wrap(b, off, len));
+            } catch (IOException e) {
+                if (!socket.destroyed()) {
+                    socket.fail(Errors.io(e, "read"));
+                }
+                throw e;
+            }
+            if (n < 0) {
+                eof = true;
+                socket.events.post(socket::emitEnd);
+                return -1;
+            }
+            socket.addBytesRead(n);
+            return n;
+        } finally {
+            socket.readLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        // The stream is a view of the socket: closing it does not close the connection (end() or destroy() do).
+    }
+}
