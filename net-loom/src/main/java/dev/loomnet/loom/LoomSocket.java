@@ -77,6 +77,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean closeEmitted;
     private volatile boolean destroyOnFinish;
     private volatile boolean resetOnConnect;
+    /** Node's {@code connecting} lasts until just before {@code connect} is emitted, not until the TCP handshake. */
+    private volatile boolean connectPending;
     private volatile long bytesRead;
     private volatile @Nullable Duration timeout;
     private volatile boolean noDelay;
@@ -163,6 +165,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 case NEW -> { }
             }
             phase = Phase.CONNECTING;
+            connectPending = true;
             unix = options.isPath();
         } finally {
             lock.unlock();
@@ -297,6 +300,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (phase != Phase.CONNECTED) {
             return;
         }
+        connectPending = false;
         emit(CONNECT, Listener::handle);
         emit(READY, Listener::handle);
     }
@@ -1228,7 +1232,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public ReadyState readyState() {
-        if (phase == Phase.CONNECTING) {
+        if (connecting()) {
             return ReadyState.OPENING;
         }
         boolean r = readable();
@@ -1244,12 +1248,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public boolean connecting() {
-        return phase == Phase.CONNECTING;
+        Phase p = phase;
+        return p == Phase.CONNECTING || (p == Phase.CONNECTED && connectPending);
     }
 
     @Override
     public boolean pending() {
-        return phase != Phase.CONNECTED;
+        return phase != Phase.CONNECTED || connectPending;
     }
 
     @Override
