@@ -85,6 +85,11 @@ final class LoomServer extends Emitter<Server> implements Server {
     }
 
     @Override
+    public Server listen(int port, String host, Listener callback) {
+        return listen(ListenOptions.builder().port(port).host(host).build(), callback);
+    }
+
+    @Override
     public Server listen(int port, String host, int backlog, Listener callback) {
         return listen(ListenOptions.builder().port(port).host(host).backlog(backlog).build(), callback);
     }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Server close, its callback, CLOSE after the last connection, and the connection count (catalog #5, #11-13, #127). */
@@ -110,12 +109,6 @@ class ServerCloseTest {
     }
 
     @Test
-    @Disabled("bug: LoomServer.close() returns while the port still accepts. The JDK defers closing a "
-            + "ServerSocketChannel whose accept() is blocked in a virtual thread until that thread runs again "
-            + "(no preClose for virtual threads), so a client connecting right after close() completes its "
-            + "handshake into the old backlog and then hangs or gets ECONNRESET instead of ECONNREFUSED "
-            + "(catalog #13). Seen 1 in ~6 full runs under load. Fix idea: close() waits for the accept thread "
-            + "to leave accept() (join with a bound) before returning.")
     void a_connect_right_after_close_is_refused() {                                     // #13
         Server server = Net.createServer(Socket::resume).listen(0, "127.0.0.1");
         int port = server.address().port();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Net finds its provider with ServiceLoader on the class path and on the module path, and fails clearly without. */
@@ -35,9 +34,6 @@ class ServiceLoadingTest {
     }
 
     @Test
-    @Disabled("bug: net-api Net.java:28-36 throws the IllegalStateException from Holder's static initialiser, so "
-            + "callers get ExceptionInInitializerError (and NoClassDefFoundError on a second call) instead of the "
-            + "documented IllegalStateException; outside net-loom, so not fixed here")
     void without_net_loom_net_fails_with_illegal_state_naming_the_artifact() throws Exception {
         String classPath = ChildJvm.join(ChildJvm.entry("net-api"), ChildJvm.jar("jspecify"), ChildJvm.testClasses());
         try (ChildJvm child = ChildJvm.start(List.of("-cp", classPath), NoProviderMain.class)) {
