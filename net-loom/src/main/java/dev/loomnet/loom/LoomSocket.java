@@ -55,10 +55,12 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** Signalled on every change of {@link #flow} and {@link #phase}. */
     private final Condition flowChanged = lock.newCondition();
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
-    private final IdleTimer timer = new IdleTimer();
+    /** Created by the first {@link #setTimeout}: a socket without a timeout carries no timer object. */
+    private volatile @Nullable IdleTimer timer;
     /** Held around every read of the channel, by the read loop or the input stream: one reader at a time. */
     final ReentrantLock readLock = new ReentrantLock();
-    private final java.util.concurrent.CopyOnWriteArrayList<Pipe> pipes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Pipes from this socket; created by the first {@link #pipe}. */
+    private volatile java.util.@Nullable List<Pipe> pipes;
     private volatile Charset encoding = StandardCharsets.UTF_8;
     /** Decoder state of {@code text} events; touched only by the thread emitting this socket's events. */
     private @Nullable TextDecoder decoder;
@@ -173,12 +175,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
-        timer.touch();
+        touchTimer();
         if (writeEnded) {
             writes.end(null);                     // end() before connect(): send FIN once connected
         }
-        Connection connection = new Connection(this);
-        Threads.startVirtual("socket-" + id, () -> connection.runClient(options));
+        Connection.startClient(this, options);
         return this;
     }
 
@@ -245,7 +246,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             lock.unlock();
         }
         applySocketOptions(ch);
-        timer.touch();
+        touchTimer();
         return true;
     }
 
@@ -258,8 +259,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
-        Connection connection = new Connection(this);
-        Threads.startVirtual("socket-" + id, () -> connection.runAccepted(ch, v6Socket));
+        Connection.startAccepted(this, ch, v6Socket);
     }
 
     /** An existing connected channel ({@code new Socket({fd})}): connected now, no CONNECT event. */
@@ -270,8 +270,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
         established(ch, v6);
-        Connection connection = new Connection(this);
-        Threads.startVirtual("socket-" + id, () -> connection.runAdopted(ch));
+        Connection.startAdopted(this, ch);
     }
 
     private static java.net.@Nullable SocketAddress safeLocal(SocketChannel ch) {
@@ -405,7 +404,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     void addBytesRead(int n) {
         bytesRead += n;
-        timer.touch();
+        touchTimer();
     }
 
     /** Parks the connection thread until data is wanted; false once the socket is closed. */
@@ -468,7 +467,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public void flushed(long bytes, List<Callback> callbacks) {
-        timer.touch();
+        touchTimer();
         if (!callbacks.isEmpty()) {
             events.post(() -> runCallbacks(callbacks, null));
         }
@@ -499,7 +498,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public void finished(List<Callback> callbacks) {
-        timer.touch();
+        touchTimer();
         events.post(() -> {
             if (phase == Phase.CLOSED) {
                 return;
@@ -778,27 +777,43 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     "The \"destination\" argument must not be null. Received null");
         }
         Pipe pipe = new Pipe(this, destination, end);
-        pipes.add(pipe);
+        lock.lock();
+        try {
+            List<Pipe> list = pipes;
+            pipes = list == null ? List.of(pipe) : java.util.stream.Stream.concat(list.stream(),
+                    java.util.stream.Stream.of(pipe)).toList();
+        } finally {
+            lock.unlock();
+        }
         pipe.start();
         return destination;
     }
 
     @Override
     public Socket unpipe() {
-        for (Pipe p : pipes) {
-            unpipe(p.destination);
+        List<Pipe> list = pipes;
+        if (list != null) {
+            for (Pipe p : list) {
+                unpipe(p.destination);
+            }
         }
         return this;
     }
 
     @Override
     public Socket unpipe(dev.loomnet.net.Writable destination) {
-        for (Pipe p : pipes) {
-            if (p.destination == destination) {
-                pipes.remove(p);
-                p.stop();
+        List<Pipe> removed = List.of();
+        lock.lock();
+        try {
+            List<Pipe> list = pipes;
+            if (list != null) {
+                removed = list.stream().filter(p -> p.destination == destination).toList();
+                pipes = list.stream().filter(p -> p.destination != destination).toList();
             }
+        } finally {
+            lock.unlock();
         }
+        removed.forEach(Pipe::stop);
         if (!hasListeners(DATA) && !hasListeners(TEXT)) {
             pause();
         }
@@ -865,7 +880,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         } finally {
             lock.unlock();
         }
-        Timers.cancel(timer);
+        IdleTimer t = timer;
+        if (t != null) {
+            Timers.cancel(t);
+        }
         List<Callback> orphans = writes.failAll();
         if (ch != null) {
             try {
@@ -1014,13 +1032,28 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return this;                          // Node: a no-op once destroyed
         }
         this.timeout = timeout;
+        IdleTimer t = timer;
+        if (t == null && !timeout.isZero()) {
+            lock.lock();
+            try {
+                t = timer;
+                if (t == null) {
+                    t = new IdleTimer();
+                    timer = t;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
         if (timeout.isZero()) {
-            Timers.cancel(timer);
+            if (t != null) {
+                Timers.cancel(t);
+            }
             if (listener != null) {
                 off(TIMEOUT, listener);
             }
         } else {
-            Timers.arm(timer, Timers.toNanos(timeout));
+            Timers.arm(t, Timers.toNanos(timeout));
             if (listener != null) {
                 once(TIMEOUT, listener);
             }
@@ -1031,6 +1064,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     @Override
     public @Nullable Duration timeout() {
         return timeout;
+    }
+
+    private void touchTimer() {
+        IdleTimer t = timer;
+        if (t != null) {
+            t.touch();
+        }
     }
 
     /** This socket's idle timer: emits {@code timeout} on the socket's event queue. */
