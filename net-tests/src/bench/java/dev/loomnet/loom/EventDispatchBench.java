@@ -23,10 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #runAndWaitData}: the read loop's path. {@code Connection.readLoop} calls
  *       {@code socket.events.runAndWait(() -> socket.emitData(chunk))} on the connection's own thread; with
- *       the queue idle (always, here) that is a CAS on {@code wip}, two {@code ThreadLocal} sets, the task,
+ *       the queue idle (always, here) that is a CAS on {@code wip}, a {@code ThreadLocal} get, the task,
  *       {@code Emitter.emit} over the listener snapshot, the {@code TEXT} check, and a decrement. This is
- *       exactly that call on a real (unconnected) {@link LoomSocket}; only the thread differs (a JMH platform
- *       thread instead of the connection's virtual thread, which does not change this code path). The
+ *       exactly that call on a real (unconnected) {@link LoomSocket}, from a thread that adopted the queue
+ *       ({@code EventQueue.adoptCurrentThread()}, as {@code Connection.run} does); only the thread differs (a
+ *       JMH platform thread instead of the connection's virtual thread, which does not change this path). The
  *       lambda that captures the chunk is allocated per call, as in the read loop; the chunk itself is not
  *       (see {@link ReadBufferBench} for the copy).</li>
  *   <li>{@link #postAndAwait}: the cross-thread path ({@code post}), used for {@code DRAIN}, {@code TIMEOUT},
@@ -62,6 +63,7 @@ public class EventDispatchBench {
     @Setup
     public void setUp() {
         socket = new LoomSocket(SocketOptions.DEFAULTS, null);
+        socket.events.adoptCurrentThread();          // Scope.Thread: set-up runs on the measuring thread
         for (int i = 0; i < listeners; i++) {
             socket.on(Socket.DATA, data -> consumed += data.length);
         }

@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #adaptive}: loomnet today. Exact-size copy of the chunk ({@code Arrays.copyOf}, which the
  *       {@code DATA} listeners own) then {@code Connection.resize} (called through a method handle on the
- *       real private method): double on a full read up to 64 KiB, shrink to twice the read (at least 512 B)
- *       when a read uses a quarter or less, else {@code clear()}.</li>
+ *       real private method): double on a full read up to {@code MAX_READ} (64 KiB), shrink to twice the read (at least
+ *       {@code MIN_READ}) when a read uses a quarter or less, else {@code clear()}.</li>
  *   <li>{@link #fixed16kCopy}: a fixed 16 KiB buffer with the same exact-size copy (what loomnet would do
  *       with raw-vt's buffer but the same ownership contract).</li>
  *   <li>{@link #fixed16kNoCopy}: a fixed 16 KiB buffer consumed in place (raw-vt: it writes the echo from
@@ -46,8 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * pattern exceeds 16 KiB.
  *
  * <p>Why: issue 5 names "an allocation per read" and the idle read buffer (raw-vt's 16 KiB per idle
- * connection) as likely costs. The memory side of the trade (an idle loomnet socket parks with a 512 B buffer
- * after small messages, 2 KiB before any) is measured by the scale program, not here.
+ * connection) as likely costs. The memory side of the trade (an idle loomnet socket parks with a small buffer,
+ * down to {@code MIN_READ}, after small messages, {@code INITIAL_READ} before any) is measured by the scale
+ * program, not here.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
