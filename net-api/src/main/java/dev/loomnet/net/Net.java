@@ -72,19 +72,16 @@ public final class Net {
         defaultAttemptTimeout = Args.attemptTimeout(value);
     }
 
+    /** Finds the provider once; holds null (not an exception) when there is none, so every call can say why. */
     private static final class Holder {
-        static final NetProvider PROVIDER = load();
+        static final @org.jspecify.annotations.Nullable NetProvider PROVIDER = load();
 
-        private static NetProvider load() {
+        private static @org.jspecify.annotations.Nullable NetProvider load() {
             Iterator<NetProvider> it = ServiceLoader.load(NetProvider.class, Net.class.getClassLoader()).iterator();
             if (!it.hasNext()) {
                 it = ServiceLoader.load(NetProvider.class).iterator();
             }
-            if (!it.hasNext()) {
-                throw new IllegalStateException("No loomnet implementation found: add the artifact "
-                        + "dev.loomnet:net-loom (module dev.loomnet.loom) to the class path or module path");
-            }
-            return it.next();
+            return it.hasNext() ? it.next() : null;
         }
     }
 
@@ -95,7 +92,12 @@ public final class Net {
      * @throws IllegalStateException if no implementation is on the class path or module path
      */
     public static NetProvider provider() {
-        return Holder.PROVIDER;
+        NetProvider provider = Holder.PROVIDER;
+        if (provider == null) {
+            throw new IllegalStateException("No loomnet implementation found: add the artifact "
+                    + "dev.loomnet:net-loom (module dev.loomnet.loom) to the class path or module path");
+        }
+        return provider;
     }
 
     /**

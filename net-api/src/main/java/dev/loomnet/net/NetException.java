@@ -81,9 +81,13 @@ public class NetException extends RuntimeException {
     /** The connection's thread was interrupted, which closed its channel (a Java-only code). */
     public static final String ERR_SOCKET_INTERRUPTED = "ERR_SOCKET_INTERRUPTED";
 
+    /** Node's error code. */
     private final String code;
+    /** The failed system call, or null. */
     private final @Nullable String syscall;
+    /** The address involved, or null. */
     private final @Nullable String address;
+    /** The port involved, or 0. */
     private final int port;
 
     /**

@@ -64,6 +64,17 @@ public interface Server extends EventEmitter<Server> {
     Server listen(int port, String host);
 
     /**
+     * Listens on a TCP port of a host; {@code callback} is added as a once listener of {@link #LISTENING}
+     * ({@code server.listen(port, host, callback)}).
+     *
+     * @param port     0..65535
+     * @param host     a host name or IP literal
+     * @param callback runs once listening
+     * @return this server
+     */
+    Server listen(int port, String host, Listener callback);
+
+    /**
      * Listens on a TCP port of a host with a backlog; {@code callback} is added as a once listener of
      * {@link #LISTENING}.
      *

@@ -34,19 +34,63 @@ import org.jspecify.annotations.Nullable;
  * therefore parks with a small buffer, while a streaming one reads in large chunks. Each
  * {@code data} chunk is a fresh exact-size copy, which the listeners own.
  */
-final class Connection {
+final class Connection implements Runnable {
 
-    static final int MIN_READ = 512;
+    /** How the connection came to be, which decides what the thread does before reading. */
+    enum Origin { CLIENT, ACCEPTED, ADOPTED }
+
+
+    static final int MIN_READ = 128;
     static final int INITIAL_READ = 2048;
     static final int MAX_READ = 64 * 1024;
 
     private final LoomSocket socket;
+    private final Origin origin;
+    private final @Nullable ConnectOptions options;
+    private final @Nullable SocketChannel channel;
+    private final boolean v6Socket;
 
-    Connection(LoomSocket socket) {
+    private Connection(LoomSocket socket, Origin origin, @Nullable ConnectOptions options,
+                       @Nullable SocketChannel channel, boolean v6Socket) {
         this.socket = socket;
+        this.origin = origin;
+        this.options = options;
+        this.channel = channel;
+        this.v6Socket = v6Socket;
     }
 
-    void runAccepted(SocketChannel ch, boolean v6Socket) {
+    static void startClient(LoomSocket socket, ConnectOptions options) {
+        start(new Connection(socket, Origin.CLIENT, options, null, false));
+    }
+
+    static void startAccepted(LoomSocket socket, SocketChannel ch, boolean v6Socket) {
+        start(new Connection(socket, Origin.ACCEPTED, null, ch, v6Socket));
+    }
+
+    static void startAdopted(LoomSocket socket, SocketChannel ch) {
+        start(new Connection(socket, Origin.ADOPTED, null, ch, false));
+    }
+
+    private static void start(Connection c) {
+        Threads.startVirtualSelfCounted("socket-" + c.socket.id, c);
+    }
+
+    /** The thread's body; deliberately shallow, since its frames stay on the heap while it waits to read. */
+    @Override
+    public void run() {
+        socket.events.adoptCurrentThread();
+        try {
+            switch (origin) {
+                case CLIENT -> runClient(options);
+                case ACCEPTED -> runAccepted(channel, v6Socket);
+                case ADOPTED -> runAdopted(channel);
+            }
+        } finally {
+            Threads.ended();
+        }
+    }
+
+    private void runAccepted(SocketChannel ch, boolean v6Socket) {
         socket.ioThread = Thread.currentThread();
         try {
             if (!socket.established(ch, v6Socket)) {
@@ -61,7 +105,7 @@ final class Connection {
         }
     }
 
-    void runAdopted(SocketChannel ch) {
+    private void runAdopted(SocketChannel ch) {
         socket.ioThread = Thread.currentThread();
         try {
             rename(socket);
@@ -72,7 +116,7 @@ final class Connection {
         }
     }
 
-    void runClient(ConnectOptions options) {
+    private void runClient(ConnectOptions options) {
         socket.ioThread = Thread.currentThread();
         try {
             SocketChannel connected;

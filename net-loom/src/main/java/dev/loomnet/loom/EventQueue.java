@@ -68,7 +68,9 @@ final class EventQueue {
             // Idle: run it here without queueing (the hot path of reading and emitting data), then drain
             // whatever other threads posted meanwhile.
             EventQueue outer = CURRENT.get();
-            CURRENT.set(this);
+            if (outer != this) {
+                CURRENT.set(this);
+            }
             try {
                 runOne(task);
                 int missed = wip.addAndGet(-1);
@@ -76,7 +78,9 @@ final class EventQueue {
                     drainLoop(missed);                    // posts that arrived while it ran
                 }
             } finally {
-                CURRENT.set(outer);
+                if (outer != this) {
+                    CURRENT.set(outer);
+                }
             }
             return;
         }
@@ -88,6 +92,15 @@ final class EventQueue {
         while (!waiter.done) {
             LockSupport.park(this);
         }
+    }
+
+    /**
+     * Marks the calling thread, a connection's own thread, as this queue's for good: the only code it runs
+     * besides reading is this queue's tasks, so anything created on it is created "inside a listener" of this
+     * queue, and the per-event bookkeeping can be skipped.
+     */
+    void adoptCurrentThread() {
+        CURRENT.set(this);
     }
 
     /** Lets a held queue start delivering (its creator's task returned). */

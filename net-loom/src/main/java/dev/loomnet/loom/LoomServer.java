@@ -48,6 +48,8 @@ final class LoomServer extends Emitter<Server> implements Server {
 
     private volatile @Nullable ServerSocketChannel channel;
     private volatile int maxConnections = Integer.MAX_VALUE;
+    /** The thread running the accept loop of the current channel, if it started. Guarded by {@link #lock}. */
+    private @Nullable Thread acceptThread;
     private volatile @Nullable AddressInfo address;
     private @Nullable Path ownedPath;
     private boolean closing;
@@ -80,6 +82,11 @@ final class LoomServer extends Emitter<Server> implements Server {
     @Override
     public Server listen(int port, String host) {
         return listen(ListenOptions.builder().port(port).host(host).build(), null);
+    }
+
+    @Override
+    public Server listen(int port, String host, Listener callback) {
+        return listen(ListenOptions.builder().port(port).host(host).build(), callback);
     }
 
     @Override
@@ -187,7 +194,14 @@ final class LoomServer extends Emitter<Server> implements Server {
             try {
                 emit(LISTENING, Listener::handle);
             } finally {
-                Threads.startVirtual("accept-" + id, () -> acceptLoop(ch, v6, ipv6Only));
+                lock.lock();
+                try {
+                    if (isCurrent(ch, gen)) {           // not closed by a LISTENING listener
+                        acceptThread = Threads.startVirtual("accept-" + id, () -> acceptLoop(ch, v6, ipv6Only));
+                    }
+                } finally {
+                    lock.unlock();
+                }
             }
         });
     }
@@ -412,8 +426,11 @@ final class LoomServer extends Emitter<Server> implements Server {
     public Server close(@Nullable Callback callback) {
         ServerSocketChannel ch;
         Path path;
+        Thread accepting;
         lock.lock();
         try {
+            accepting = acceptThread;
+            acceptThread = null;
             ch = channel;
             if (ch == null) {
                 events.post(() -> {
@@ -444,6 +461,7 @@ final class LoomServer extends Emitter<Server> implements Server {
         } catch (IOException ignored) {
             // the accept loop ends either way
         }
+        awaitEnd(accepting);
         if (path != null) {
             try {
                 Files.deleteIfExists(path);
@@ -453,6 +471,29 @@ final class LoomServer extends Emitter<Server> implements Server {
         }
         postCloseIfDrained();
         return this;
+    }
+
+    /**
+     * Waits (briefly) for the accept loop to end. While a thread is blocked in {@code accept}, the JDK defers
+     * the real close of the descriptor until that thread wakes up; until then the port still completes
+     * handshakes, so a client could connect to a closed server. Node closes the socket at once.
+     */
+    private static void awaitEnd(@Nullable Thread accepting) {
+        if (accepting == null || accepting == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (accepting.isAlive() && System.nanoTime() < deadline) {
+            try {
+                accepting.join(java.time.Duration.ofMillis(100));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void postCloseIfDrained() {

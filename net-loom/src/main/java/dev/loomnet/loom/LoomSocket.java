@@ -61,10 +61,12 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * an {@code unref()} made before {@code connect()} applies once connected.
      */
     private final Lifetime.Ref connectingLifetime = new Lifetime.Ref();
-    private final IdleTimer timer = new IdleTimer();
+    /** Created by the first {@link #setTimeout}: a socket without a timeout carries no timer object. */
+    private volatile @Nullable IdleTimer timer;
     /** Held around every read of the channel, by the read loop or the input stream: one reader at a time. */
     final ReentrantLock readLock = new ReentrantLock();
-    private final java.util.concurrent.CopyOnWriteArrayList<Pipe> pipes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Pipes from this socket; created by the first {@link #pipe}. */
+    private volatile java.util.@Nullable List<Pipe> pipes;
     private volatile Charset encoding = StandardCharsets.UTF_8;
     /** Decoder state of {@code text} events; touched only by the thread emitting this socket's events. */
     private @Nullable TextDecoder decoder;
@@ -81,6 +83,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean closeEmitted;
     private volatile boolean destroyOnFinish;
     private volatile boolean resetOnConnect;
+    /** Node's {@code connecting} lasts until just before {@code connect} is emitted, not until the TCP handshake. */
+    private volatile boolean connectPending;
     private volatile long bytesRead;
     private volatile @Nullable Duration timeout;
     private volatile boolean noDelay;
@@ -167,6 +171,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 case NEW -> { }
             }
             phase = Phase.CONNECTING;
+            connectPending = true;
             unix = options.isPath();
         } finally {
             lock.unlock();
@@ -180,12 +185,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
         connectingLifetime.activate();
-        timer.touch();
+        touchTimer();
         if (writeEnded) {
             writes.end(null);                     // end() before connect(): send FIN once connected
         }
-        Connection connection = new Connection(this);
-        Threads.startVirtual("socket-" + id, () -> connection.runClient(options));
+        Connection.startClient(this, options);
         return this;
     }
 
@@ -252,7 +256,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             lock.unlock();
         }
         applySocketOptions(ch);
-        timer.touch();
+        touchTimer();
         return true;
     }
 
@@ -265,8 +269,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
-        Connection connection = new Connection(this);
-        Threads.startVirtual("socket-" + id, () -> connection.runAccepted(ch, v6Socket));
+        Connection.startAccepted(this, ch, v6Socket);
     }
 
     /** An existing connected channel ({@code new Socket({fd})}): connected now, no CONNECT event. */
@@ -277,8 +280,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
         established(ch, v6);
-        Connection connection = new Connection(this);
-        Threads.startVirtual("socket-" + id, () -> connection.runAdopted(ch));
+        Connection.startAdopted(this, ch);
     }
 
     private static java.net.@Nullable SocketAddress safeLocal(SocketChannel ch) {
@@ -310,6 +312,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (phase != Phase.CONNECTED) {
             return;
         }
+        connectPending = false;
         emit(CONNECT, Listener::handle);
         emit(READY, Listener::handle);
     }
@@ -417,7 +420,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     void addBytesRead(int n) {
         bytesRead += n;
-        timer.touch();
+        touchTimer();
     }
 
     /** Parks the connection thread until data is wanted; false once the socket is closed. */
@@ -480,7 +483,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public void flushed(long bytes, List<Callback> callbacks) {
-        timer.touch();
+        touchTimer();
         if (!callbacks.isEmpty()) {
             events.post(() -> runCallbacks(callbacks, null));
         }
@@ -511,7 +514,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public void finished(List<Callback> callbacks) {
-        timer.touch();
+        touchTimer();
         events.post(() -> {
             if (phase == Phase.CLOSED) {
                 return;
@@ -790,27 +793,43 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     "The \"destination\" argument must not be null. Received null");
         }
         Pipe pipe = new Pipe(this, destination, end);
-        pipes.add(pipe);
+        lock.lock();
+        try {
+            List<Pipe> list = pipes;
+            pipes = list == null ? List.of(pipe) : java.util.stream.Stream.concat(list.stream(),
+                    java.util.stream.Stream.of(pipe)).toList();
+        } finally {
+            lock.unlock();
+        }
         pipe.start();
         return destination;
     }
 
     @Override
     public Socket unpipe() {
-        for (Pipe p : pipes) {
-            unpipe(p.destination);
+        List<Pipe> list = pipes;
+        if (list != null) {
+            for (Pipe p : list) {
+                unpipe(p.destination);
+            }
         }
         return this;
     }
 
     @Override
     public Socket unpipe(dev.loomnet.net.Writable destination) {
-        for (Pipe p : pipes) {
-            if (p.destination == destination) {
-                pipes.remove(p);
-                p.stop();
+        List<Pipe> removed = List.of();
+        lock.lock();
+        try {
+            List<Pipe> list = pipes;
+            if (list != null) {
+                removed = list.stream().filter(p -> p.destination == destination).toList();
+                pipes = list.stream().filter(p -> p.destination != destination).toList();
             }
+        } finally {
+            lock.unlock();
         }
+        removed.forEach(Pipe::stop);
         if (!hasListeners(DATA) && !hasListeners(TEXT)) {
             pause();
         }
@@ -877,7 +896,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         } finally {
             lock.unlock();
         }
-        Timers.cancel(timer);
+        IdleTimer t = timer;
+        if (t != null) {
+            Timers.cancel(t);
+        }
         List<Callback> orphans = writes.failAll();
         if (ch != null) {
             try {
@@ -1027,13 +1049,28 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return this;                          // Node: a no-op once destroyed
         }
         this.timeout = timeout;
+        IdleTimer t = timer;
+        if (t == null && !timeout.isZero()) {
+            lock.lock();
+            try {
+                t = timer;
+                if (t == null) {
+                    t = new IdleTimer();
+                    timer = t;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
         if (timeout.isZero()) {
-            Timers.cancel(timer);
+            if (t != null) {
+                Timers.cancel(t);
+            }
             if (listener != null) {
                 off(TIMEOUT, listener);
             }
         } else {
-            Timers.arm(timer, Timers.toNanos(timeout));
+            Timers.arm(t, Timers.toNanos(timeout));
             if (listener != null) {
                 once(TIMEOUT, listener);
             }
@@ -1044,6 +1081,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     @Override
     public @Nullable Duration timeout() {
         return timeout;
+    }
+
+    private void touchTimer() {
+        IdleTimer t = timer;
+        if (t != null) {
+            t.touch();
+        }
     }
 
     /** This socket's idle timer: emits {@code timeout} on the socket's event queue. */
@@ -1201,7 +1245,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public ReadyState readyState() {
-        if (phase == Phase.CONNECTING) {
+        if (connecting()) {
             return ReadyState.OPENING;
         }
         boolean r = readable();
@@ -1217,12 +1261,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public boolean connecting() {
-        return phase == Phase.CONNECTING;
+        Phase p = phase;
+        return p == Phase.CONNECTING || (p == Phase.CONNECTED && connectPending);
     }
 
     @Override
     public boolean pending() {
-        return phase != Phase.CONNECTED;
+        return phase != Phase.CONNECTED || connectPending;
     }
 
     @Override
