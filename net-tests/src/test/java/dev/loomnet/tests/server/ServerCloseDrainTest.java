@@ -70,6 +70,7 @@ class ServerCloseDrainTest {
         Fixtures.Trace ta = Fixtures.Trace.of(a);
         Fixtures.Trace tb = Fixtures.Trace.of(b);
         a.connect(server.address().port(), V4);
+        waiting().until(() -> accepted.size() == 1);             // one at a time: accepted.get(0) is a's peer
         b.connect(server.address().port(), V4);
         waiting().until(() -> accepted.size() == 2);
         AtomicReference<String> callback = new AtomicReference<>();
