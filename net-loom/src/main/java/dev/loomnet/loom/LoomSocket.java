@@ -74,6 +74,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean readEnded;
     private volatile boolean writeEnded;
     private volatile boolean finished;
+    /** FINISH was emitted (once per connection, even if end() came before connect()). */
+    private volatile boolean finishEmitted;
     private volatile boolean closeEmitted;
     private volatile boolean destroyOnFinish;
     private volatile boolean resetOnConnect;
@@ -180,7 +182,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lifetime.activate();
         touchTimer();
         if (writeEnded) {
-            writes.end(null);                     // end() before connect(): send FIN once connected
+            // end() before connect() finished at once (Node: no handle to shut down); now there is one, so
+            // the FIN goes out after the queued bytes, and only then does the socket count as finished.
+            finished = false;
+            writes.end(null);
         }
         Connection.startClient(this, options);
         return this;
@@ -199,6 +204,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         readEnded = false;
         writeEnded = false;
         finished = false;
+        finishEmitted = false;
         closeEmitted = false;
         destroyOnFinish = false;
         resetOnConnect = false;
@@ -510,7 +516,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             finished = true;
             try {
                 try {
-                    emit(FINISH, Listener::handle);
+                    if (!finishEmitted) {
+                        finishEmitted = true;
+                        emit(FINISH, Listener::handle);
+                    }
                 } finally {
                     runCallbacks(callbacks, null);
                 }
@@ -677,7 +686,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         if (p == Phase.NEW) {                       // never connected: nothing to shut down
             events.post(() -> {
-                finished = true;
+                if (phase == Phase.NEW) {
+                    finished = true;                // unless connect() came first: then the real FIN counts
+                }
+                finishEmitted = true;
                 emit(FINISH, Listener::handle);
                 if (callback != null) {
                     callback.done(null);
