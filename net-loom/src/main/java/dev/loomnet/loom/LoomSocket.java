@@ -62,6 +62,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** Pipes from this socket; created by the first {@link #pipe}. */
     private volatile java.util.@Nullable List<Pipe> pipes;
     private volatile Charset encoding = StandardCharsets.UTF_8;
+    /** A TEXT listener was ever added: only then is decoding worth a look on each chunk. */
+    private volatile boolean textWanted;
     /** Decoder state of {@code text} events; touched only by the thread emitting this socket's events. */
     private @Nullable TextDecoder decoder;
     private volatile @Nullable SocketInputStream input;
@@ -323,7 +325,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return;
         }
         emit(DATA, l -> l.onData(chunk));
-        if (hasListeners(TEXT) && phase != Phase.CLOSED) {
+        if (textWanted && hasListeners(TEXT) && phase != Phase.CLOSED) {
             String text = decoder(encoding).decode(chunk);
             if (!text.isEmpty()) {
                 emit(TEXT, l -> l.onText(text));
@@ -452,6 +454,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     void listenerAdded(Event<?, ?> event) {
+        if (event == TEXT) {
+            textWanted = true;
+        }
         if ((event == DATA || event == TEXT) && flow == FLOW_UNSET) {
             setFlow(FLOW_ON);
         }
