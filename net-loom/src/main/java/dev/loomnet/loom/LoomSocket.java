@@ -68,6 +68,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** Pipes from this socket; created by the first {@link #pipe}. */
     private volatile java.util.@Nullable List<Pipe> pipes;
     private volatile Charset encoding = StandardCharsets.UTF_8;
+    /** A TEXT listener was ever added: only then is decoding worth a look on each chunk. */
+    private volatile boolean textWanted;
     /** Decoder state of {@code text} events; touched only by the thread emitting this socket's events. */
     private @Nullable TextDecoder decoder;
     private volatile @Nullable SocketInputStream input;
@@ -80,6 +82,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean readEnded;
     private volatile boolean writeEnded;
     private volatile boolean finished;
+    /** FINISH was emitted (once per connection, even if end() came before connect()). */
+    private volatile boolean finishEmitted;
     private volatile boolean closeEmitted;
     private volatile boolean destroyOnFinish;
     private volatile boolean resetOnConnect;
@@ -187,7 +191,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         connectingLifetime.activate();
         touchTimer();
         if (writeEnded) {
-            writes.end(null);                     // end() before connect(): send FIN once connected
+            // end() before connect() finished at once (Node: no handle to shut down); now there is one, so
+            // the FIN goes out after the queued bytes, and only then does the socket count as finished.
+            finished = false;
+            writes.end(null);
         }
         Connection.startClient(this, options);
         return this;
@@ -206,6 +213,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         readEnded = false;
         writeEnded = false;
         finished = false;
+        finishEmitted = false;
         closeEmitted = false;
         destroyOnFinish = false;
         resetOnConnect = false;
@@ -329,7 +337,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return;
         }
         emit(DATA, l -> l.onData(chunk));
-        if (hasListeners(TEXT) && phase != Phase.CLOSED) {
+        if (textWanted && hasListeners(TEXT) && phase != Phase.CLOSED) {
             String text = decoder(encoding).decode(chunk);
             if (!text.isEmpty()) {
                 emit(TEXT, l -> l.onText(text));
@@ -458,6 +466,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     void listenerAdded(Event<?, ?> event) {
+        if (event == TEXT) {
+            textWanted = true;
+        }
         if ((event == DATA || event == TEXT) && flow == FLOW_UNSET) {
             setFlow(FLOW_ON);
         }
@@ -522,7 +533,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             finished = true;
             try {
                 try {
-                    emit(FINISH, Listener::handle);
+                    if (!finishEmitted) {
+                        finishEmitted = true;
+                        emit(FINISH, Listener::handle);
+                    }
                 } finally {
                     runCallbacks(callbacks, null);
                 }
@@ -689,7 +703,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         if (p == Phase.NEW) {                       // never connected: nothing to shut down
             events.post(() -> {
-                finished = true;
+                if (phase == Phase.NEW) {
+                    finished = true;                // unless connect() came first: then the real FIN counts
+                }
+                finishEmitted = true;
                 emit(FINISH, Listener::handle);
                 if (callback != null) {
                     callback.done(null);
