@@ -79,6 +79,7 @@ final class Connection implements Runnable {
     @Override
     public void run() {
         socket.events.adoptCurrentThread();
+        socket.events.idleDrainer(socket::takeDrainForQueue);
         try {
             switch (origin) {
                 case CLIENT -> runClient(options);

@@ -30,6 +30,18 @@ final class EventQueue {
     private final AtomicInteger wip = new AtomicInteger();
     private final String name;
     private final Consumer<Throwable> onTaskFailure;
+    /**
+     * A thread of the owner that is idle and willing to drain (the connection thread while paused), or
+     * null. Asking it first saves starting a virtual thread per event while the socket is paused, e.g. each
+     * {@code drain} of a pipe.
+     */
+    interface IdleDrainer {
+        /** Returns true if an idle owner thread took the duty to call {@link #drainHandedOver()}. */
+        boolean takeDrain();
+    }
+
+    private volatile @Nullable IdleDrainer idleDrainer;
+
     /** Queues held by the task running now on this queue's drainer; touched only by that drainer. */
     private @Nullable List<EventQueue> held;
 
@@ -54,8 +66,20 @@ final class EventQueue {
     void post(Task task) {
         tasks.add(task);
         if (wip.getAndIncrement() == 0) {
-            Threads.startVirtual(name, this::drainFromNewThread);
+            IdleDrainer idle = idleDrainer;
+            if (idle == null || !idle.takeDrain()) {
+                Threads.startVirtual(name, this::drainFromNewThread);
+            }
         }
+    }
+
+    void idleDrainer(IdleDrainer drainer) {
+        this.idleDrainer = drainer;
+    }
+
+    /** Called by the thread whose {@link IdleDrainer#takeDrain()} returned true: it owns the drain now. */
+    void drainHandedOver() {
+        drain();
     }
 
     /**

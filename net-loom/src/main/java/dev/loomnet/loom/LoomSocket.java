@@ -52,8 +52,12 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private final @Nullable LoomServer server;
     final EventQueue events;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled on every change of {@link #flow} and {@link #phase}. */
+    /** Signalled on every change of {@link #flow} and {@link #phase}, and when a drain is handed over. */
     private final Condition flowChanged = lock.newCondition();
+    /** The connection thread waits in {@link #awaitFlowing()}; guarded by {@link #lock}. */
+    private boolean idleWaiting;
+    /** An event queue drain was handed to the waiting connection thread; guarded by {@link #lock}. */
+    private boolean drainHandedOver;
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
     /**
      * Keeps the JVM alive from {@code connect()} until the {@code connect} listeners ran (or the socket closed),
@@ -438,10 +442,44 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         lock.lock();
         try {
-            while (flow != FLOW_ON && phase != Phase.CLOSED) {
-                flowChanged.awaitUninterruptibly();
+            for (;;) {
+                if (drainHandedOver) {
+                    // An event was posted while this thread waited: run the queue here rather than have a
+                    // virtual thread started for it (see EventQueue.IdleDrainer).
+                    drainHandedOver = false;
+                    lock.unlock();
+                    try {
+                        events.drainHandedOver();
+                    } finally {
+                        lock.lock();
+                    }
+                    continue;
+                }
+                if (flow == FLOW_ON || phase == Phase.CLOSED) {
+                    return phase != Phase.CLOSED;
+                }
+                idleWaiting = true;
+                try {
+                    flowChanged.awaitUninterruptibly();
+                } finally {
+                    idleWaiting = false;
+                }
             }
-            return phase != Phase.CLOSED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link EventQueue.IdleDrainer}: the connection thread drains if it is waiting for flow. */
+    boolean takeDrainForQueue() {
+        lock.lock();
+        try {
+            if (!idleWaiting || drainHandedOver) {
+                return false;
+            }
+            drainHandedOver = true;
+            flowChanged.signalAll();
+            return true;
         } finally {
             lock.unlock();
         }

@@ -150,9 +150,6 @@ final class WriteQueue {
             length += n;
             accepted += n;
             below = length < highWaterMark;
-            if (!below) {
-                needDrain = true;
-            }
             boolean idle = started && !writerRunning && !ending && !finished && corked == 0
                     && (queue == null || queue.isEmpty());
             if (inline && idle) {
@@ -160,6 +157,9 @@ final class WriteQueue {
                 inFlight = List.of(pending);
                 start = false;
             } else {
+                if (!below) {
+                    needDrain = true;
+                }
                 inline = false;
                 if (queue == null) {
                     queue = new ArrayDeque<>(4);
@@ -171,14 +171,20 @@ final class WriteQueue {
             lock.unlock();
         }
         if (inline) {
-            writeInline(pending, n);
+            return writeInline(pending);
         } else if (start) {
             startWriter();
         }
         return below;
     }
 
-    private void writeInline(Pending pending, int n) {
+    /**
+     * The inline attempt. Its return value is computed after the attempt: bytes the kernel took at once never
+     * sat in the queue, so a chunk written whole does not count against the high-water mark (Node counts it
+     * until its write completes, which on its single thread is the same tick; here a {@code false} would cost
+     * a pause and a drain, two thread hand-offs, for bytes already sent).
+     */
+    private boolean writeInline(Pending pending) {
         int written;
         try {
             written = owner.writeNow(pending.data());
@@ -190,16 +196,17 @@ final class WriteQueue {
                 lock.unlock();
             }
             owner.writeFailed(e);
-            return;
+            return false;
         }
         boolean done = !pending.data().hasRemaining();
         boolean start = false;
         boolean drain = false;
+        boolean below;
         lock.lock();
         try {
             if (failed) {
                 writerRunning = false;
-                return;                                   // destroyed meanwhile: failAll took the callback
+                return false;                             // destroyed meanwhile: failAll took the callback
             }
             inFlight = null;
             length -= written;
@@ -211,6 +218,10 @@ final class WriteQueue {
                     queue = new ArrayDeque<>(4);
                 }
                 queue.addFirst(pending);                  // the rest goes first, before later writes
+            }
+            below = length < highWaterMark;
+            if (!below) {
+                needDrain = true;                         // before the writer may start and find it empty
             }
             if ((queue != null && !queue.isEmpty()) || ending) {
                 start = true;                             // keep the writer role and hand it to a thread
@@ -233,6 +244,7 @@ final class WriteQueue {
         if (start) {
             startWriter();
         }
+        return below;
     }
 
     /** Flushes what is queued, then sends FIN; {@code callback} runs after the FIN. */

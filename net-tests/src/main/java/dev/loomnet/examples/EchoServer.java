@@ -12,7 +12,9 @@ import dev.loomnet.net.Socket;
  * is stopped. With {@code reuseport} it listens with {@code SO_REUSEPORT} ({@link ListenOptions#reusePort()}), so
  * several processes can serve one port and the kernel spreads the connections among them.
  * <ul>
- *   <li>{@code events} (default): a {@link Socket#DATA} listener writes each chunk back;</li>
+ *   <li>{@code events} (default): a {@link Socket#DATA} listener writes each chunk back, pausing the socket
+ *       when {@code write} returns {@code false} and resuming it on {@link Socket#DRAIN} (Node's manual
+ *       backpressure; without it a fast sender fills the server's memory);</li>
  *   <li>{@code pipe}: {@code socket.pipe(socket)}, with backpressure from the write queue.</li>
  * </ul>
  */
@@ -31,7 +33,13 @@ public final class EchoServer {
         ServerOptions options = ServerOptions.builder().noDelay(true).build();
         return switch (variant) {
             case "events" -> Net.createServer(options, socket -> {
-                socket.on(Socket.DATA, socket::write);
+                // Node's manual backpressure: stop reading while the write queue is full, go on at DRAIN.
+                socket.on(Socket.DATA, chunk -> {
+                    if (!socket.write(chunk)) {
+                        socket.pause();
+                    }
+                });
+                socket.on(Socket.DRAIN, socket::resume);
                 socket.on(Socket.ERROR, error -> { });          // a peer reset is routine for a benchmark
             });
             case "pipe" -> Net.createServer(options, socket -> {
