@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * idle), waits while paused, and emits {@code end} at EOF. Reading never waits for writing.
  *
  * <p>Read buffer policy: one heap buffer per connection, sized adaptively between {@value #MIN_READ} and
- * {@value #MAX_READ} bytes: doubled when a read fills it, and cut to twice the size of the read (at least
+ * {@value #MAX_READ} bytes: doubled when a read fills it (that full array then becomes the {@code data}
+ * chunk as it is, without a copy), and cut to twice the size of the read (at least
  * {@value #MIN_READ}) when a read uses a quarter or less. A connection that goes idle after small messages
  * therefore parks with a small buffer, while a streaming one reads in large chunks. Each
  * {@code data} chunk is a fresh exact-size copy, which the listeners own.
@@ -407,8 +408,14 @@ final class Connection implements Runnable {
                 continue;
             }
             socket.addBytesRead(n);
-            byte[] chunk = Arrays.copyOf(buffer.array(), n);
-            buffer = resize(buffer, n);
+            byte[] chunk;
+            if (n == buffer.capacity()) {
+                chunk = buffer.array();                   // a full read: hand the array over, no copy
+                buffer = ByteBuffer.allocate(Math.min(buffer.capacity() * 2, MAX_READ));
+            } else {
+                chunk = Arrays.copyOf(buffer.array(), n);
+                buffer = resize(buffer, n);
+            }
             if (!socket.awaitFlowing()) {
                 return;
             }
@@ -418,9 +425,6 @@ final class Connection implements Runnable {
 
     private static ByteBuffer resize(ByteBuffer buffer, int n) {
         int cap = buffer.capacity();
-        if (n == cap && cap < MAX_READ) {
-            return ByteBuffer.allocate(cap * 2);
-        }
         if (n <= cap / 4 && cap > MIN_READ) {
             return ByteBuffer.allocate(Math.max(MIN_READ, Integer.highestOneBit(n) * 2));
         }
