@@ -105,7 +105,7 @@ class HalfCloseTest {
         AtomicReference<String> stateAfterEnd = new AtomicReference<>();
         assertTrue(peer.write("late", error -> stateAfterEnd.set(error + ":" + peer.readyState().nodeName()
                 + ":" + peer.writable() + ":" + peer.readable())));
-        waitFor().until(() -> c.count("data:late") == 1);
+        waitFor().until(() -> c.count("data:late") == 1 && stateAfterEnd.get() != null);
         assertEquals("null:writeOnly:true:false", stateAfterEnd.get());
         assertEquals(ReadyState.READ_ONLY, client.readyState());          // the client waits for the server's FIN
         assertFalse(client.destroyed());
@@ -137,7 +137,7 @@ class HalfCloseTest {
         assertTrue(client.write("late", error -> stateAfterEnd.set(error + ":" + client.readyState().nodeName()
                 + ":" + client.writable() + ":" + client.readable())));
         Trace s = serverTrace.get();
-        waitFor().until(() -> s.count("data:late") == 1);
+        waitFor().until(() -> s.count("data:late") == 1 && stateAfterEnd.get() != null);
         assertEquals("null:writeOnly:true:false", stateAfterEnd.get());
         assertEquals(0, c.count("finish:"));
 
