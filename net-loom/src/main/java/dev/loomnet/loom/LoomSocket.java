@@ -418,6 +418,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     @Override
+    public void progressed() {
+        timer.touch();
+    }
+
+    @Override
     public void drained() {
         events.post(() -> {
             if (phase != Phase.CLOSED) {
