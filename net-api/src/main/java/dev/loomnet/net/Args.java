@@ -34,6 +34,16 @@ final class Args {
         return value;
     }
 
+    /** Node's {@code autoSelectFamilyAttemptTimeout} rule: at least 1 ms, and below 10 ms means 10 ms. */
+    static Duration attemptTimeout(Duration value) {
+        notNull(value, "autoSelectFamilyAttemptTimeout");
+        if (value.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE,
+                    "The value of \"value\" is out of range. It must be >= 1. Received " + value.toMillis());
+        }
+        return value.compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10) : value;
+    }
+
     static int highWaterMark(int value) {
         if (value < 0) {
             throw new NetException(NetException.ERR_OUT_OF_RANGE,

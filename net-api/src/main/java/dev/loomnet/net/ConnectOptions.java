@@ -18,9 +18,19 @@ import org.jspecify.annotations.Nullable;
  * @param timeout       when not {@code null}, {@link Socket#setTimeout(Duration)} is called before connecting
  *                      ({@code createConnection}'s {@code timeout} option)
  * @param socketOptions the options of the socket itself ({@code allowHalfOpen}, {@code noDelay}, ...)
+ * @param lookup        the resolver, or {@code null} for the default ({@code InetAddress.getAllByName})
+ * @param autoSelectFamily whether to try every resolved address, alternating families, with
+ *                      {@code autoSelectFamilyAttemptTimeout} per attempt (RFC 8305 "Happy Eyeballs"); default
+ *                      {@link Net#getDefaultAutoSelectFamily()} when the options are built. A
+ *                      {@code localAddress} turns it off, as in Node
+ * @param autoSelectFamilyAttemptTimeout how long one attempt may take before the next address is tried;
+ *                      default {@link Net#getDefaultAutoSelectFamilyAttemptTimeout()}; values below 10 ms are
+ *                      raised to 10 ms
  */
 public record ConnectOptions(int port, String host, @Nullable Path path, @Nullable String localAddress,
-                             int localPort, int family, @Nullable Duration timeout, SocketOptions socketOptions) {
+                             int localPort, int family, @Nullable Duration timeout, SocketOptions socketOptions,
+                             @Nullable Lookup lookup, boolean autoSelectFamily,
+                             Duration autoSelectFamilyAttemptTimeout) {
 
     /** The port value meaning "no port: connect to {@code path}". */
     public static final int NO_PORT = -1;
@@ -39,8 +49,15 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
      * @param family        0, 4 or 6
      * @param timeout       not negative, or {@code null}
      * @param socketOptions not null
+     * @param lookup        a resolver or {@code null}
+     * @param autoSelectFamily see the record description
+     * @param autoSelectFamilyAttemptTimeout at least 1 ms
      */
     public ConnectOptions {
+        autoSelectFamilyAttemptTimeout = Args.attemptTimeout(autoSelectFamilyAttemptTimeout);
+        if (localAddress != null && Net.isIP(localAddress) == 0) {
+            throw new NetException(NetException.ERR_INVALID_IP_ADDRESS, "Invalid IP address: " + localAddress);
+        }
         Args.notNull(host, "host");
         Args.notNull(socketOptions, "socketOptions");
         if (port == NO_PORT && path == null) {
@@ -87,6 +104,9 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         private int localPort;
         private int family;
         private @Nullable Duration timeout;
+        private @Nullable Lookup lookup;
+        private @Nullable Boolean autoSelectFamily;
+        private @Nullable Duration attemptTimeout;
         private final SocketOptions.Builder socket = SocketOptions.builder();
 
         private Builder() {
@@ -132,7 +152,11 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
          * @return this builder
          */
         public Builder localAddress(String value) {
-            this.localAddress = Args.notNull(value, "localAddress");
+            Args.notNull(value, "localAddress");
+            if (Net.isIP(value) == 0) {
+                throw new NetException(NetException.ERR_INVALID_IP_ADDRESS, "Invalid IP address: " + value);
+            }
+            this.localAddress = value;
             return this;
         }
 
@@ -166,6 +190,39 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
          */
         public Builder timeout(Duration value) {
             this.timeout = Args.nonNegative(value, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets the resolver ({@code lookup}).
+         *
+         * @param value the resolver
+         * @return this builder
+         */
+        public Builder lookup(Lookup value) {
+            this.lookup = Args.notNull(value, "lookup");
+            return this;
+        }
+
+        /**
+         * Sets {@code autoSelectFamily}.
+         *
+         * @param value whether to try every resolved address
+         * @return this builder
+         */
+        public Builder autoSelectFamily(boolean value) {
+            this.autoSelectFamily = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code autoSelectFamilyAttemptTimeout}.
+         *
+         * @param value at least 1 ms; below 10 ms means 10 ms
+         * @return this builder
+         */
+        public Builder autoSelectFamilyAttemptTimeout(Duration value) {
+            this.attemptTimeout = Args.attemptTimeout(value);
             return this;
         }
 
@@ -214,6 +271,17 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         }
 
         /**
+         * Sets the socket's outbound {@code blockList}.
+         *
+         * @param value the addresses not to connect to
+         * @return this builder
+         */
+        public Builder blockList(BlockList value) {
+            socket.blockList(value);
+            return this;
+        }
+
+        /**
          * Sets the socket's write high-water mark.
          *
          * @param value bytes, not negative
@@ -231,7 +299,9 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
          * @throws NetException {@code ERR_MISSING_ARGS} if neither port nor path was set
          */
         public ConnectOptions build() {
-            return new ConnectOptions(port, host, path, localAddress, localPort, family, timeout, socket.build());
+            return new ConnectOptions(port, host, path, localAddress, localPort, family, timeout, socket.build(),
+                    lookup, autoSelectFamily == null ? Net.getDefaultAutoSelectFamily() : autoSelectFamily,
+                    attemptTimeout == null ? Net.getDefaultAutoSelectFamilyAttemptTimeout() : attemptTimeout);
         }
     }
 }

@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  *                   falling back to {@code 0.0.0.0})
  * @param path       the Unix domain socket path, or {@code null}
  * @param backlog    the accept queue length (default {@value #DEFAULT_BACKLOG})
- * @param ipv6Only   with an IPv6 host, refuse IPv4 connections (default {@code false})
+ * @param ipv6Only   with an IPv6 host, serve IPv6 clients only (default {@code false}). The JDK cannot set
+ *                   {@code IPV6_V6ONLY}, so loomnet accepts an IPv4 client and closes it at once, before
+ *                   {@link Server#CONNECTION}: the client sees a reset, where Node's sees {@code ECONNREFUSED}
  * @param exclusive  accepted for Node compatibility; the JVM has no cluster, so it changes nothing
  * @param reusePort  set {@code SO_REUSEPORT} so several servers (even in several processes) share the port
  * @param readableAll make the Unix socket file readable by all users

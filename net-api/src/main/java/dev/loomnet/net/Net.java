@@ -2,6 +2,7 @@ package dev.loomnet.net;
 
 import dev.loomnet.net.spi.NetProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.ServiceLoader;
 
@@ -21,22 +22,66 @@ import java.util.ServiceLoader;
  */
 public final class Net {
 
+    /** Node 20/22's default of {@code autoSelectFamilyAttemptTimeout}. */
+    public static final Duration DEFAULT_AUTO_SELECT_FAMILY_ATTEMPT_TIMEOUT = Duration.ofMillis(250);
+
+    private static volatile boolean defaultAutoSelectFamily = true;
+    private static volatile Duration defaultAttemptTimeout = DEFAULT_AUTO_SELECT_FAMILY_ATTEMPT_TIMEOUT;
+
     private Net() {
     }
 
-    private static final class Holder {
-        static final NetProvider PROVIDER = load();
+    /**
+     * Returns the {@code autoSelectFamily} default of connect options built from now on
+     * ({@code net.getDefaultAutoSelectFamily()}); initially {@code true}, as in Node 20+.
+     *
+     * @return the default
+     */
+    public static boolean getDefaultAutoSelectFamily() {
+        return defaultAutoSelectFamily;
+    }
 
-        private static NetProvider load() {
+    /**
+     * Sets the {@code autoSelectFamily} default ({@code net.setDefaultAutoSelectFamily(value)}).
+     *
+     * @param value the new default
+     */
+    public static void setDefaultAutoSelectFamily(boolean value) {
+        defaultAutoSelectFamily = value;
+    }
+
+    /**
+     * Returns the {@code autoSelectFamilyAttemptTimeout} default
+     * ({@code net.getDefaultAutoSelectFamilyAttemptTimeout()}); initially
+     * {@link #DEFAULT_AUTO_SELECT_FAMILY_ATTEMPT_TIMEOUT}.
+     *
+     * @return the default
+     */
+    public static Duration getDefaultAutoSelectFamilyAttemptTimeout() {
+        return defaultAttemptTimeout;
+    }
+
+    /**
+     * Sets the {@code autoSelectFamilyAttemptTimeout} default
+     * ({@code net.setDefaultAutoSelectFamilyAttemptTimeout(value)}).
+     *
+     * @param value at least 1 ms; values below 10 ms become 10 ms, as in Node
+     * @throws NetException {@code ERR_OUT_OF_RANGE} below 1 ms
+     */
+    public static void setDefaultAutoSelectFamilyAttemptTimeout(Duration value) {
+        defaultAttemptTimeout = Args.attemptTimeout(value);
+    }
+
+    /** Finds the provider once; holds null (not an exception) when there is none, so every call can say why. */
+    private static final class Holder {
+        static final @org.jspecify.annotations.Nullable NetProvider PROVIDER = load();
+
+        private static @org.jspecify.annotations.Nullable NetProvider load() {
             Iterator<NetProvider> it = ServiceLoader.load(NetProvider.class, Net.class.getClassLoader()).iterator();
             if (!it.hasNext()) {
                 it = ServiceLoader.load(NetProvider.class).iterator();
             }
-            if (!it.hasNext()) {
-                throw new IllegalStateException("No loomnet implementation found: add the artifact "
-                        + "dev.loomnet:net-loom (module dev.loomnet.loom) to the class path or module path");
-            }
-            return it.next();
+            return it.hasNext() ? it.next() : null;
         }
     }
 
@@ -47,7 +92,12 @@ public final class Net {
      * @throws IllegalStateException if no implementation is on the class path or module path
      */
     public static NetProvider provider() {
-        return Holder.PROVIDER;
+        NetProvider provider = Holder.PROVIDER;
+        if (provider == null) {
+            throw new IllegalStateException("No loomnet implementation found: add the artifact "
+                    + "dev.loomnet:net-loom (module dev.loomnet.loom) to the class path or module path");
+        }
+        return provider;
     }
 
     /**
@@ -100,6 +150,36 @@ public final class Net {
      */
     public static Socket socket(SocketOptions options) {
         return provider().createSocket(Args.notNull(options, "options"));
+    }
+
+    /**
+     * Wraps an existing connected channel in a socket ({@code new net.Socket({fd})}), e.g. one accepted by other
+     * code or inherited from the parent process. The socket is connected at once and emits no {@code CONNECT}.
+     *
+     * @param connected an open, connected {@link java.nio.channels.SocketChannel} in blocking mode
+     * @return the socket
+     * @throws NetException {@code ERR_INVALID_ARG_VALUE} if the channel is not open, connected and blocking
+     */
+    public static Socket socket(java.nio.channels.SocketChannel connected) {
+        return socket(connected, SocketOptions.DEFAULTS);
+    }
+
+    /**
+     * Wraps an existing connected channel in a socket with options.
+     *
+     * @param connected an open, connected channel in blocking mode
+     * @param options   the socket options
+     * @return the socket
+     * @throws NetException {@code ERR_INVALID_ARG_VALUE} if the channel is not open, connected and blocking
+     */
+    public static Socket socket(java.nio.channels.SocketChannel connected, SocketOptions options) {
+        Args.notNull(connected, "channel");
+        Args.notNull(options, "options");
+        if (!connected.isOpen() || !connected.isConnected() || !connected.isBlocking()) {
+            throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
+                    "The argument 'channel' must be open, connected and blocking. Received " + connected);
+        }
+        return provider().adopt(connected, options);
     }
 
     /**

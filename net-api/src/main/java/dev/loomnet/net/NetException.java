@@ -70,14 +70,24 @@ public class NetException extends RuntimeException {
     public static final String ERR_INVALID_IP_ADDRESS = "ERR_INVALID_IP_ADDRESS";
     /** An operation not supported by the kind of handle (for example a reset on a Unix socket). */
     public static final String ERR_INVALID_HANDLE_TYPE = "ERR_INVALID_HANDLE_TYPE";
+    /** A connect to an address the socket's {@code blockList} blocks. */
+    public static final String ERR_IP_BLOCKED = "ERR_IP_BLOCKED";
+    /** Every {@code autoSelectFamily} attempt timed out. */
+    public static final String ERR_SOCKET_CONNECTION_TIMEOUT = "ERR_SOCKET_CONNECTION_TIMEOUT";
+    /** A lookup answered a family other than 4 or 6. */
+    public static final String ERR_INVALID_ADDRESS_FAMILY = "ERR_INVALID_ADDRESS_FAMILY";
     /** An operation that the object's current state does not allow (e.g. connecting a connected socket). */
     public static final String ERR_INVALID_STATE = "ERR_INVALID_STATE";
     /** The connection's thread was interrupted, which closed its channel (a Java-only code). */
     public static final String ERR_SOCKET_INTERRUPTED = "ERR_SOCKET_INTERRUPTED";
 
+    /** Node's error code. */
     private final String code;
+    /** The failed system call, or null. */
     private final @Nullable String syscall;
+    /** The address involved, or null. */
     private final @Nullable String address;
+    /** The port involved, or 0. */
     private final int port;
 
     /**

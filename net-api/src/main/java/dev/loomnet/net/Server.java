@@ -28,6 +28,11 @@ public interface Server extends EventEmitter<Server> {
     Event<Server, Listener> CLOSE = Event.of("close");
     /** Emitted for listen failures ({@code EADDRINUSE}, {@code EACCES}, ...) and accept errors ({@code 'error'}). */
     Event<Server, ErrorListener> ERROR = Event.of("error");
+    /**
+     * Emitted when a connection was accepted and closed at once because {@link #maxConnections()} connections
+     * were open ({@code 'drop'}, Node 18.6+).
+     */
+    Event<Server, DropInfo.Listener> DROP = Event.of("drop");
 
     /**
      * Listens on a TCP port of the unspecified address ({@code server.listen(port)}). The bind happens before
@@ -57,6 +62,17 @@ public interface Server extends EventEmitter<Server> {
      * @return this server
      */
     Server listen(int port, String host);
+
+    /**
+     * Listens on a TCP port of a host; {@code callback} is added as a once listener of {@link #LISTENING}
+     * ({@code server.listen(port, host, callback)}).
+     *
+     * @param port     0..65535
+     * @param host     a host name or IP literal
+     * @param callback runs once listening
+     * @return this server
+     */
+    Server listen(int port, String host, Listener callback);
 
     /**
      * Listens on a TCP port of a host with a backlog; {@code callback} is added as a once listener of
@@ -143,6 +159,43 @@ public interface Server extends EventEmitter<Server> {
      * @return the open connection count
      */
     int connections();
+
+    /**
+     * Calls back with the open connection count ({@code server.getConnections(cb)}), after this call returns.
+     *
+     * @param callback receives {@code (null, count)}
+     * @return this server
+     */
+    Server getConnections(ConnectionsCallback callback);
+
+    /**
+     * Sets the connection limit ({@code server.maxConnections = n}): while {@code n} connections are open, a new
+     * one is accepted and closed at once, and {@link #DROP} is emitted. 0 drops every connection (Node 21+).
+     *
+     * @param max the limit, not negative; {@link Integer#MAX_VALUE} for none
+     * @return this server
+     * @throws NetException {@code ERR_OUT_OF_RANGE} for a negative value
+     */
+    Server maxConnections(int max);
+
+    /**
+     * Returns the connection limit, {@link Integer#MAX_VALUE} when none was set (Node: {@code undefined}).
+     *
+     * @return the limit
+     */
+    int maxConnections();
+
+    /**
+     * Listens on an already bound server channel ({@code server.listen(handle)}), for example one inherited
+     * through {@link System#inheritedChannel()} (systemd socket activation). The channel is used as is; a Unix
+     * socket file bound by someone else is not removed on {@link #close()}.
+     *
+     * @param handle a bound {@link java.nio.channels.ServerSocketChannel}, in blocking mode
+     * @param callback runs once listening, or {@code null}
+     * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_VALUE} if the channel is not bound or not open
+     */
+    Server listen(java.nio.channels.ServerSocketChannel handle, @Nullable Listener callback);
 
     /**
      * Lets the JVM exit even while this server listens ({@code server.unref()}); remembered across listen.

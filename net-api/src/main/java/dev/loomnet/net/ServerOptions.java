@@ -1,6 +1,7 @@
 package dev.loomnet.net;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of a server ({@code net.createServer(options)}), immutable; build with {@link #builder()}. The
@@ -15,9 +16,11 @@ import java.time.Duration;
  * @param keepAliveInitialDelay idle time before the first keep-alive probe (whole seconds are used)
  * @param highWaterMark         the write high-water mark of accepted sockets
  *                              (default {@value SocketOptions#DEFAULT_HIGH_WATER_MARK})
+ * @param blockList             clients to refuse, or {@code null}: a connection from a blocked address is
+ *                              closed at once, before {@link Server#CONNECTION} (Node 22.13's option)
  */
 public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boolean noDelay, boolean keepAlive,
-                            Duration keepAliveInitialDelay, int highWaterMark) {
+                            Duration keepAliveInitialDelay, int highWaterMark, @Nullable BlockList blockList) {
 
     /** The defaults. */
     public static final ServerOptions DEFAULTS = builder().build();
@@ -31,6 +34,7 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
      * @param keepAlive             see the record description
      * @param keepAliveInitialDelay must not be negative
      * @param highWaterMark         must not be negative
+     * @param blockList             a block list or {@code null}
      */
     public ServerOptions {
         Args.nonNegative(keepAliveInitialDelay, "keepAliveInitialDelay");
@@ -43,7 +47,7 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
      * @return the socket options derived from these
      */
     public SocketOptions socketOptions() {
-        return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark);
+        return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark, null);
     }
 
     /**
@@ -63,8 +67,20 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
         private boolean keepAlive;
         private Duration keepAliveInitialDelay = Duration.ZERO;
         private int highWaterMark = SocketOptions.DEFAULT_HIGH_WATER_MARK;
+        private @Nullable BlockList blockList;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the inbound {@code blockList}.
+         *
+         * @param value the client addresses to refuse
+         * @return this builder
+         */
+        public Builder blockList(BlockList value) {
+            this.blockList = Args.notNull(value, "blockList");
+            return this;
         }
 
         /**
@@ -140,7 +156,7 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
          */
         public ServerOptions build() {
             return new ServerOptions(allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay,
-                    highWaterMark);
+                    highWaterMark, blockList);
         }
     }
 }

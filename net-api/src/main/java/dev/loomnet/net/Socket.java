@@ -37,6 +37,12 @@ public interface Socket extends EventEmitter<Socket>, Writable {
 
     /** Emitted after a host name was resolved, before connecting; not for IP literals or paths ({@code 'lookup'}). */
     Event<Socket, LookupListener> LOOKUP = Event.of("lookup");
+    /** Emitted before each connect attempt to one address ({@code 'connectionAttempt'}). */
+    Event<Socket, AttemptListener> CONNECTION_ATTEMPT = Event.of("connectionAttempt");
+    /** Emitted after a connect attempt failed, before the next one or the final error ({@code 'connectionAttemptFailed'}). */
+    Event<Socket, AttemptListener> CONNECTION_ATTEMPT_FAILED = Event.of("connectionAttemptFailed");
+    /** Emitted when an attempt of {@code autoSelectFamily} timed out and the next address is tried ({@code 'connectionAttemptTimeout'}). */
+    Event<Socket, AttemptListener> CONNECTION_ATTEMPT_TIMEOUT = Event.of("connectionAttemptTimeout");
     /** Emitted when the connection is established ({@code 'connect'}). */
     Event<Socket, Listener> CONNECT = Event.of("connect");
     /** Emitted right after {@link #CONNECT} ({@code 'ready'}). */
@@ -498,6 +504,14 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @return the option in force
      */
     boolean allowHalfOpen();
+
+    /**
+     * Returns the addresses tried by {@code autoSelectFamily}, as {@code "ip:port"} strings, in order
+     * ({@code socket.autoSelectFamilyAttemptedAddresses}); empty unless more than one address was tried.
+     *
+     * @return the attempted addresses
+     */
+    java.util.List<String> autoSelectFamilyAttemptedAddresses();
 
     /**
      * Returns the server that accepted this socket ({@code socket.server}), or {@code null} for a client.

@@ -1,6 +1,7 @@
 package dev.loomnet.net;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of a socket ({@code new net.Socket(options)}), immutable; build with {@link #builder()}.
@@ -13,9 +14,11 @@ import java.time.Duration;
  *                              ({@code Duration.ZERO}: the system default)
  * @param highWaterMark         queued bytes at which {@link Socket#write(byte[])} starts returning
  *                              {@code false} (default {@value #DEFAULT_HIGH_WATER_MARK}, Node 22's)
+ * @param blockList             destinations this socket refuses to connect to, or {@code null}: connecting to
+ *                              a blocked address fails with {@code ERR_IP_BLOCKED} (Node 22.13's option)
  */
 public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keepAlive,
-                            Duration keepAliveInitialDelay, int highWaterMark) {
+                            Duration keepAliveInitialDelay, int highWaterMark, @Nullable BlockList blockList) {
 
     /** Node 22's default high-water mark of byte streams: 64 KiB. */
     public static final int DEFAULT_HIGH_WATER_MARK = 64 * 1024;
@@ -31,6 +34,7 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
      * @param keepAlive             see the record description
      * @param keepAliveInitialDelay must not be negative
      * @param highWaterMark         must not be negative
+     * @param blockList             a block list or {@code null}
      */
     public SocketOptions {
         Args.nonNegative(keepAliveInitialDelay, "keepAliveInitialDelay");
@@ -53,8 +57,20 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
         private boolean keepAlive;
         private Duration keepAliveInitialDelay = Duration.ZERO;
         private int highWaterMark = DEFAULT_HIGH_WATER_MARK;
+        private @Nullable BlockList blockList;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the outbound {@code blockList}.
+         *
+         * @param value the addresses not to connect to
+         * @return this builder
+         */
+        public Builder blockList(BlockList value) {
+            this.blockList = Args.notNull(value, "blockList");
+            return this;
         }
 
         /**
@@ -118,7 +134,8 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
          * @return the immutable options
          */
         public SocketOptions build() {
-            return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark);
+            return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark,
+                    blockList);
         }
     }
 }

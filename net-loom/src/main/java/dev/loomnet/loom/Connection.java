@@ -1,6 +1,10 @@
 package dev.loomnet.loom;
 
 import dev.loomnet.net.ConnectOptions;
+import dev.loomnet.net.Lookup;
+import dev.loomnet.net.Net;
+import dev.loomnet.net.NetException;
+import dev.loomnet.net.Socket;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -14,9 +18,13 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Everything in this class runs on the connection's own virtual thread: resolving and connecting (clients),
+ * Everything in this class runs on the connection's own virtual thread (events it causes before the
+ * connection exists, such as {@code lookup} and the attempt events, are posted rather than awaited, so that a
+ * socket created inside a listener connects while that listener still runs: a blocking-style handler may
+ * connect a second socket and read from it at once): resolving and connecting (clients),
  * then the read loop, which reads, emits {@code data} inline (no thread switch when the socket's events are
  * idle), waits while paused, and emits {@code end} at EOF. Reading never waits for writing.
  *
@@ -26,19 +34,64 @@ import java.util.List;
  * therefore parks with a small buffer, while a streaming one reads in large chunks. Each
  * {@code data} chunk is a fresh exact-size copy, which the listeners own.
  */
-final class Connection {
+final class Connection implements Runnable {
 
-    static final int MIN_READ = 512;
+    /** How the connection came to be, which decides what the thread does before reading. */
+    enum Origin { CLIENT, ACCEPTED, ADOPTED }
+
+
+    static final int MIN_READ = 128;
     static final int INITIAL_READ = 2048;
     static final int MAX_READ = 64 * 1024;
 
     private final LoomSocket socket;
+    private final Origin origin;
+    private final @Nullable ConnectOptions options;
+    private final @Nullable SocketChannel channel;
+    private final boolean v6Socket;
 
-    Connection(LoomSocket socket) {
+    private Connection(LoomSocket socket, Origin origin, @Nullable ConnectOptions options,
+                       @Nullable SocketChannel channel, boolean v6Socket) {
         this.socket = socket;
+        this.origin = origin;
+        this.options = options;
+        this.channel = channel;
+        this.v6Socket = v6Socket;
     }
 
-    void runAccepted(SocketChannel ch, boolean v6Socket) {
+    static void startClient(LoomSocket socket, ConnectOptions options) {
+        start(new Connection(socket, Origin.CLIENT, options, null, false));
+    }
+
+    static void startAccepted(LoomSocket socket, SocketChannel ch, boolean v6Socket) {
+        start(new Connection(socket, Origin.ACCEPTED, null, ch, v6Socket));
+    }
+
+    static void startAdopted(LoomSocket socket, SocketChannel ch) {
+        start(new Connection(socket, Origin.ADOPTED, null, ch, false));
+    }
+
+    private static void start(Connection c) {
+        Threads.startVirtualSelfCounted("socket-" + c.socket.id, c);
+    }
+
+    /** The thread's body; deliberately shallow, since its frames stay on the heap while it waits to read. */
+    @Override
+    public void run() {
+        socket.events.adoptCurrentThread();
+        try {
+            switch (origin) {
+                case CLIENT -> runClient(options);
+                case ACCEPTED -> runAccepted(channel, v6Socket);
+                case ADOPTED -> runAdopted(channel);
+            }
+        } finally {
+            Threads.ended();
+        }
+    }
+
+    private void runAccepted(SocketChannel ch, boolean v6Socket) {
+        socket.ioThread = Thread.currentThread();
         try {
             if (!socket.established(ch, v6Socket)) {
                 return;
@@ -52,47 +105,48 @@ final class Connection {
         }
     }
 
-    void runClient(ConnectOptions options) {
+    private void runAdopted(SocketChannel ch) {
+        socket.ioThread = Thread.currentThread();
         try {
-            List<SocketAddress> targets = targets(options);
-            if (targets.isEmpty()) {
-                return;                                   // lookup failed; already reported
-            }
-            SocketChannel connected = null;
-            SocketAddress connectedTarget = targets.get(0);
-            IOException lastError = null;
-            SocketAddress lastTarget = targets.get(0);
-            for (SocketAddress target : targets) {
-                if (socket.phase() != LoomSocket.Phase.CONNECTING) {
-                    return;
-                }
-                SocketChannel ch = SocketChannel.open(LoomSocket.familyOf(target));
-                if (!socket.attach(ch)) {
-                    ch.close();
-                    return;
-                }
-                try {
-                    bindLocal(ch, options, target);
-                    ch.connect(target);
-                    connected = ch;
-                    connectedTarget = target;
-                    break;
-                } catch (IOException e) {
-                    if (socket.phase() != LoomSocket.Phase.CONNECTING) {
-                        return;                           // destroyed while connecting: no error, as Node
+            rename(socket);
+            socket.startWrites();
+            readLoop(ch);
+        } catch (Throwable t) {
+            socket.fail(t);
+        }
+    }
+
+    private void runClient(ConnectOptions options) {
+        socket.ioThread = Thread.currentThread();
+        try {
+            SocketChannel connected;
+            boolean v6;
+            if (options.isPath()) {
+                SocketAddress target = LoomSocket.unixAddress(options.path());
+                socket.markUnix(true);
+                Attempt attempt = attempt(target, options, 0);
+                if (attempt.channel == null) {
+                    if (attempt.error != null && socket.phase() == LoomSocket.Phase.CONNECTING) {
+                        socket.fail(Errors.connect(attempt.error, target));
                     }
-                    closeQuietly(ch);
-                    lastError = e;
-                    lastTarget = target;
+                    return;
                 }
+                connected = attempt.channel;
+                v6 = false;
+            } else {
+                List<Lookup.Address> addresses = resolve(options);
+                if (addresses.isEmpty()) {
+                    return;                               // the lookup failed; already reported
+                }
+                Attempt winner = connectAny(addresses, options);
+                if (winner == null) {
+                    return;
+                }
+                connected = winner.channel;
+                v6 = winner.family == 6;
             }
-            if (connected == null) {
-                socket.fail(Errors.connect(lastError == null ? new IOException("connect failed") : lastError,
-                        lastTarget));
-                return;
-            }
-            boolean v6 = LoomSocket.familyOf(connectedTarget) == StandardProtocolFamily.INET6;
             if (!socket.established(connected, v6)) {
+                closeQuietly(connected);
                 return;
             }
             rename(socket);
@@ -108,49 +162,209 @@ final class Connection {
         }
     }
 
-    /** Resolves the host (emitting {@code lookup}) into the addresses to try, in order. */
-    private List<SocketAddress> targets(ConnectOptions options) throws Exception {
-        if (options.isPath()) {
-            socket.markUnix(true);
-            return List.of(LoomSocket.unixAddress(options.path()));
-        }
-        String host = options.host();
+    /** The outcome of one connect attempt. */
+    private static final class Attempt {
+        @Nullable SocketChannel channel;
+        @Nullable IOException error;
+        boolean timedOut;
+        int family;
+    }
+
+    /**
+     * Tries the addresses in turn (alternating families with {@code autoSelectFamily}, each but the last with
+     * the attempt timeout), emitting Node's attempt events; returns the winner, or null after failing the
+     * socket (or when it was destroyed meanwhile).
+     */
+    private @Nullable Attempt connectAny(List<Lookup.Address> resolved, ConnectOptions options) throws Exception {
+        boolean auto = options.autoSelectFamily() && options.localAddress() == null;
+        List<Lookup.Address> order = auto ? interleave(resolved) : resolved.subList(0, 1);
+        boolean multi = order.size() > 1;
+        long attemptNanos = Timers.toNanos(options.autoSelectFamilyAttemptTimeout());
         int port = options.port();
-        if (IpLiterals.isIp(host)) {
-            return List.of(new InetSocketAddress(InetAddress.getByName(host), port));
+        List<Throwable> failures = new ArrayList<>();
+        Throwable firstError = null;
+        for (int i = 0; i < order.size(); i++) {
+            Lookup.Address a = order.get(i);
+            String ip = a.address();
+            int family = a.family();
+            if (socket.phase() != LoomSocket.Phase.CONNECTING) {
+                return null;
+            }
+            NetException blocked = socket.blockedByList(ip, family);
+            if (blocked != null) {
+                socket.fail(blocked);
+                return null;
+            }
+            socket.events.post(() -> socket.emitAttempt(Socket.CONNECTION_ATTEMPT, ip, port, family, null));
+            if (multi) {
+                socket.attempted(ip + ":" + port);
+            }
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(ip), port);
+            Attempt attempt = attempt(target, options, multi && i < order.size() - 1 ? attemptNanos : 0);
+            attempt.family = family;
+            if (attempt.channel != null) {
+                return attempt;
+            }
+            if (socket.phase() != LoomSocket.Phase.CONNECTING) {
+                return null;                              // destroyed while connecting: no error, as Node
+            }
+            if (attempt.timedOut) {
+                socket.events.post(() ->
+                        socket.emitAttempt(Socket.CONNECTION_ATTEMPT_TIMEOUT, ip, port, family, null));
+                continue;
+            }
+            NetException error = Errors.connect(attempt.error == null ? new IOException("connect failed")
+                    : attempt.error, target);
+            failures.add(error);
+            if (firstError == null) {
+                firstError = error;
+            }
+            socket.events.post(() ->
+                    socket.emitAttempt(Socket.CONNECTION_ATTEMPT_FAILED, ip, port, family, error));
         }
-        InetAddress[] all;
-        try {
-            all = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            var error = Errors.lookup(e, host);
-            socket.events.runAndWait(() -> socket.emitLookup(error, null, 0, host));
-            socket.fail(error);
-            return List.of();
+        if (failures.isEmpty()) {
+            socket.fail(new NetException(NetException.ERR_SOCKET_CONNECTION_TIMEOUT, "Socket connection timeout"));
+        } else if (failures.size() == 1) {
+            socket.fail(failures.get(0));
+        } else {
+            StringBuilder message = new StringBuilder();
+            for (Throwable f : failures) {
+                message.append(message.length() == 0 ? "" : "; ").append(f.getMessage());
+            }
+            NetException aggregate = new NetException(Errors.code(firstError), message.toString(), "connect",
+                    null, port, null);
+            failures.forEach(aggregate::addSuppressed);
+            socket.fail(aggregate);
         }
-        List<InetAddress> usable = new ArrayList<>(Arrays.asList(all));
-        if (options.family() == 4) {
-            usable.removeIf(a -> !(a instanceof Inet4Address));
-        } else if (options.family() == 6) {
-            usable.removeIf(a -> !(a instanceof Inet6Address));
+        return null;
+    }
+
+    /** Node's order for autoSelectFamily: alternate families starting with the first result's, no duplicates. */
+    static List<Lookup.Address> interleave(List<Lookup.Address> addresses) {
+        List<Lookup.Address> first = new ArrayList<>();
+        List<Lookup.Address> second = new ArrayList<>();
+        int firstFamily = addresses.get(0).family();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Lookup.Address a : addresses) {
+            if (seen.add(a.address())) {
+                (a.family() == firstFamily ? first : second).add(a);
+            }
         }
-        if (usable.isEmpty()) {
-            var error = Errors.lookup(new UnknownHostException(host), host);
-            socket.events.runAndWait(() -> socket.emitLookup(error, null, 0, host));
-            socket.fail(error);
-            return List.of();
-        }
-        List<SocketAddress> out = new ArrayList<>(usable.size());
-        for (InetAddress a : usable) {
-            String text = Addresses.text(a, false);
-            int family = a instanceof Inet4Address ? 4 : 6;
-            socket.events.runAndWait(() -> socket.emitLookup(null, text, family, host));
-            out.add(new InetSocketAddress(a, port));
+        List<Lookup.Address> out = new ArrayList<>(first.size() + second.size());
+        for (int i = 0; i < Math.max(first.size(), second.size()); i++) {
+            if (i < first.size()) {
+                out.add(first.get(i));
+            }
+            if (i < second.size()) {
+                out.add(second.get(i));
+            }
         }
         return out;
     }
 
-    private static void bindLocal(SocketChannel ch, ConnectOptions options, SocketAddress target) throws IOException {
+    /** One blocking connect; a non-zero {@code timeoutNanos} has the timer close the channel when it passes. */
+    private Attempt attempt(SocketAddress target, ConnectOptions options, long timeoutNanos) throws IOException {
+        Attempt result = new Attempt();
+        SocketChannel ch = SocketChannel.open(LoomSocket.familyOf(target));
+        if (!socket.attach(ch)) {
+            ch.close();
+            return result;
+        }
+        AttemptTimer timer = timeoutNanos > 0 ? new AttemptTimer(ch) : null;
+        try {
+            if (!(target instanceof java.net.UnixDomainSocketAddress)) {
+                bindLocal(ch, options);
+            }
+            if (timer != null) {
+                Timers.arm(timer, timeoutNanos);
+            }
+            ch.connect(target);
+            result.channel = ch;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            result.error = e;
+            result.timedOut = timer != null && timer.fired;
+        } finally {
+            if (timer != null) {
+                Timers.cancel(timer);
+            }
+        }
+        return result;
+    }
+
+    /** Closes a connect attempt that took longer than {@code autoSelectFamilyAttemptTimeout}. */
+    private static final class AttemptTimer extends Timers.Timeout {
+        private final SocketChannel channel;
+        volatile boolean fired;
+
+        AttemptTimer(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        void expired() {
+            fired = true;
+            closeQuietly(channel);
+        }
+    }
+
+    /** Resolves the host (emitting {@code lookup} per address), or returns the literal; empty after failing. */
+    private List<Lookup.Address> resolve(ConnectOptions options) throws Exception {
+        String host = options.host();
+        int literal = Net.isIP(host);
+        if (literal != 0) {
+            return List.of(new Lookup.Address(host, literal));
+        }
+        List<Lookup.Address> found;
+        try {
+            found = options.lookup() != null ? options.lookup().lookup(host, options.family())
+                    : defaultLookup(host, options.family());
+            if (found == null || found.isEmpty()) {
+                throw Errors.lookup(new UnknownHostException(host), host);
+            }
+        } catch (Exception e) {
+            socket.events.post(() -> socket.emitLookup(e, null, 0, host));
+            socket.fail(e);
+            return List.of();
+        }
+        boolean auto = options.autoSelectFamily() && options.localAddress() == null;
+        List<Lookup.Address> used = auto ? found : found.subList(0, 1);
+        for (Lookup.Address a : used) {
+            socket.events.post(() -> socket.emitLookup(null, a.address(), a.family(), host));
+            if (Net.isIP(a.address()) == 0) {
+                socket.fail(new NetException(NetException.ERR_INVALID_IP_ADDRESS, "Invalid IP address: " + a.address()));
+                return List.of();
+            }
+            if (a.family() != 4 && a.family() != 6) {
+                socket.fail(new NetException(NetException.ERR_INVALID_ADDRESS_FAMILY, "Invalid address family: " + a.family()
+                        + " " + host + ":" + options.port(), null, host, options.port(), null));
+                return List.of();
+            }
+        }
+        return used;
+    }
+
+    private static List<Lookup.Address> defaultLookup(String host, int family) throws IOException {
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw Errors.lookup(e, host);
+        }
+        List<Lookup.Address> out = new ArrayList<>(all.length);
+        for (InetAddress a : all) {
+            int f = a instanceof Inet4Address ? 4 : 6;
+            if (family == 0 || family == f) {
+                out.add(new Lookup.Address(Addresses.text(a, false), f));
+            }
+        }
+        if (out.isEmpty()) {
+            throw Errors.lookup(new UnknownHostException(host), host);
+        }
+        return out;
+    }
+
+    private static void bindLocal(SocketChannel ch, ConnectOptions options) throws IOException {
         if (options.localAddress() == null && options.localPort() == 0) {
             return;
         }

@@ -64,6 +64,26 @@ final class EventQueue {
      * the caller waits while the current drainer gets to it. Only the connection's own thread calls this.
      */
     void runAndWait(Task task) {
+        if (wip.compareAndSet(0, 1)) {
+            // Idle: run it here without queueing (the hot path of reading and emitting data), then drain
+            // whatever other threads posted meanwhile.
+            EventQueue outer = CURRENT.get();
+            if (outer != this) {
+                CURRENT.set(this);
+            }
+            try {
+                runOne(task);
+                int missed = wip.addAndGet(-1);
+                if (missed != 0) {
+                    drainLoop(missed);                    // posts that arrived while it ran
+                }
+            } finally {
+                if (outer != this) {
+                    CURRENT.set(outer);
+                }
+            }
+            return;
+        }
         Waiter waiter = new Waiter(task, Thread.currentThread());
         tasks.add(waiter);
         if (wip.getAndIncrement() == 0) {
@@ -72,6 +92,15 @@ final class EventQueue {
         while (!waiter.done) {
             LockSupport.park(this);
         }
+    }
+
+    /**
+     * Marks the calling thread, a connection's own thread, as this queue's for good: the only code it runs
+     * besides reading is this queue's tasks, so anything created on it is created "inside a listener" of this
+     * queue, and the per-event bookkeeping can be skipped.
+     */
+    void adoptCurrentThread() {
+        CURRENT.set(this);
     }
 
     /** Lets a held queue start delivering (its creator's task returned). */
@@ -89,22 +118,22 @@ final class EventQueue {
         EventQueue outer = CURRENT.get();
         CURRENT.set(this);
         try {
-            int missed = 1;
-            for (;;) {
-                Task task;
-                while ((task = tasks.poll()) != null) {
-                    runOne(task);
-                }
-                missed = wip.addAndGet(-missed);
-                if (missed == 0) {
-                    return;
-                }
-            }
+            drainLoop(1);
         } finally {
-            if (outer == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(outer);
+            CURRENT.set(outer);
+        }
+    }
+
+    /** Runs queued tasks until no post is left unaccounted for; {@code missed} is the caller's ticket count. */
+    private void drainLoop(int missed) {
+        for (;;) {
+            Task task;
+            while ((task = tasks.poll()) != null) {
+                runOne(task);
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
             }
         }
     }

@@ -39,6 +39,20 @@ public final class LoomNetProvider implements NetProvider {
     }
 
     /**
+     * Wraps a connected channel; its read loop starts on a new virtual thread.
+     *
+     * @param channel the connected channel
+     * @param options the socket options
+     * @return the connected socket
+     */
+    @Override
+    public Socket adopt(java.nio.channels.SocketChannel channel, SocketOptions options) {
+        LoomSocket socket = new LoomSocket(options, null);
+        socket.adopt(channel);
+        return socket;
+    }
+
+    /**
      * Reports the sockets, listening servers and loomnet threads alive in this JVM.
      *
      * @return the current counts

@@ -2,6 +2,8 @@ package dev.loomnet.loom;
 
 import dev.loomnet.net.AddressInfo;
 import dev.loomnet.net.Callback;
+import dev.loomnet.net.ConnectionsCallback;
+import dev.loomnet.net.DropInfo;
 import dev.loomnet.net.ListenOptions;
 import dev.loomnet.net.Listener;
 import dev.loomnet.net.NetException;
@@ -45,6 +47,9 @@ final class LoomServer extends Emitter<Server> implements Server {
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
 
     private volatile @Nullable ServerSocketChannel channel;
+    private volatile int maxConnections = Integer.MAX_VALUE;
+    /** The thread running the accept loop of the current channel, if it started. Guarded by {@link #lock}. */
+    private @Nullable Thread acceptThread;
     private volatile @Nullable AddressInfo address;
     private @Nullable Path ownedPath;
     private boolean closing;
@@ -77,6 +82,11 @@ final class LoomServer extends Emitter<Server> implements Server {
     @Override
     public Server listen(int port, String host) {
         return listen(ListenOptions.builder().port(port).host(host).build(), null);
+    }
+
+    @Override
+    public Server listen(int port, String host, Listener callback) {
+        return listen(ListenOptions.builder().port(port).host(host).build(), callback);
     }
 
     @Override
@@ -138,28 +148,62 @@ final class LoomServer extends Emitter<Server> implements Server {
                 events.post(() -> emitError(failure));
                 return this;
             }
-            channel = ch;
-            Stats.SERVERS.incrementAndGet();
-            int gen = ++generation;
             boolean v6 = bound != null && bound.getAddress() instanceof Inet6Address;
-            address = Addresses.info(localAddress(ch), v6);
-            updateLifetime();
-            ServerSocketChannel listening = ch;
-            // LISTENING is emitted before the first CONNECTION: the accept loop starts once it ran.
-            events.post(() -> {
-                if (!isCurrent(listening, gen)) {
-                    return;
-                }
-                try {
-                    emit(LISTENING, Listener::handle);
-                } finally {
-                    Threads.startVirtual("accept-" + id, () -> acceptLoop(listening, v6));
-                }
-            });
+            start(ch, v6, options.ipv6Only() && v6);
             return this;
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public Server listen(ServerSocketChannel handle, @Nullable Listener callback) {
+        if (handle == null || !handle.isOpen() || localAddress(handle) == null || !handle.isBlocking()) {
+            throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
+                    "The argument 'handle' must be an open, bound, blocking ServerSocketChannel. Received " + handle);
+        }
+        lock.lock();
+        try {
+            if (channel != null) {
+                throw alreadyListening();
+            }
+            if (callback != null) {
+                once(LISTENING, callback);
+            }
+            boolean v6 = localAddress(handle) instanceof InetSocketAddress inet
+                    && inet.getAddress() instanceof Inet6Address;
+            start(handle, v6, false);
+            return this;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: the channel is bound; count it, emit LISTENING, then start accepting. */
+    private void start(ServerSocketChannel ch, boolean v6, boolean ipv6Only) {
+        channel = ch;
+        Stats.SERVERS.incrementAndGet();
+        int gen = ++generation;
+        address = Addresses.info(localAddress(ch), v6);
+        updateLifetime();
+        // LISTENING is emitted before the first CONNECTION: the accept loop starts once it ran.
+        events.post(() -> {
+            if (!isCurrent(ch, gen)) {
+                return;
+            }
+            try {
+                emit(LISTENING, Listener::handle);
+            } finally {
+                lock.lock();
+                try {
+                    if (isCurrent(ch, gen)) {           // not closed by a LISTENING listener
+                        acceptThread = Threads.startVirtual("accept-" + id, () -> acceptLoop(ch, v6, ipv6Only));
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        });
     }
 
     private static NetException alreadyListening() {
@@ -261,7 +305,7 @@ final class LoomServer extends Emitter<Server> implements Server {
     // ---------------------------------------------------------------------------------------------------
     // accepting
 
-    private void acceptLoop(ServerSocketChannel ch, boolean v6) {
+    private void acceptLoop(ServerSocketChannel ch, boolean v6, boolean ipv6Only) {
         while (ch.isOpen()) {
             SocketChannel accepted;
             try {
@@ -275,9 +319,81 @@ final class LoomServer extends Emitter<Server> implements Server {
                 java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);   // e.g. EMFILE: do not spin
                 continue;
             }
+            if (blocked(accepted)) {
+                closeQuietly(accepted);                   // Node: closed before 'connection', no event
+                continue;
+            }
+            if (ipv6Only && isIpv4Peer(accepted)) {
+                reset(accepted);
+                continue;
+            }
+            if (connections.get() >= maxConnections) {
+                drop(accepted, v6);
+                continue;
+            }
             connections.incrementAndGet();
             new LoomSocket(socketOptions, this).accepted(accepted, v6, options.pauseOnConnect());
         }
+    }
+
+    private boolean blocked(SocketChannel ch) {
+        dev.loomnet.net.BlockList list = options.blockList();
+        if (list == null) {
+            return false;
+        }
+        try {
+            return ch.getRemoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                    && list.check(inet.getAddress());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    private static boolean isIpv4Peer(SocketChannel ch) {
+        try {
+            return ch.getRemoteAddress() instanceof InetSocketAddress inet
+                    && inet.getAddress() instanceof java.net.Inet4Address;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void reset(SocketChannel ch) {
+        try (ch) {
+            ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException ignored) {
+            // gone already
+        }
+    }
+
+    /** Node's maxConnections rule: accept, close at once, emit DROP with the addresses (none for Unix). */
+    private void drop(SocketChannel ch, boolean v6) {
+        DropInfo info = null;
+        try {
+            AddressInfo local = Addresses.info(ch.getLocalAddress(), v6);
+            AddressInfo remote = Addresses.info(ch.getRemoteAddress(), v6);
+            if (local != null && remote != null && !local.isUnix()) {
+                info = new DropInfo(local.address(), local.port(), local.family(), remote.address(), remote.port(),
+                        remote.family());
+            }
+        } catch (IOException ignored) {
+            // the peer is gone already; drop without addresses
+        }
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
+        DropInfo payload = info;
+        events.post(() -> emit(DROP, l -> l.onDrop(payload)));
     }
 
     /** Runs the connection listeners on the accepted socket's own thread. */
@@ -310,8 +426,11 @@ final class LoomServer extends Emitter<Server> implements Server {
     public Server close(@Nullable Callback callback) {
         ServerSocketChannel ch;
         Path path;
+        Thread accepting;
         lock.lock();
         try {
+            accepting = acceptThread;
+            acceptThread = null;
             ch = channel;
             if (ch == null) {
                 events.post(() -> {
@@ -342,6 +461,7 @@ final class LoomServer extends Emitter<Server> implements Server {
         } catch (IOException ignored) {
             // the accept loop ends either way
         }
+        awaitEnd(accepting);
         if (path != null) {
             try {
                 Files.deleteIfExists(path);
@@ -351,6 +471,29 @@ final class LoomServer extends Emitter<Server> implements Server {
         }
         postCloseIfDrained();
         return this;
+    }
+
+    /**
+     * Waits (briefly) for the accept loop to end. While a thread is blocked in {@code accept}, the JDK defers
+     * the real close of the descriptor until that thread wakes up; until then the port still completes
+     * handshakes, so a client could connect to a closed server. Node closes the socket at once.
+     */
+    private static void awaitEnd(@Nullable Thread accepting) {
+        if (accepting == null || accepting == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (accepting.isAlive() && System.nanoTime() < deadline) {
+            try {
+                accepting.join(java.time.Duration.ofMillis(100));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void postCloseIfDrained() {
@@ -405,6 +548,32 @@ final class LoomServer extends Emitter<Server> implements Server {
     @Override
     public int connections() {
         return connections.get();
+    }
+
+    @Override
+    public Server getConnections(ConnectionsCallback callback) {
+        if (callback == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"callback\" argument must be of type function. Received null");
+        }
+        int count = connections.get();
+        events.post(() -> callback.done(null, count));
+        return this;
+    }
+
+    @Override
+    public Server maxConnections(int max) {
+        if (max < 0) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE,
+                    "The value of \"maxConnections\" is out of range. It must be >= 0. Received " + max);
+        }
+        maxConnections = max;
+        return this;
+    }
+
+    @Override
+    public int maxConnections() {
+        return maxConnections;
     }
 
     @Override

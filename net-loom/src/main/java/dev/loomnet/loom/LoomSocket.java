@@ -55,10 +55,12 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** Signalled on every change of {@link #flow} and {@link #phase}. */
     private final Condition flowChanged = lock.newCondition();
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
-    private final IdleTimer timer = new IdleTimer();
+    /** Created by the first {@link #setTimeout}: a socket without a timeout carries no timer object. */
+    private volatile @Nullable IdleTimer timer;
     /** Held around every read of the channel, by the read loop or the input stream: one reader at a time. */
     final ReentrantLock readLock = new ReentrantLock();
-    private final java.util.concurrent.CopyOnWriteArrayList<Pipe> pipes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Pipes from this socket; created by the first {@link #pipe}. */
+    private volatile java.util.@Nullable List<Pipe> pipes;
     private volatile Charset encoding = StandardCharsets.UTF_8;
     /** Decoder state of {@code text} events; touched only by the thread emitting this socket's events. */
     private @Nullable TextDecoder decoder;
@@ -75,6 +77,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean closeEmitted;
     private volatile boolean destroyOnFinish;
     private volatile boolean resetOnConnect;
+    /** Node's {@code connecting} lasts until just before {@code connect} is emitted, not until the TCP handshake. */
+    private volatile boolean connectPending;
     private volatile long bytesRead;
     private volatile @Nullable Duration timeout;
     private volatile boolean noDelay;
@@ -83,6 +87,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean unix;
     private volatile @Nullable AddressInfo local;
     private volatile @Nullable AddressInfo remote;
+    /** The connection's own virtual thread (reads, emits inline); writes made on it may go out inline. */
+    volatile @Nullable Thread ioThread;
+    /** Guarded by {@link #lock}. */
+    private List<String> attemptedAddresses = List.of();
 
     LoomSocket(SocketOptions options, @Nullable LoomServer server) {
         this.options = options;
@@ -157,6 +165,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 case NEW -> { }
             }
             phase = Phase.CONNECTING;
+            connectPending = true;
             unix = options.isPath();
         } finally {
             lock.unlock();
@@ -169,12 +178,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
-        timer.touch();
+        touchTimer();
         if (writeEnded) {
             writes.end(null);                     // end() before connect(): send FIN once connected
         }
-        Connection connection = new Connection(this);
-        Threads.startVirtual("socket-" + id, () -> connection.runClient(options));
+        Connection.startClient(this, options);
         return this;
     }
 
@@ -198,6 +206,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         channel = null;
         local = null;
         remote = null;
+        attemptedAddresses = List.of();
         if (flow == FLOW_ON && !hasListeners(DATA)) {
             flow = FLOW_UNSET;
         }
@@ -240,7 +249,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             lock.unlock();
         }
         applySocketOptions(ch);
-        timer.touch();
+        touchTimer();
         return true;
     }
 
@@ -253,8 +262,18 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
-        Connection connection = new Connection(this);
-        Threads.startVirtual("socket-" + id, () -> connection.runAccepted(ch, v6Socket));
+        Connection.startAccepted(this, ch, v6Socket);
+    }
+
+    /** An existing connected channel ({@code new Socket({fd})}): connected now, no CONNECT event. */
+    void adopt(SocketChannel ch) {
+        boolean v6 = safeLocal(ch) instanceof InetSocketAddress inet
+                && inet.getAddress() instanceof java.net.Inet6Address;
+        unix = !(safeLocal(ch) instanceof InetSocketAddress);
+        Stats.SOCKETS.incrementAndGet();
+        lifetime.activate();
+        established(ch, v6);
+        Connection.startAdopted(this, ch);
     }
 
     private static java.net.@Nullable SocketAddress safeLocal(SocketChannel ch) {
@@ -281,6 +300,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (phase != Phase.CONNECTED) {
             return;
         }
+        connectPending = false;
         emit(CONNECT, Listener::handle);
         emit(READY, Listener::handle);
     }
@@ -312,6 +332,46 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             decoder = d;
         }
         return d;
+    }
+
+    void emitAttempt(Event<Socket, dev.loomnet.net.AttemptListener> event, String ip, int port, int family,
+                     @Nullable Throwable error) throws Exception {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        emit(event, l -> l.onAttempt(ip, port, family, error));
+    }
+
+    /** Records an address tried by autoSelectFamily. */
+    void attempted(String ipAndPort) {
+        lock.lock();
+        try {
+            if (attemptedAddresses.isEmpty()) {
+                attemptedAddresses = new java.util.ArrayList<>(2);
+            }
+            attemptedAddresses.add(ipAndPort);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<String> autoSelectFamilyAttemptedAddresses() {
+        lock.lock();
+        try {
+            return List.copyOf(attemptedAddresses);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The client {@code blockList} check before connecting to {@code ip}: the error to fail with, or null. */
+    @Nullable NetException blockedByList(String ip, int family) {
+        dev.loomnet.net.BlockList list = options.blockList();
+        if (list != null && list.check(ip, family == 6 ? "ipv6" : "ipv4")) {
+            return new NetException(NetException.ERR_IP_BLOCKED, "IP(" + ip + ") is blocked by net.BlockList");
+        }
+        return null;
     }
 
     void emitLookup(@Nullable Throwable error, @Nullable String address, int family, String host) throws Exception {
@@ -348,7 +408,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     void addBytesRead(int n) {
         bytesRead += n;
-        timer.touch();
+        touchTimer();
     }
 
     /** Parks the connection thread until data is wanted; false once the socket is closed. */
@@ -411,7 +471,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public void flushed(long bytes, List<Callback> callbacks) {
-        timer.touch();
+        touchTimer();
         if (!callbacks.isEmpty()) {
             events.post(() -> runCallbacks(callbacks, null));
         }
@@ -419,7 +479,21 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public void progressed() {
-        timer.touch();
+        touchTimer();
+    }
+
+    @Override
+    public int writeNow(ByteBuffer data) throws IOException {
+        SocketChannel ch = channel;
+        if (ch == null) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        ch.configureBlocking(false);
+        try {
+            return ch.write(data);
+        } finally {
+            ch.configureBlocking(true);
+        }
     }
 
     @Override
@@ -433,7 +507,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public void finished(List<Callback> callbacks) {
-        timer.touch();
+        touchTimer();
         events.post(() -> {
             if (phase == Phase.CLOSED) {
                 return;
@@ -531,7 +605,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             });
             return false;
         }
-        return writes.write(ByteBuffer.wrap(data), callback);
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        if (Thread.currentThread() == ioThread && readLock.tryLock()) {
+            // On the connection's own thread, inside a listener: the channel is not being read, so it can be
+            // switched to non-blocking for one write attempt (see WriteQueue.write).
+            try {
+                return writes.write(buffer, callback, true);
+            } finally {
+                readLock.unlock();
+            }
+        }
+        return writes.write(buffer, callback);
     }
 
     @Override
@@ -702,27 +786,43 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     "The \"destination\" argument must not be null. Received null");
         }
         Pipe pipe = new Pipe(this, destination, end);
-        pipes.add(pipe);
+        lock.lock();
+        try {
+            List<Pipe> list = pipes;
+            pipes = list == null ? List.of(pipe) : java.util.stream.Stream.concat(list.stream(),
+                    java.util.stream.Stream.of(pipe)).toList();
+        } finally {
+            lock.unlock();
+        }
         pipe.start();
         return destination;
     }
 
     @Override
     public Socket unpipe() {
-        for (Pipe p : pipes) {
-            unpipe(p.destination);
+        List<Pipe> list = pipes;
+        if (list != null) {
+            for (Pipe p : list) {
+                unpipe(p.destination);
+            }
         }
         return this;
     }
 
     @Override
     public Socket unpipe(dev.loomnet.net.Writable destination) {
-        for (Pipe p : pipes) {
-            if (p.destination == destination) {
-                pipes.remove(p);
-                p.stop();
+        List<Pipe> removed = List.of();
+        lock.lock();
+        try {
+            List<Pipe> list = pipes;
+            if (list != null) {
+                removed = list.stream().filter(p -> p.destination == destination).toList();
+                pipes = list.stream().filter(p -> p.destination != destination).toList();
             }
+        } finally {
+            lock.unlock();
         }
+        removed.forEach(Pipe::stop);
         if (!hasListeners(DATA) && !hasListeners(TEXT)) {
             pause();
         }
@@ -789,7 +889,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         } finally {
             lock.unlock();
         }
-        Timers.cancel(timer);
+        IdleTimer t = timer;
+        if (t != null) {
+            Timers.cancel(t);
+        }
         List<Callback> orphans = writes.failAll();
         if (ch != null) {
             try {
@@ -938,13 +1041,28 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return this;                          // Node: a no-op once destroyed
         }
         this.timeout = timeout;
+        IdleTimer t = timer;
+        if (t == null && !timeout.isZero()) {
+            lock.lock();
+            try {
+                t = timer;
+                if (t == null) {
+                    t = new IdleTimer();
+                    timer = t;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
         if (timeout.isZero()) {
-            Timers.cancel(timer);
+            if (t != null) {
+                Timers.cancel(t);
+            }
             if (listener != null) {
                 off(TIMEOUT, listener);
             }
         } else {
-            Timers.arm(timer, Timers.toNanos(timeout));
+            Timers.arm(t, Timers.toNanos(timeout));
             if (listener != null) {
                 once(TIMEOUT, listener);
             }
@@ -955,6 +1073,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     @Override
     public @Nullable Duration timeout() {
         return timeout;
+    }
+
+    private void touchTimer() {
+        IdleTimer t = timer;
+        if (t != null) {
+            t.touch();
+        }
     }
 
     /** This socket's idle timer: emits {@code timeout} on the socket's event queue. */
@@ -1112,7 +1237,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public ReadyState readyState() {
-        if (phase == Phase.CONNECTING) {
+        if (connecting()) {
             return ReadyState.OPENING;
         }
         boolean r = readable();
@@ -1128,12 +1253,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public boolean connecting() {
-        return phase == Phase.CONNECTING;
+        Phase p = phase;
+        return p == Phase.CONNECTING || (p == Phase.CONNECTED && connectPending);
     }
 
     @Override
     public boolean pending() {
-        return phase != Phase.CONNECTED;
+        return phase != Phase.CONNECTED || connectPending;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.loomnet.loom;
 
-import java.util.PriorityQueue;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,9 +17,11 @@ import org.jspecify.annotations.Nullable;
 final class Timers {
 
     /** A socket's timer, re-armed in place. */
-    abstract static class Timeout implements Comparable<Timeout> {
+    abstract static class Timeout {
         /** The deadline in {@link System#nanoTime()} terms; guarded by the timer lock. */
         private long deadline;
+        /** Position in the heap array, -1 when not in it; guarded by the timer lock. */
+        private int index = -1;
         /**
          * Whether this timeout is in the heap; written under the timer lock, read without it by {@link #touch()}.
          * Volatile on both sides (with {@link #lastActivity}) so that either {@code touch} sees a fired timer
@@ -43,15 +45,11 @@ final class Timers {
         /** Called on the timer thread when {@code periodNanos} passed without activity; must not block. */
         abstract void expired();
 
-        @Override
-        public final int compareTo(Timeout o) {
-            return Long.compare(deadline, o.deadline);
-        }
     }
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Condition CHANGED = LOCK.newCondition();
-    private static final PriorityQueue<Timeout> HEAP = new PriorityQueue<>();
+    private static final DeadlineHeap HEAP = new DeadlineHeap();
     private static @Nullable Thread thread;
 
     private Timers() {
@@ -62,7 +60,7 @@ final class Timers {
         LOCK.lock();
         try {
             if (t.scheduled) {
-                HEAP.remove(t);
+                HEAP.remove(t);                   // O(log n): every timeout knows its index
                 t.scheduled = false;
             }
             t.periodNanos = periodNanos;
@@ -156,6 +154,102 @@ final class Timers {
             return d.toNanos();
         } catch (ArithmeticException e) {
             return TimeUnit.DAYS.toNanos(365L * 100);
+        }
+    }
+
+    /**
+     * A binary min-heap of timeouts by deadline in which each timeout knows its own index, so that cancelling
+     * or re-arming one is O(log n) rather than the linear search of {@link java.util.PriorityQueue#remove}:
+     * closing many sockets that set timeouts must not cost O(n^2). Used under the timer lock only.
+     */
+    private static final class DeadlineHeap {
+        private Timeout[] items = new Timeout[64];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        @org.jspecify.annotations.Nullable Timeout peek() {
+            return size == 0 ? null : items[0];
+        }
+
+        void add(Timeout t) {
+            if (size == items.length) {
+                items = Arrays.copyOf(items, size * 2);
+            }
+            items[size] = t;
+            t.index = size;
+            size++;
+            up(t.index);
+        }
+
+        @org.jspecify.annotations.Nullable Timeout poll() {
+            if (size == 0) {
+                return null;
+            }
+            Timeout head = items[0];
+            removeAt(0);
+            return head;
+        }
+
+        void remove(Timeout t) {
+            if (t.index >= 0 && t.index < size && items[t.index] == t) {
+                removeAt(t.index);
+            }
+        }
+
+        private void removeAt(int i) {
+            Timeout removed = items[i];
+            size--;
+            Timeout last = items[size];
+            items[size] = null;
+            removed.index = -1;
+            if (i < size) {
+                items[i] = last;
+                last.index = i;
+                down(i);
+                up(last.index);
+            }
+            if (items.length > 64 && size < items.length / 4) {
+                items = Arrays.copyOf(items, items.length / 2);
+            }
+        }
+
+        private void up(int i) {
+            Timeout t = items[i];
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                Timeout p = items[parent];
+                if (p.deadline - t.deadline <= 0) {
+                    break;
+                }
+                items[i] = p;
+                p.index = i;
+                i = parent;
+            }
+            items[i] = t;
+            t.index = i;
+        }
+
+        private void down(int i) {
+            Timeout t = items[i];
+            int half = size >>> 1;
+            while (i < half) {
+                int child = 2 * i + 1;
+                int right = child + 1;
+                if (right < size && items[right].deadline - items[child].deadline < 0) {
+                    child = right;
+                }
+                if (t.deadline - items[child].deadline <= 0) {
+                    break;
+                }
+                items[i] = items[child];
+                items[i].index = i;
+                i = child;
+            }
+            items[i] = t;
+            t.index = i;
         }
     }
 }

@@ -45,6 +45,9 @@ final class WriteQueue {
         /** FIN was sent after {@code end()}; {@code callbacks} are the end callbacks. */
         void finished(List<Callback> callbacks);
 
+        /** Writes what the kernel takes now without blocking; returns the bytes written (maybe 0). */
+        int writeNow(ByteBuffer data) throws IOException;
+
         /** A write arrived after the queue failed (the socket was destroyed meanwhile). */
         void rejected(@Nullable Callback callback);
 
@@ -123,8 +126,22 @@ final class WriteQueue {
      * @return whether the queue is still below the high-water mark (Node's return value of {@code write})
      */
     boolean write(ByteBuffer data, @Nullable Callback callback) {
+        return write(data, callback, false);
+    }
+
+    /**
+     * Queues {@code data}; with {@code inline}, when nothing is queued or being written, first tries to hand it
+     * to the kernel right here with {@link Owner#writeNow} (a non-blocking write), so that a listener replying
+     * on the connection's own thread costs no thread switch. Whatever the kernel does not take at once is
+     * queued for the writer thread as usual, so the caller never blocks.
+     *
+     * @return whether the queue is still below the high-water mark (Node's return value of {@code write})
+     */
+    boolean write(ByteBuffer data, @Nullable Callback callback, boolean inline) {
         boolean below;
         boolean start;
+        Pending pending = new Pending(data, callback);
+        int n = data.remaining();
         lock.lock();
         try {
             if (failed) {
@@ -136,25 +153,92 @@ final class WriteQueue {
                 }
                 return false;
             }
-            if (queue == null) {
-                queue = new ArrayDeque<>(4);
-            }
-            queue.add(new Pending(data, callback));
-            int n = data.remaining();
             length += n;
             accepted += n;
             below = length < highWaterMark;
             if (!below) {
                 needDrain = true;
             }
-            start = claimWriter();
+            boolean idle = started && !writerRunning && !ending && !finished && corked == 0
+                    && (queue == null || queue.isEmpty());
+            if (inline && idle) {
+                writerRunning = true;                     // the caller is the writer for this one chunk
+                inFlight = List.of(pending);
+                start = false;
+            } else {
+                inline = false;
+                if (queue == null) {
+                    queue = new ArrayDeque<>(4);
+                }
+                queue.add(pending);
+                start = claimWriter();
+            }
         } finally {
             lock.unlock();
+        }
+        if (inline) {
+            writeInline(pending, n);
+        } else if (start) {
+            startWriter();
+        }
+        return below;
+    }
+
+    private void writeInline(Pending pending, int n) {
+        int written;
+        try {
+            written = owner.writeNow(pending.data());
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                writerRunning = false;
+            } finally {
+                lock.unlock();
+            }
+            owner.writeFailed(e);
+            return;
+        }
+        boolean done = !pending.data().hasRemaining();
+        boolean start = false;
+        boolean drain = false;
+        lock.lock();
+        try {
+            if (failed) {
+                writerRunning = false;
+                return;                                   // destroyed meanwhile: failAll took the callback
+            }
+            inFlight = null;
+            length -= written;
+            if (written > 0) {
+                shrunk.signalAll();
+            }
+            if (!done) {
+                if (queue == null) {
+                    queue = new ArrayDeque<>(4);
+                }
+                queue.addFirst(pending);                  // the rest goes first, before later writes
+            }
+            if ((queue != null && !queue.isEmpty()) || ending) {
+                start = true;                             // keep the writer role and hand it to a thread
+            } else {
+                writerRunning = false;
+                drain = needDrain && length == 0;
+                if (drain) {
+                    needDrain = false;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (written > 0 || done) {
+            owner.flushed(written, done && pending.callback() != null ? List.of(pending.callback()) : List.of());
+        }
+        if (drain) {
+            owner.drained();
         }
         if (start) {
             startWriter();
         }
-        return below;
     }
 
     /** Flushes what is queued, then sends FIN; {@code callback} runs after the FIN. */

@@ -40,6 +40,9 @@ public final class LoomnetExtension implements BeforeEachCallback, AfterEachCall
         // The JDK keeps one socket descriptor for its whole life (the "pre-close" socket used to close channels
         // that a thread is blocked on), created when the first socket channel is used. Create it now so that it
         // is part of every test's baseline.
+        // Uncaught exceptions are this extension's business (tests take expected ones from UncaughtExceptions);
+        // Awaitility would otherwise rethrow them from whatever await() happens to be running.
+        Awaitility.doNotCatchUncaughtExceptionsByDefault();
         try {
             java.nio.channels.SocketChannel.open().close();
         } catch (IOException e) {

@@ -31,6 +31,16 @@ public interface NetProvider {
     Socket createSocket(SocketOptions options);
 
     /**
+     * Wraps a connected channel in a socket ({@code new net.Socket({fd})}): it is connected at once, emits no
+     * {@code connect}, and reads once data is wanted.
+     *
+     * @param channel an open, connected channel in blocking mode (TCP or Unix domain)
+     * @param options the socket options
+     * @return the socket, connected
+     */
+    Socket adopt(java.nio.channels.SocketChannel channel, SocketOptions options);
+
+    /**
      * Reports what the implementation holds open, for monitoring and for leak checks in tests.
      *
      * @return the current counts; the default implementation reports zeros

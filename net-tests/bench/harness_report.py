@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Ratio table for loomnet from the harness's results (run-harness.sh writes them).
+
+usage: python3 net-tests/bench/harness_report.py RESULTS_DIR [--subject loomnet] [--ref raw-vt]
+
+Reads RESULTS_DIR/*.jsonl (one JSON object per scenario run, written by ../shared/bench/run.sh), takes the
+median over runs of each scenario's headline figure per server, and prints Markdown tables:
+
+1. the headline figure per server (median, with the runs in brackets when there are several), then for each
+   loomnet variant the ratio to raw-vt and to the best peer (the best non-loomnet server in that row);
+2. server CPU per unit of work (us per message / MB / connection), the steadier comparison on a shared
+   2-core machine (see the harness's NOTES.md).
+
+Ratios are oriented so that >= 1.00 means loomnet is at least as good: for throughput loomnet / peer, for
+memory per connection peer / loomnet. Runs with ok=false are left out and counted in the "bad runs" line.
+"""
+import argparse
+import glob
+import json
+import os
+import statistics
+import sys
+from collections import defaultdict
+
+SCENARIOS = ["pingpong1", "pingpong50", "pingpong1000", "stream1", "stream16", "churn", "idle10k", "idlemax"]
+# scenario -> (field, unit, higher is better)
+HEADLINE = {
+    "pingpong": ("msgs_per_s", "msg/s", True),
+    "stream": ("mb_per_s", "MB/s", True),
+    "churn": ("conns_per_s", "conn/s", True),
+    "idle": ("bytes_per_conn", "B/conn", False),
+}
+# throughput field -> CPU-per-unit label
+CPU_UNIT = {"msgs_per_s": "us/msg", "mb_per_s": "us/MB", "conns_per_s": "us/conn"}
+SUBJECTS = ["loomnet", "loomnet-pipe"]
+ORDER = ["loomnet", "loomnet-pipe", "raw-vt", "raw-platform", "netty", "vertx", "node"]
+
+
+def headline(rec):
+    name = rec.get("name", "")
+    for prefix, spec in HEADLINE.items():
+        if name.startswith(prefix):
+            return spec
+    return None
+
+
+def load(results_dir):
+    runs = defaultdict(list)          # (scenario name, server) -> [record]
+    bad = []
+    for path in sorted(glob.glob(os.path.join(results_dir, "*.jsonl"))):
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if rec.get("ok") is not True:
+                    bad.append(f"{rec.get('server')}/{rec.get('name')} ({rec.get('run_id')}): "
+                               f"{rec.get('fail_reason', 'ok=' + str(rec.get('ok')))}")
+                    continue
+                runs[(rec.get("name"), rec.get("server"))].append(rec)
+    return runs, bad
+
+
+def median_of(recs, field):
+    vals = [r[field] for r in recs if isinstance(r.get(field), (int, float))]
+    return (statistics.median(vals), vals) if vals else (None, [])
+
+
+def cpu_per_unit(rec, field):
+    rate, pct = rec.get(field), rec.get("server_cpu_pct")
+    if isinstance(rate, (int, float)) and rate > 0 and isinstance(pct, (int, float)):
+        return pct / 100.0 * 1e6 / rate
+    return None
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if v >= 100:
+        return f"{v:,.0f}"
+    return f"{v:.1f}" if v >= 10 else f"{v:.2f}"
+
+
+def ratio(subject, peer, higher_better):
+    if subject is None or peer is None or subject == 0 or peer == 0:
+        return "-"
+    return f"{(subject / peer) if higher_better else (peer / subject):.2f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--ref", default="raw-vt")
+    args = ap.parse_args()
+    runs, bad = load(args.results)
+    servers = {s for (_, s) in runs}
+    servers = [s for s in ORDER if s in servers] + sorted(servers - set(ORDER))
+    subjects = [s for s in SUBJECTS if s in servers]
+    peers = [s for s in servers if s not in SUBJECTS]
+    names = [n for n in SCENARIOS if any((n, s) in runs for s in servers)]
+    names += sorted({n for (n, _) in runs} - set(names))
+
+    cols = ["scenario", "unit"] + servers
+    for subj in subjects:
+        cols += [f"{subj}/{args.ref}", f"{subj}/best peer"]
+    print(f"### Headline figures (median of runs; ratios >= 1.00 mean loomnet is as good or better)\n")
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * 2 + "---:|" * (len(cols) - 2))
+    cpu_rows = []
+    for name in names:
+        spec = None
+        med = {}
+        for s in servers:
+            recs = runs.get((name, s), [])
+            if recs and spec is None:
+                spec = headline(recs[0])
+            if recs and spec:
+                med[s] = median_of(recs, spec[0])
+        if spec is None:
+            continue
+        field, unit, higher = spec
+        cells = [name, unit]
+        for s in servers:
+            m, vals = med.get(s, (None, []))
+            cell = fmt(m)
+            if len(vals) > 1:
+                cell += " [" + ", ".join(fmt(v) for v in vals) + "]"
+            cells.append(cell)
+        peer_meds = {p: med[p][0] for p in peers if p in med and med[p][0] is not None}
+        best = None
+        if peer_meds:
+            best = (max if higher else min)(peer_meds, key=peer_meds.get)
+        for subj in subjects:
+            sm = med.get(subj, (None, []))[0]
+            cells.append(ratio(sm, med.get(args.ref, (None, []))[0], higher))
+            cells.append(ratio(sm, peer_meds.get(best), higher) + (f" ({best})" if best else ""))
+        print("| " + " | ".join(cells) + " |")
+        if field in CPU_UNIT:
+            row = [name, CPU_UNIT[field]]
+            for s in servers:
+                vals = [v for v in (cpu_per_unit(r, field) for r in runs.get((name, s), [])) if v is not None]
+                row.append(fmt(statistics.median(vals)) if vals else "-")
+            cpu_rows.append(row)
+
+    if cpu_rows:
+        print(f"\n### Server CPU per unit of work (median; lower is better)\n")
+        print("| " + " | ".join(["scenario", "unit"] + servers) + " |")
+        print("|" + "---|" * 2 + "---:|" * len(servers))
+        for row in cpu_rows:
+            print("| " + " | ".join(row) + " |")
+    counts = {f"{s}": sum(len(runs.get((n, s), [])) for n in names) for s in servers}
+    print(f"\nRuns kept per server: " + ", ".join(f"{s} {c}" for s, c in counts.items()))
+    if bad:
+        print(f"\nBad runs left out ({len(bad)}):")
+        for b in bad:
+            print(f"- {b}")
+    if not runs:
+        print("no results in " + args.results, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

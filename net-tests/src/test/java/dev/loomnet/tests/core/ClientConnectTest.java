@@ -1,0 +1,192 @@
+package dev.loomnet.tests.core;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loomnet.net.ConnectOptions;
+import dev.loomnet.net.Listener;
+import dev.loomnet.net.Net;
+import dev.loomnet.net.NetException;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.Socket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every client connect form against a real echo server, and the event orders of a clean exchange and of a
+ * refused connect (catalog #42, #66, #67, #116, #124).
+ */
+class ClientConnectTest {
+
+    /** A clean exchange seen by the client: finish may come anywhere before close (our FIN is independent). */
+    private static final List<String> CLEAN = List.of("connect", "ready", "data", "end", "close:false");
+
+    private Server server;
+    private int port;
+
+    @BeforeEach
+    void listen() {
+        server = Net.createServer(s -> s.on(Socket.DATA, s::write)).listen(0);    // dual stack: localhost works
+        port = server.address().port();
+    }
+
+    @AfterEach
+    void close() {
+        Loopback.closeAndWait(server);
+    }
+
+    /**
+     * The client was made by a factory with a connect listener: it attaches its log there, then ends. The
+     * listener has no socket parameter and may run before the factory returned (a plain-thread caller), so it
+     * waits for the factory's result; blocking a listener is allowed.
+     */
+    private static EventLog exchangeViaConnectListener(Function<Listener, Socket> factory) {
+        CompletableFuture<Socket> socket = new CompletableFuture<>();
+        AtomicReference<EventLog> log = new AtomicReference<>();
+        Socket s = factory.apply(() -> {
+            Socket self = socket.get(10, TimeUnit.SECONDS);
+            EventLog l = EventLog.of(self);
+            l.events.add("connect");                // the connect listener itself is the CONNECT event
+            log.set(l);
+            self.end("ping");
+        });
+        socket.complete(s);
+        await().atMost(EventLog.WAIT).until(() -> log.get() != null);
+        log.get().awaitClosed();
+        return log.get();
+    }
+
+    /** The client was made without a listener; CONNECT is safe to await because nothing reads before DATA. */
+    private static EventLog exchangeAfterConnect(Socket s) {
+        await().atMost(EventLog.WAIT).until(() -> !s.connecting() && !s.pending());
+        EventLog log = EventLog.of(s);
+        s.end("ping");
+        log.awaitClosed();
+        return log;
+    }
+
+    private static void assertCleanWithoutConnect(EventLog log) {
+        assertEquals("ping", log.receivedText());
+        assertEquals(List.of("data", "end", "close:false"),
+                log.folded().stream().filter(e -> !e.equals("finish")).toList());
+        assertTrue(log.events.contains("finish"));
+    }
+
+    private static void assertCleanFromConnectListener(EventLog log) {
+        assertEquals("ping", log.receivedText());
+        // READY follows CONNECT synchronously, so the log attached inside the connect listener sees it.
+        assertEquals(List.of("connect", "ready", "data", "end", "close:false"),
+                log.folded().stream().filter(e -> !e.equals("finish")).toList());
+    }
+
+    @Test
+    void net_connect_port_reaches_localhost() {
+        assertCleanWithoutConnect(exchangeAfterConnect(Net.connect(port)));
+    }
+
+    @Test
+    void net_connect_port_host_reaches_the_host() {
+        assertCleanWithoutConnect(exchangeAfterConnect(Net.connect(port, "127.0.0.1")));
+    }
+
+    @Test
+    void net_connect_port_host_listener_runs_the_listener_on_connect() {
+        assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.connect(port, "127.0.0.1", l)));
+    }
+
+    @Test
+    void net_connect_options_connects() {
+        assertCleanWithoutConnect(exchangeAfterConnect(
+                Net.connect(ConnectOptions.builder().port(port).host("127.0.0.1").build())));
+    }
+
+    @Test
+    void net_connect_options_listener_runs_the_listener_on_connect() {
+        ConnectOptions options = ConnectOptions.builder().port(port).host("127.0.0.1").build();
+        assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.connect(options, l)));
+    }
+
+    @Test
+    void net_create_connection_forms_behave_as_connect() {                             // #42
+        assertCleanWithoutConnect(exchangeAfterConnect(Net.createConnection(port)));
+        assertCleanWithoutConnect(exchangeAfterConnect(Net.createConnection(port, "127.0.0.1")));
+        assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.createConnection(port, "127.0.0.1", l)));
+        ConnectOptions options = ConnectOptions.builder().port(port).host("127.0.0.1").build();
+        assertCleanWithoutConnect(exchangeAfterConnect(Net.createConnection(options)));
+        assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.createConnection(options, l)));
+    }
+
+    @Test
+    void socket_connect_forms_give_connect_ready_data_end_close_false() {             // #66, #124
+        ConnectOptions options = ConnectOptions.builder().port(port).host("127.0.0.1").build();
+        List<Function<Socket, Socket>> forms = List.of(
+                s -> s.connect(port),
+                s -> s.connect(port, "127.0.0.1"),
+                s -> s.connect(port, "127.0.0.1", () -> { }),
+                s -> s.connect(options),
+                s -> s.connect(options, () -> { }));
+        for (Function<Socket, Socket> form : forms) {
+            Socket s = Net.socket();
+            EventLog log = EventLog.of(s);
+            s.once(Socket.CONNECT, () -> s.end("ping"));
+            assertSame(s, form.apply(s));
+            log.awaitClosed();
+            assertEquals("ping", log.receivedText());
+            assertEquals(CLEAN, log.folded().stream().filter(e -> !e.equals("finish")).toList());
+            int finish = log.events.indexOf("finish");
+            assertTrue(finish > log.events.indexOf("ready") && finish < log.events.size() - 1, log.events.toString());
+        }
+    }
+
+    @Test
+    void connect_path_and_net_connect_path_reach_a_unix_server(@TempDir Path dir) {
+        Path path = dir.resolve("echo.sock");
+        Server unix = Net.createServer(s -> s.on(Socket.DATA, s::write)).listen(path);
+        try {
+            Socket s = Net.socket();
+            EventLog log = EventLog.of(s);
+            s.once(Socket.CONNECT, () -> s.end("ping"));
+            s.connect(path);
+            log.awaitClosed();
+            assertEquals(CLEAN, log.folded().stream().filter(e -> !e.equals("finish")).toList());
+            assertEquals("ping", log.receivedText());
+
+            assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.connect(path, l)));
+            assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.createConnection(path, l)));
+            assertCleanWithoutConnect(exchangeAfterConnect(Net.connect(path)));
+            assertCleanWithoutConnect(exchangeAfterConnect(Net.createConnection(path)));
+        } finally {
+            Loopback.closeAndWait(unix);
+        }
+    }
+
+    @Test
+    void a_refused_connect_gives_one_econnrefused_error_then_one_close_true() {      // #67, #116
+        int closed = Loopback.closedPort();
+        Socket s = Net.socket();
+        EventLog log = EventLog.withoutData(s);
+        s.on(Socket.ERROR, e -> s.destroy());                                  // #116: destroy again inside
+        s.connect(closed, "127.0.0.1");
+        log.awaitClosed();
+        await().during(java.time.Duration.ofMillis(100)).atMost(EventLog.WAIT)
+                .until(() -> log.events.size() == 2);
+        assertEquals(List.of("error:ECONNREFUSED", "close:true"), log.events);
+        NetException e = assertInstanceOf(NetException.class, log.errors.get(0));
+        assertEquals("connect ECONNREFUSED 127.0.0.1:" + closed, e.getMessage());
+        assertEquals("connect", e.syscall());
+        assertEquals("127.0.0.1", e.address());
+        assertEquals(closed, e.port());
+        assertTrue(s.destroyed());
+    }
+}

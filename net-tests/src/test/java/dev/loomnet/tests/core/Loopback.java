@@ -1,0 +1,37 @@
+package dev.loomnet.tests.core;
+
+import dev.loomnet.net.Net;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.Socket;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Small loopback fixtures shared by the core tests. */
+final class Loopback {
+
+    static final String V4 = "127.0.0.1";
+
+    private Loopback() {
+    }
+
+    /** A port that nothing listens on: the port of a server that was listening and is now closed. */
+    static int closedPort() {
+        AtomicBoolean closed = new AtomicBoolean();
+        Server server = Net.createServer().listen(0, V4);
+        int port = server.address().port();
+        server.close(e -> closed.set(true));
+        EventLog.waiting().untilTrue(closed);
+        return port;
+    }
+
+    /** A server on 127.0.0.1 that echoes every chunk back and ends when the client ends. */
+    static Server echoServer() {
+        return Net.createServer(s -> s.on(Socket.DATA, s::write)).listen(0, V4);
+    }
+
+    /** Closes the server and waits for its close callback. */
+    static void closeAndWait(Server server) {
+        AtomicBoolean closed = new AtomicBoolean();
+        server.close(e -> closed.set(true));
+        EventLog.waiting().untilTrue(closed);
+    }
+}

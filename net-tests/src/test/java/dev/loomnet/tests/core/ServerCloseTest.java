@@ -1,0 +1,152 @@
+package dev.loomnet.tests.core;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loomnet.net.Net;
+import dev.loomnet.net.NetException;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Server close, its callback, CLOSE after the last connection, and the connection count (catalog #5, #11-13, #127). */
+class ServerCloseTest {
+
+    private static final Throwable NOT_CALLED = new Throwable("not called");
+
+    @Test
+    void close_callback_receives_null_and_close_is_emitted() {                         // #12
+        AtomicReference<Throwable> result = new AtomicReference<>(NOT_CALLED);
+        AtomicBoolean closeEvent = new AtomicBoolean();
+        Server server = Net.createServer().on(Server.CLOSE, () -> closeEvent.set(true)).listen(0, "127.0.0.1");
+        assertSame(server, server.close(result::set));                                 // #1
+        await().atMost(EventLog.WAIT).until(() -> result.get() != NOT_CALLED);
+        assertNull(result.get());
+        await().atMost(EventLog.WAIT).untilTrue(closeEvent);
+    }
+
+    @Test
+    void close_without_callback_emits_close() {
+        AtomicBoolean closeEvent = new AtomicBoolean();
+        Server server = Net.createServer().on(Server.CLOSE, () -> closeEvent.set(true)).listen(0, "127.0.0.1");
+        server.close();
+        await().atMost(EventLog.WAIT).untilTrue(closeEvent);
+        assertFalse(server.listening());
+    }
+
+    @Test
+    void close_of_a_server_that_never_listened_gives_err_server_not_running_and_still_emits_close() {   // #12
+        AtomicReference<Throwable> result = new AtomicReference<>(NOT_CALLED);
+        AtomicBoolean closeEvent = new AtomicBoolean();
+        Server server = Net.createServer().on(Server.CLOSE, () -> closeEvent.set(true));
+        server.close(result::set);
+        await().atMost(EventLog.WAIT).until(() -> result.get() != NOT_CALLED);
+        NetException e = assertInstanceOf(NetException.class, result.get());
+        assertEquals(NetException.ERR_SERVER_NOT_RUNNING, e.code());
+        assertEquals("Server is not running.", e.getMessage());
+        await().atMost(EventLog.WAIT).untilTrue(closeEvent);
+    }
+
+    @Test
+    void close_of_an_already_closed_server_gives_err_server_not_running() {
+        Server server = Net.createServer().listen(0, "127.0.0.1");
+        Loopback.closeAndWait(server);
+        AtomicReference<Throwable> result = new AtomicReference<>(NOT_CALLED);
+        server.close(result::set);
+        await().atMost(EventLog.WAIT).until(() -> result.get() != NOT_CALLED);
+        assertEquals(NetException.ERR_SERVER_NOT_RUNNING, ((NetException) result.get()).code());
+    }
+
+    @Test
+    void close_callback_runs_only_after_the_last_open_connection_ends() {              // #11
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(s -> {
+            accepted.add(s);
+            s.on(Socket.CLOSE, hadError -> order.add("accepted-close"));
+            s.resume();
+        }).listen(0, "127.0.0.1");
+        int port = server.address().port();
+        List<EventLog> clients = new ArrayList<>();
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Socket c = Net.socket();
+            clients.add(EventLog.of(c));
+            sockets.add(c.connect(port, Loopback.V4));
+        }
+        await().atMost(EventLog.WAIT).until(() -> server.connections() == 2);
+        server.close(e -> order.add("server-close:" + e + (accepted.stream().allMatch(Socket::destroyed)
+                ? "" : " while a connection is open")));
+        assertFalse(server.listening());
+        assertEquals(2, server.connections(), "close() leaves accepted connections open");
+
+        order.add("first-client-end");
+        sockets.get(0).end();
+        await().atMost(EventLog.WAIT).until(() -> order.contains("accepted-close"));
+        assertEquals(1, server.connections());
+        order.add("second-client-end");
+        sockets.get(1).end();
+        await().atMost(EventLog.WAIT).until(() -> order.size() == 5);
+        // As in Node, the server's close follows the last socket's destroy; that socket's own close event is
+        // emitted independently, so the last two may come in either order.
+        assertEquals(List.of("first-client-end", "accepted-close", "second-client-end"), order.subList(0, 3));
+        assertEquals(java.util.Set.of("accepted-close", "server-close:null"), java.util.Set.copyOf(order.subList(3, 5)));
+        assertEquals(0, server.connections());
+        for (EventLog log : clients) {
+            log.awaitClosed();
+        }
+        assertTrue(accepted.stream().allMatch(Socket::destroyed));
+    }
+
+    @Test
+    void a_connect_right_after_close_is_refused() {                                     // #13
+        Server server = Net.createServer(Socket::resume).listen(0, "127.0.0.1");
+        int port = server.address().port();
+        EventLog.waiting().until(server::listening);
+        server.close();
+        Socket refused = Net.socket();
+        EventLog refusedLog = EventLog.withoutData(refused);
+        refused.connect(port, Loopback.V4);
+        refusedLog.awaitClosed();
+        assertEquals(List.of("error:ECONNREFUSED", "close:true"), refusedLog.events);
+    }
+
+    @Test
+    void connections_counts_open_accepted_sockets_and_drops_once_per_destroyed_socket() {   // #127
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(accepted::add).listen(0, "127.0.0.1");
+        assertEquals(0, server.connections());
+        int port = server.address().port();
+        List<EventLog> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Socket c = Net.socket();
+            clients.add(EventLog.of(c));                  // reads, so it sees the server's FIN
+            c.connect(port, Loopback.V4);
+        }
+        await().atMost(EventLog.WAIT).until(() -> server.connections() == 3);
+        await().atMost(EventLog.WAIT).until(() -> accepted.size() == 3);
+        Socket first = accepted.get(0);
+        AtomicBoolean firstClosed = new AtomicBoolean();
+        first.on(Socket.CLOSE, hadError -> firstClosed.set(true));
+        first.destroy();
+        first.destroy();
+        await().atMost(EventLog.WAIT).untilTrue(firstClosed);
+        assertEquals(2, server.connections());
+        accepted.forEach(Socket::destroy);
+        await().atMost(EventLog.WAIT).until(() -> server.connections() == 0);
+        for (EventLog log : clients) {
+            log.awaitClosed();
+        }
+        Loopback.closeAndWait(server);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.loomnet.tests.core;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loomnet.net.Callback;
+import dev.loomnet.net.Net;
+import dev.loomnet.net.NetException;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** write/end/destroy errors and destroy idempotence (catalog #57, #58, #85, #98, #100, #116). */
+class SocketWriteAndDestroyTest {
+
+    private Server server;
+    private int port;
+
+    @BeforeEach
+    void listen() {
+        server = Loopback.echoServer();
+        port = server.address().port();
+    }
+
+    @AfterEach
+    void close() {
+        Loopback.closeAndWait(server);
+    }
+
+    /** A connected client with a log attached before connecting; returns once CONNECT ran. */
+    private Socket connected(EventLog[] logOut) {
+        Socket s = Net.socket();
+        logOut[0] = EventLog.of(s);
+        s.connect(port, Loopback.V4);
+        await().atMost(EventLog.WAIT).until(() -> logOut[0].events.contains("ready"));
+        return s;
+    }
+
+    @Test
+    void write_after_end_gives_err_stream_write_after_end_to_the_callback_then_to_error() {   // #100
+        // end() and write() inside a listener of the socket: no other event of it (such as the END that the
+        // echo server's reply would cause) can run in between, as in Node's single thread.
+        Socket s = Net.socket();
+        EventLog[] log = {EventLog.of(s)};
+        AtomicReference<Boolean> result = new AtomicReference<>();
+        s.connect(port, Loopback.V4, () -> {
+            s.end();
+            result.set(s.write("late", e -> log[0].events.add("callback:" + EventLog.code(e))));
+        });
+        log[0].awaitClosed();
+        assertEquals(false, result.get());
+        List<String> tail = log[0].events.stream()
+                .filter(e -> e.startsWith("callback:") || e.startsWith("error:") || e.startsWith("close:")).toList();
+        assertEquals(List.of("callback:ERR_STREAM_WRITE_AFTER_END", "error:ERR_STREAM_WRITE_AFTER_END", "close:true"),
+                tail);
+        assertEquals("write after end", log[0].errors.get(0).getMessage());
+    }
+
+    @Test
+    void write_after_destroy_gives_err_stream_destroyed_to_the_callback_and_no_error() {      // #98
+        EventLog[] log = new EventLog[1];
+        Socket s = connected(log);
+        AtomicReference<Throwable> cb = new AtomicReference<>();
+        s.destroy();
+        assertFalse(s.write("late".getBytes(StandardCharsets.UTF_8), cb::set));
+        await().atMost(EventLog.WAIT).until(() -> cb.get() != null);
+        log[0].awaitClosed();
+        NetException e = (NetException) cb.get();
+        assertEquals(NetException.ERR_STREAM_DESTROYED, e.code());
+        assertEquals("Cannot call write after a stream was destroyed", e.getMessage());
+        assertEquals(List.of("connect", "ready", "close:false"), log[0].events);
+    }
+
+    @Test
+    void write_null_throws_err_stream_null_values_synchronously_and_emits_nothing() {        // #85
+        EventLog[] log = new EventLog[1];
+        Socket s = connected(log);
+        Callback cb = e -> log[0].events.add("callback");
+        List<Executable> calls = List.of(
+                () -> s.write((byte[]) null),
+                () -> s.write((byte[]) null, cb),
+                () -> s.write((String) null),
+                () -> s.write((String) null, cb),
+                () -> s.write((String) null, StandardCharsets.UTF_8),
+                () -> s.write((String) null, StandardCharsets.UTF_8, cb));
+        for (Executable call : calls) {
+            NetException e = assertThrows(NetException.class, call);
+            assertEquals(NetException.ERR_STREAM_NULL_VALUES, e.code());
+            assertEquals("May not write null values to stream", e.getMessage());
+        }
+        assertTrue(s.writable());
+        s.end("after");
+        log[0].awaitClosed();
+        assertEquals("after", log[0].receivedText());
+        assertFalse(log[0].events.contains("callback"));
+        assertTrue(log[0].errors.isEmpty());
+    }
+
+    @Test
+    void destroy_on_a_never_connected_socket_still_emits_close() {                    // #58
+        Socket s = Net.socket();
+        EventLog log = EventLog.of(s);
+        assertSame(s, s.destroy());
+        log.awaitClosed();
+        assertEquals(List.of("close:false"), log.events);
+        assertTrue(s.destroyed());
+    }
+
+    @Test
+    void destroy_twice_closes_once_and_returns_the_socket() {                         // #98, #127
+        EventLog[] log = new EventLog[1];
+        Socket s = connected(log);
+        assertSame(s, s.destroy().destroy());
+        log[0].awaitClosed();
+        s.destroy();
+        await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT)
+                .until(() -> log[0].events.stream().filter(e -> e.startsWith("close:")).count() == 1);
+        assertEquals(List.of("connect", "ready", "close:false"), log[0].events);
+    }
+
+    @Test
+    void destroy_with_an_error_emits_that_error_then_close_true() {
+        EventLog[] log = new EventLog[1];
+        Socket s = connected(log);
+        IllegalStateException cause = new IllegalStateException("mine");
+        s.destroy(cause);
+        s.destroy(new IllegalStateException("second, ignored"));
+        log[0].awaitClosed();
+        assertEquals(List.of("connect", "ready", "error:IllegalStateException", "close:true"), log[0].events);
+        assertSame(cause, log[0].errors.get(0));
+    }
+
+    @Test
+    void destroy_right_after_connect_inside_a_listener_gives_neither_connect_nor_error() {   // #57
+        List<EventLog> logs = new CopyOnWriteArrayList<>();
+        Server other = Net.createServer();
+        // Inside a listener the new socket's events are held until the listener returns (Node's next tick).
+        other.on(Server.LISTENING, () -> {
+            Socket s = Net.socket();
+            logs.add(EventLog.of(s));
+            s.connect(port, Loopback.V4);
+            s.destroy();
+        });
+        other.listen(0, Loopback.V4);
+        await().atMost(EventLog.WAIT).until(() -> logs.size() == 1);
+        logs.get(0).awaitClosed();
+        assertEquals(List.of("close:false"), logs.get(0).events);
+        Loopback.closeAndWait(other);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.loomnet.tests.process;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A child JVM running the same java; collects its output lines. Always {@link #close()} it (try-with-resources). */
+final class ChildJvm implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    private ChildJvm(List<String> command) throws IOException {
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("<reader failed: " + e + ">");
+            }
+        });
+    }
+
+    /** Runs {@code main} with the test's own class path. */
+    static ChildJvm onClassPath(Class<?> main, String... args) throws IOException {
+        return start(List.of("-cp", System.getProperty("java.class.path")), main, args);
+    }
+
+    static ChildJvm start(List<String> jvmArgs, Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("-Xshare:auto");
+        command.add("-XX:TieredStopAtLevel=1");                 // start fast; these programs do little
+        command.addAll(jvmArgs);
+        command.add(main.getName());
+        command.addAll(Arrays.asList(args));
+        return new ChildJvm(command);
+    }
+
+    /** The test class path entries. */
+    static List<Path> classPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+
+    /** The class path entry (jar or classes directory) whose path mentions {@code name}. */
+    static Path entry(String name) {
+        return classPath().stream().filter(p -> p.toString().contains(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not on the class path " + classPath()));
+    }
+
+    /** The jar whose file name starts with {@code prefix}. */
+    static Path jar(String prefix) {
+        return classPath().stream().filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError(prefix + " jar not on the class path " + classPath()));
+    }
+
+    /** The directory this test's compiled classes are in ({@code target/test-classes}). */
+    static Path testClasses() {
+        try {
+            return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String join(Path... paths) {
+        return String.join(File.pathSeparator, Arrays.stream(paths).map(Path::toString).toList());
+    }
+
+    List<String> lines() {
+        return lines;
+    }
+
+    /** Waits for an output line starting with {@code prefix} and returns it. */
+    String awaitLine(String prefix) {
+        await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.startsWith(prefix)) || !process.isAlive());
+        return lines.stream().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line starting with '" + prefix + "'; exited "
+                        + !process.isAlive() + ", output " + lines));
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the child to exit by itself and returns its status. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("child still running after " + WAIT + "; output " + lines);
+        }
+        reader.join(Duration.ofSeconds(5));
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
+        reader.join(Duration.ofSeconds(5));
+    }
+}
