@@ -17,9 +17,15 @@ final class Trace {
     final List<String> events = new CopyOnWriteArrayList<>();
 
     static Trace of(Socket socket) {
+        Trace t = ofLifecycle(socket);
+        socket.on(Socket.DATA, chunk -> t.events.add("data:" + new String(chunk, StandardCharsets.UTF_8)));
+        return t;
+    }
+
+    /** Records everything but {@code DATA}, so the socket does not start flowing (for the blocking style). */
+    static Trace ofLifecycle(Socket socket) {
         Trace t = new Trace();
-        socket.on(Socket.DATA, chunk -> t.events.add("data:" + new String(chunk, StandardCharsets.UTF_8)))
-                .on(Socket.END, () -> t.events.add("end:" + socket.readyState().nodeName()
+        socket.on(Socket.END, () -> t.events.add("end:" + socket.readyState().nodeName()
                         + (socket.destroyed() ? ":destroyed" : "")))
                 .on(Socket.FINISH, () -> t.events.add("finish:" + socket.readyState().nodeName()
                         + (socket.destroyed() ? ":destroyed" : "")))
