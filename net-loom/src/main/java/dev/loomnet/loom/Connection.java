@@ -156,6 +156,7 @@ final class Connection implements Runnable {
             }
             socket.startWrites();                          // flush what was written while connecting
             socket.events.runAndWait(socket::emitConnected);
+            socket.connectDone();
             readLoop(connected);
         } catch (Throwable t) {
             socket.fail(t);
@@ -317,7 +318,8 @@ final class Connection implements Runnable {
         }
         List<Lookup.Address> found;
         try {
-            found = options.lookup() != null ? options.lookup().lookup(host, options.family())
+            Lookup custom = options.lookup();
+            found = custom != null ? EventQueue.outsideListeners(() -> custom.lookup(host, options.family()))
                     : defaultLookup(host, options.family());
             if (found == null || found.isEmpty()) {
                 throw Errors.lookup(new UnknownHostException(host), host);

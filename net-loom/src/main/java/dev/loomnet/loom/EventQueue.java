@@ -103,6 +103,23 @@ final class EventQueue {
         CURRENT.set(this);
     }
 
+    /**
+     * Runs user code that is not a listener (a custom {@code Lookup}) on a thread that adopted a queue: for
+     * the duration, the thread counts as a plain thread, so emitters it creates are not held by (and do not
+     * touch the held list of) a queue whose tasks may be running elsewhere.
+     */
+    static <T> T outsideListeners(java.util.concurrent.Callable<T> body) throws Exception {
+        EventQueue adopted = CURRENT.get();
+        CURRENT.remove();
+        try {
+            return body.call();
+        } finally {
+            if (adopted != null) {
+                CURRENT.set(adopted);
+            }
+        }
+    }
+
     /** Lets a held queue start delivering (its creator's task returned). */
     private void release() {
         if (!wip.compareAndSet(1, 0)) {

@@ -432,13 +432,18 @@ final class LoomServer extends Emitter<Server> implements Server {
             accepting = acceptThread;
             acceptThread = null;
             ch = channel;
+            if (callback != null) {
+                // Node: the callback is a once 'close' listener; when not listening it gets
+                // ERR_SERVER_NOT_RUNNING, and 'close' still comes (once the connections are gone).
+                if (ch == null) {
+                    once(CLOSE, () -> callback.done(
+                            new NetException(NetException.ERR_SERVER_NOT_RUNNING, "Server is not running.")));
+                } else {
+                    once(CLOSE, () -> callback.done(null));
+                }
+            }
             if (ch == null) {
-                events.post(() -> {
-                    if (callback != null) {
-                        callback.done(new NetException(NetException.ERR_SERVER_NOT_RUNNING, "Server is not running."));
-                    }
-                    emit(CLOSE, Listener::handle);
-                });
+                postCloseIfDrained();
                 return this;
             }
             channel = null;
@@ -449,9 +454,6 @@ final class LoomServer extends Emitter<Server> implements Server {
             ownedPath = null;
             if (address != null && !address.isUnix()) {
                 address = null;
-            }
-            if (callback != null) {
-                once(CLOSE, () -> callback.done(null));
             }
         } finally {
             lock.unlock();
@@ -496,25 +498,29 @@ final class LoomServer extends Emitter<Server> implements Server {
         }
     }
 
+    /**
+     * Node's {@code _emitCloseIfDrained}: when the server is not listening and has no connection left, emit
+     * {@code close} on the next tick. The condition is checked now, as Node does, so a {@code listen} right
+     * after {@code close} does not cancel the pending {@code close}.
+     */
     private void postCloseIfDrained() {
-        if (connections.get() != 0) {
-            return;
+        lock.lock();
+        try {
+            if (channel != null || connections.get() != 0) {
+                return;
+            }
+            closing = true;                               // keeps the JVM alive until CLOSE has run
+            updateLifetime();
+        } finally {
+            lock.unlock();
         }
         events.post(() -> {
-            lock.lock();
-            try {
-                if (!closing || connections.get() != 0) {
-                    return;
-                }
-                closing = false;
-            } finally {
-                lock.unlock();
-            }
             try {
                 emit(CLOSE, Listener::handle);
             } finally {
                 lock.lock();
                 try {
+                    closing = false;
                     updateLifetime();
                 } finally {
                     lock.unlock();

@@ -55,6 +55,12 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** Signalled on every change of {@link #flow} and {@link #phase}. */
     private final Condition flowChanged = lock.newCondition();
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
+    /**
+     * Keeps the JVM alive from {@code connect()} until the {@code connect} listeners ran (or the socket closed),
+     * whatever {@link #unref()} says: in Node the pending lookup and connect requests keep the loop alive, and
+     * an {@code unref()} made before {@code connect()} applies once connected.
+     */
+    private final Lifetime.Ref connectingLifetime = new Lifetime.Ref();
     /** Created by the first {@link #setTimeout}: a socket without a timeout carries no timer object. */
     private volatile @Nullable IdleTimer timer;
     /** Held around every read of the channel, by the read loop or the input stream: one reader at a time. */
@@ -62,6 +68,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** Pipes from this socket; created by the first {@link #pipe}. */
     private volatile java.util.@Nullable List<Pipe> pipes;
     private volatile Charset encoding = StandardCharsets.UTF_8;
+    /** A TEXT listener was ever added: only then is decoding worth a look on each chunk. */
+    private volatile boolean textWanted;
     /** Decoder state of {@code text} events; touched only by the thread emitting this socket's events. */
     private @Nullable TextDecoder decoder;
     private volatile @Nullable SocketInputStream input;
@@ -74,6 +82,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean readEnded;
     private volatile boolean writeEnded;
     private volatile boolean finished;
+    /** FINISH was emitted (once per connection, even if end() came before connect()). */
+    private volatile boolean finishEmitted;
     private volatile boolean closeEmitted;
     private volatile boolean destroyOnFinish;
     private volatile boolean resetOnConnect;
@@ -178,9 +188,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
+        connectingLifetime.activate();
         touchTimer();
         if (writeEnded) {
-            writes.end(null);                     // end() before connect(): send FIN once connected
+            // end() before connect() finished at once (Node: no handle to shut down); now there is one, so
+            // the FIN goes out after the queued bytes, and only then does the socket count as finished.
+            finished = false;
+            writes.end(null);
         }
         Connection.startClient(this, options);
         return this;
@@ -199,6 +213,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         readEnded = false;
         writeEnded = false;
         finished = false;
+        finishEmitted = false;
         closeEmitted = false;
         destroyOnFinish = false;
         resetOnConnect = false;
@@ -289,6 +304,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         writes.start();
     }
 
+    /** The connect listeners ran: from now on only {@link #ref()}/{@link #unref()} decide. */
+    void connectDone() {
+        connectingLifetime.deactivate();
+    }
+
     boolean resetRequested() {
         return resetOnConnect;
     }
@@ -317,7 +337,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return;
         }
         emit(DATA, l -> l.onData(chunk));
-        if (hasListeners(TEXT) && phase != Phase.CLOSED) {
+        if (textWanted && hasListeners(TEXT) && phase != Phase.CLOSED) {
             String text = decoder(encoding).decode(chunk);
             if (!text.isEmpty()) {
                 emit(TEXT, l -> l.onText(text));
@@ -336,9 +356,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     void emitAttempt(Event<Socket, dev.loomnet.net.AttemptListener> event, String ip, int port, int family,
                      @Nullable Throwable error) throws Exception {
-        if (phase == Phase.CLOSED) {
-            return;
-        }
+        // Attempt events are posted only while connecting, and a refused connect may destroy the socket before
+        // they run; Node emits connectionAttempt before the connect syscall and connectionAttemptFailed before
+        // the 'error', so the closed phase must not swallow them.
         emit(event, l -> l.onAttempt(ip, port, family, error));
     }
 
@@ -375,9 +395,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     void emitLookup(@Nullable Throwable error, @Nullable String address, int family, String host) throws Exception {
-        if (phase == Phase.CLOSED) {
-            return;
-        }
+        // Node emits 'lookup' in the lookup callback before it checks whether the socket is still connecting,
+        // and a failed or unusable answer ('lookup' then 'error') is posted just before it destroys the
+        // socket: the closed phase must not swallow it.
         emit(LOOKUP, l -> l.onLookup(error, address, family, host));
     }
 
@@ -446,6 +466,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     void listenerAdded(Event<?, ?> event) {
+        if (event == TEXT) {
+            textWanted = true;
+        }
         if ((event == DATA || event == TEXT) && flow == FLOW_UNSET) {
             setFlow(FLOW_ON);
         }
@@ -515,7 +538,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             finished = true;
             try {
                 try {
-                    emit(FINISH, Listener::handle);
+                    if (!finishEmitted) {
+                        finishEmitted = true;
+                        emit(FINISH, Listener::handle);
+                    }
                 } finally {
                     runCallbacks(callbacks, null);
                 }
@@ -682,7 +708,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         if (p == Phase.NEW) {                       // never connected: nothing to shut down
             events.post(() -> {
-                finished = true;
+                if (phase == Phase.NEW) {
+                    finished = true;                // unless connect() came first: then the real FIN counts
+                }
+                finishEmitted = true;
                 emit(FINISH, Listener::handle);
                 if (callback != null) {
                     callback.done(null);
@@ -941,6 +970,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             if (counted) {
                 Stats.SOCKETS.decrementAndGet();
             }
+            connectingLifetime.deactivate();
             lifetime.deactivate();            // last: the JVM may exit once the close listeners ran
         }
     }

@@ -244,6 +244,7 @@ final class WriteQueue {
     /** Flushes what is queued, then sends FIN; {@code callback} runs after the FIN. */
     void end(@Nullable Callback callback) {
         boolean start;
+        boolean finNow = false;
         lock.lock();
         try {
             if (callback != null) {
@@ -254,10 +255,28 @@ final class WriteQueue {
             }
             ending = true;
             start = claimWriter();
+            if (start && (queue == null || queue.isEmpty())) {
+                // Nothing left to write: send the FIN right here. shutdownOutput never blocks, so no thread
+                // needs to be started just for it (a closing connection used to start one).
+                finNow = true;
+                start = false;
+            }
         } finally {
             lock.unlock();
         }
-        if (start) {
+        if (finNow) {
+            try {
+                sendFin();
+            } catch (IOException e) {
+                lock.lock();
+                try {
+                    writerRunning = false;
+                } finally {
+                    lock.unlock();
+                }
+                owner.writeFailed(e);
+            }
+        } else if (start) {
             startWriter();
         }
     }

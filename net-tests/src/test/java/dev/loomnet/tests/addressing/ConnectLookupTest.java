@@ -1,0 +1,272 @@
+package dev.loomnet.tests.addressing;
+
+import static dev.loomnet.tests.server.Fixtures.V4;
+import static dev.loomnet.tests.server.Fixtures.V4_2;
+import static dev.loomnet.tests.server.Fixtures.V6;
+import static dev.loomnet.tests.server.Fixtures.closeAndWait;
+import static dev.loomnet.tests.server.Fixtures.waiting;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.loomnet.net.ConnectOptions;
+import dev.loomnet.net.Lookup;
+import dev.loomnet.net.Net;
+import dev.loomnet.net.NetException;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.Socket;
+import dev.loomnet.tests.server.Fixtures;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connect: host resolution and {@code LOOKUP}, custom lookups and their errors, local binding, {@code timeout},
+ * {@code connecting()} and {@code pending()} (catalog #48-#54, #59, #60, #68). Custom lookups answer loopback
+ * addresses only: no test resolves a name through the network.
+ */
+class ConnectLookupTest {
+
+    private static List<String> beforeConnect(Fixtures.Trace t) {
+        int i = t.events.indexOf("connect");
+        return i < 0 ? t.events : t.events.subList(0, i);
+    }
+
+    @Test
+    void localhost_is_looked_up_and_lookup_fires_before_connect() {                               // #51
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(Fixtures.collect(accepted)).listen(0);   // :: takes 127.0.0.1 and ::1
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(server.address().port(), "localhost");
+        t.await("connect");
+        List<String> lookups = t.events.stream().filter(e -> e.startsWith("lookup")).toList();
+        assertFalse(lookups.isEmpty(), t.toString());
+        assertTrue(lookups.stream().allMatch(e -> e.equals("lookup:127.0.0.1/4/localhost")
+                || e.equals("lookup:::1/6/localhost")), t.toString());
+        assertTrue(t.events.indexOf("connect") > t.events.indexOf(lookups.get(lookups.size() - 1)));
+        c.destroy();
+        t.awaitClosed();
+        closeAndWait(server);
+    }
+
+    @Test
+    void an_ip_literal_is_not_looked_up() {                                                        // #52
+        Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4);
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(server.address().port(), V4);
+        t.await("connect");
+        assertEquals(List.of("attempt:127.0.0.1:" + server.address().port() + "/4", "connect", "ready"),
+                t.events.subList(0, 3));
+        c.destroy();
+        t.awaitClosed();
+        closeAndWait(server);
+    }
+
+    @Test
+    void a_custom_lookup_gets_host_and_family_and_its_answer_is_used() {                          // #50
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4_2);
+        List<String> calls = new CopyOnWriteArrayList<>();
+        Lookup lookup = (host, family) -> {
+            calls.add(host + " " + family + " on " + (Thread.currentThread().isVirtual() ? "virtual" : "platform"));
+            return List.of(new Lookup.Address(V4_2, 4));
+        };
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host("my-service").port(server.address().port()).family(4)
+                .lookup(lookup).build());
+        t.await("connect");
+        assertEquals(List.of("my-service 4 on virtual"), calls, "resolved on the connection's virtual thread");
+        assertEquals(List.of("lookup:127.0.0.2/4/my-service", "attempt:127.0.0.2:" + server.address().port() + "/4"),
+                beforeConnect(t));
+        assertEquals(V4_2, c.remoteAddress());
+        c.destroy();
+        t.awaitClosed();
+        closeAndWait(server);
+    }
+
+    @Test
+    void family_6_is_passed_to_the_lookup_and_an_ipv6_answer_connects_to_colon_colon_1() {        // #50
+        assumeTrue(Fixtures.ipv6Loopback(), "::1 cannot be bound here");
+        Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V6);
+        List<Integer> families = new CopyOnWriteArrayList<>();
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host("v6-service").port(server.address().port()).family(6)
+                .lookup((host, family) -> {
+                    families.add(family);
+                    return List.of(new Lookup.Address(V6, 6));
+                }).build());
+        t.await("connect");
+        assertEquals(List.of(6), families);
+        assertTrue(t.has("lookup:::1/6/v6-service"), t.toString());
+        assertEquals(V6, c.remoteAddress());
+        c.destroy();
+        t.awaitClosed();
+        closeAndWait(server);
+    }
+
+    @Test
+    void a_lookup_answering_family_100_gives_err_invalid_address_family() {                        // #48
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host("localhost").port(1)
+                .lookup((host, family) -> List.of(new Lookup.Address(V4, 100))).build());
+        t.awaitClosed();
+        assertEquals(List.of("lookup:127.0.0.1/100/localhost", "error:ERR_INVALID_ADDRESS_FAMILY", "close:true"),
+                t.events);
+        NetException e = (NetException) t.errors.get(0);
+        assertEquals("Invalid address family: 100 localhost:1", e.getMessage());
+        assertEquals("localhost", e.address());
+        assertEquals(1, e.port());
+    }
+
+    @Test
+    void a_lookup_answering_a_non_ip_gives_err_invalid_ip_address() {                                // #49
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host("my-service").port(1)
+                .lookup((host, family) -> List.of(new Lookup.Address("not-an-ip", 4))).build());
+        t.awaitClosed();
+        assertEquals(List.of("lookup:not-an-ip/4/my-service", "error:ERR_INVALID_IP_ADDRESS", "close:true"),
+                t.events);
+        assertEquals("Invalid IP address: not-an-ip", t.errors.get(0).getMessage());
+    }
+
+    @Test
+    void a_lookup_that_finds_nothing_gives_enotfound_with_lookup_first_and_no_connect() {         // #53, #54
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host("nowhere.invalid").port(1)
+                .lookup((host, family) -> List.of()).build());
+        t.awaitClosed();
+        assertEquals(List.of("lookup-error:ENOTFOUND/nowhere.invalid", "error:ENOTFOUND", "close:true"), t.events);
+        NetException e = (NetException) t.errors.get(0);
+        assertEquals("getaddrinfo ENOTFOUND nowhere.invalid", e.getMessage());
+        assertEquals("getaddrinfo", e.syscall());
+        assertNull(e.address(), "DNS errors carry no host/port properties");
+    }
+
+    @Test
+    void an_error_thrown_by_a_custom_lookup_is_reported_with_lookup_then_error() {                  // #53
+        NetException failure = new NetException(NetException.ENOTFOUND, "getaddrinfo ENOTFOUND db.internal");
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host("db.internal").port(1)
+                .lookup((host, family) -> {
+                    throw failure;
+                }).build());
+        t.awaitClosed();
+        assertEquals(List.of("lookup-error:ENOTFOUND/db.internal", "error:ENOTFOUND", "close:true"), t.events);
+        assertTrue(t.errors.get(0) == failure, "the lookup's own error, as Node passes it on");
+    }
+
+    @Test
+    void local_address_binds_the_client_to_127_0_0_2() {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host(V4).port(server.address().port()).localAddress(V4_2).build());
+        t.await("connect");
+        waiting().until(() -> accepted.size() == 1);
+        assertEquals(V4_2, c.localAddress());
+        assertEquals(V4_2, accepted.get(0).remoteAddress());
+        c.destroy();
+        t.awaitClosed();
+        closeAndWait(server);
+    }
+
+    @Test
+    void local_port_binds_the_client_to_that_port() throws Exception {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);
+        int localPort;
+        try (SocketChannel probe = SocketChannel.open()) {           // a port free on 127.0.0.2 a moment ago
+            probe.bind(new InetSocketAddress(V4_2, 0));
+            localPort = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host(V4).port(server.address().port()).localAddress(V4_2)
+                .localPort(localPort).build());
+        t.await("connect");
+        waiting().until(() -> accepted.size() == 1);
+        assertEquals(localPort, c.localPort());
+        assertEquals(localPort, accepted.get(0).remotePort());
+        c.destroy();
+        t.awaitClosed();
+        closeAndWait(server);
+    }
+
+    @Test
+    void a_local_port_another_socket_holds_gives_eaddrinuse() throws Exception {                     // #68
+        Server server = Net.createServer().listen(0, V4);
+        try (SocketChannel holder = SocketChannel.open()) {
+            holder.bind(new InetSocketAddress(V4, 0));
+            int taken = ((InetSocketAddress) holder.getLocalAddress()).getPort();
+            Socket c = Net.socket();
+            Fixtures.Trace t = Fixtures.Trace.of(c);
+            c.connect(ConnectOptions.builder().host(V4).port(server.address().port()).localAddress(V4)
+                    .localPort(taken).build());
+            t.awaitClosed();
+            assertEquals("error:EADDRINUSE", t.events.get(t.events.size() - 2), t.toString());
+        }
+        closeAndWait(server);
+    }
+
+    @Test
+    void the_timeout_option_arms_the_idle_timer_before_connecting_and_timeout_leaves_the_socket_open() {
+        Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4);
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host(V4).port(server.address().port())
+                .timeout(Duration.ofMillis(50)).build());
+        assertEquals(Duration.ofMillis(50), c.timeout(), "set before connect() returns");
+        t.await("timeout");
+        assertFalse(t.closed(), "TIMEOUT does not close the socket");
+        assertFalse(c.destroyed());
+        c.destroy();
+        t.awaitClosed();
+        closeAndWait(server);
+    }
+
+    @Test
+    void connecting_and_pending_are_true_exactly_while_node_says_so() throws Exception {           // #59, #60
+        Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4);
+        CountDownLatch release = new CountDownLatch(1);
+        Socket c = Net.socket();
+        List<String> states = new CopyOnWriteArrayList<>();
+        c.on(Socket.CONNECT, () -> states.add("in connect: connecting=" + c.connecting() + " pending=" + c.pending()));
+        c.on(Socket.CLOSE, hadError -> states.add("in close: connecting=" + c.connecting() + " pending="
+                + c.pending()));
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        assertFalse(c.connecting());
+        assertTrue(c.pending(), "pending before connect()");
+        c.connect(ConnectOptions.builder().host("slow-name").port(server.address().port())
+                .lookup((host, family) -> {
+                    release.await(10, TimeUnit.SECONDS);      // holds the connect in its lookup
+                    return List.of(new Lookup.Address(V4, 4));
+                }).build());
+        assertTrue(c.connecting(), "connecting right after connect() returns");
+        assertTrue(c.pending(), "pending while connecting");
+        release.countDown();
+        t.await("connect");
+        assertFalse(c.connecting());
+        assertFalse(c.pending());
+        c.destroy();
+        t.awaitClosed();
+        assertEquals(List.of("in connect: connecting=false pending=false",
+                "in close: connecting=false pending=true"), states);
+        closeAndWait(server);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.loomnet.tests.addressing;
+
+import static dev.loomnet.tests.server.Fixtures.closeAndWait;
+import static dev.loomnet.tests.server.Fixtures.waiting;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loomnet.net.AddressInfo;
+import dev.loomnet.net.ListenOptions;
+import dev.loomnet.net.Net;
+import dev.loomnet.net.NetException;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.Socket;
+import dev.loomnet.tests.server.Fixtures;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Unix domain sockets in a temporary folder (catalog #15, #25, #33, #69, #157, #158). */
+class UnixSocketTest {
+
+    @TempDir
+    Path dir;
+
+    /** Listens on {@code path} with an error listener attached first, and returns the listen error. */
+    private static Throwable listenError(Server server, Path path, List<String> listening) {
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        server.on(Server.ERROR, error::set);
+        server.listen(path, () -> listening.add("listening"));
+        waiting().until(() -> error.get() != null);
+        return error.get();
+    }
+
+    @Test
+    void listen_path_and_connect_path_exchange_data_and_address_is_the_path() {                 // #33, #157
+        Path path = dir.resolve("echo.sock");
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(s -> {
+            accepted.add(s);
+            s.on(Socket.DATA, s::write);
+        }).listen(path);
+        assertEquals(new AddressInfo(path.toString(), AddressInfo.UNIX, 0), server.address());
+        assertEquals(path, server.address().path());
+        Socket client = Net.socket();
+        Fixtures.Trace trace = Fixtures.Trace.of(client);
+        List<String> echoed = new CopyOnWriteArrayList<>();
+        client.on(Socket.DATA, chunk -> echoed.add(new String(chunk, StandardCharsets.UTF_8)));
+        client.connect(path);
+        trace.await("connect");
+        client.write("ping");
+        waiting().until(() -> String.join("", echoed).equals("ping"));
+        assertEquals(path.toString(), client.remoteAddress());
+        assertNull(client.remoteFamily());
+        assertEquals(0, client.remotePort());
+        assertEquals(path.toString(), accepted.get(0).localAddress());
+        client.end();
+        trace.awaitClosed();
+        assertEquals(List.of("connect", "ready", "end", "close:false"), trace.events);
+        closeAndWait(server);
+        assertEquals(path, server.address().path(), "a pipe server keeps its path after close, as Node");
+    }
+
+    @Test
+    void listen_on_a_path_a_live_server_owns_gives_eaddrinuse() {                                  // #15
+        Path path = dir.resolve("busy.sock");
+        Server first = Net.createServer().listen(path);
+        Server second = Net.createServer();
+        List<String> listening = new CopyOnWriteArrayList<>();
+        Throwable error = listenError(second, path, listening);
+        assertEquals(NetException.EADDRINUSE, ((NetException) error).code());
+        assertTrue(error.getMessage().startsWith("listen EADDRINUSE: address already in use"), error.getMessage());
+        assertEquals("listen EADDRINUSE: address already in use " + path, error.getMessage());
+        assertEquals("listen", ((NetException) error).syscall());
+        assertFalse(second.listening());
+        assertTrue(listening.isEmpty());
+        assertTrue(Files.exists(path), "the live server's file is left alone");
+        closeAndWait(first);
+    }
+
+    @Test
+    void close_removes_the_socket_file() {                                                          // #158
+        Path path = dir.resolve("gone.sock");
+        Server server = Net.createServer().listen(path);
+        assertTrue(Files.exists(path));
+        closeAndWait(server);
+        assertFalse(Files.exists(path));
+    }
+
+    @Test
+    void a_stale_socket_file_left_by_a_dead_owner_gives_eaddrinuse_as_in_node() throws Exception {  // #158
+        Path path = dir.resolve("stale.sock");
+        try (ServerSocketChannel raw = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            raw.bind(UnixDomainSocketAddress.of(path));
+        }                                                    // closed without deleting: what a crash leaves
+        assertTrue(Files.exists(path));
+        Server server = Net.createServer();
+        Throwable error = listenError(server, path, new CopyOnWriteArrayList<>());
+        assertEquals(NetException.EADDRINUSE, ((NetException) error).code());
+        assertTrue(error.getMessage().startsWith("listen EADDRINUSE: address already in use"), error.getMessage());
+        assertTrue(Files.exists(path), "loomnet does not unlink a file it did not create");
+        // the documented remedy: delete the stale file, then listen again
+        Files.delete(path);
+        server.listen(path);
+        waiting().until(server::listening);
+        closeAndWait(server);
+    }
+
+    @Test
+    void connect_to_a_missing_path_gives_enoent() {                                                 // #69
+        Path path = dir.resolve("missing.sock");
+        Socket client = Net.socket();
+        Fixtures.Trace trace = Fixtures.Trace.of(client);
+        client.connect(path);
+        trace.awaitClosed();
+        assertEquals(List.of("error:ENOENT", "close:true"),
+                trace.events.stream().filter(e -> !e.startsWith("attempt") && !e.startsWith("failed")).toList());
+        NetException e = (NetException) trace.errors.get(0);
+        assertEquals("connect ENOENT " + path, e.getMessage());
+        assertEquals("connect", e.syscall());
+    }
+
+    @Test
+    void connect_to_a_stale_socket_file_is_refused() throws Exception {                             // #69
+        Path path = dir.resolve("dead.sock");
+        try (ServerSocketChannel raw = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            raw.bind(UnixDomainSocketAddress.of(path));
+        }
+        Socket client = Net.socket();
+        Fixtures.Trace trace = Fixtures.Trace.of(client);
+        client.connect(path);
+        trace.awaitClosed();
+        assertEquals("connect ECONNREFUSED " + path, trace.errors.get(0).getMessage());
+    }
+
+    @Test
+    void writable_all_and_readable_all_open_the_socket_file_to_group_and_others() throws Exception { // #25
+        Path path = dir.resolve("open.sock");
+        Server server = Net.createServer()
+                .listen(ListenOptions.builder().path(path).readableAll(true).writableAll(true).build());
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+        assertTrue(perms.containsAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE)), perms.toString());
+        closeAndWait(server);
+    }
+
+    @Test
+    void readable_all_alone_adds_read_for_group_and_others_and_no_write() throws Exception {        // #25
+        Path path = dir.resolve("read.sock");
+        Server server = Net.createServer().listen(ListenOptions.builder().path(path).readableAll(true).build());
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+        assertTrue(perms.containsAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ)),
+                perms.toString());
+        assertFalse(perms.contains(PosixFilePermission.OTHERS_WRITE), perms.toString());
+        closeAndWait(server);
+    }
+
+    @Test
+    void a_unix_socket_accepts_several_clients_at_once_and_counts_them() {                        // #157
+        Path path = dir.resolve("many.sock");
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(Fixtures.collect(accepted)).listen(path);
+        List<Fixtures.Trace> traces = new CopyOnWriteArrayList<>();
+        List<Socket> clients = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Socket c = Net.socket();
+            traces.add(Fixtures.Trace.of(c));
+            clients.add(c.connect(path));
+        }
+        waiting().until(() -> server.connections() == 3);
+        clients.forEach(Socket::destroy);
+        traces.forEach(Fixtures.Trace::awaitClosed);
+        waiting().until(() -> server.connections() == 0);
+        closeAndWait(server);
+    }
+}
