@@ -154,8 +154,7 @@ class TimeoutTest {
         connectPair(s -> s.on(Socket.TIMEOUT, events::incrementAndGet));
         client.setTimeout(Duration.ofMillis(50), callbacks::incrementAndGet);
         assertEquals(2, client.listenerCount(Socket.TIMEOUT));
-        waitFor().until(() -> events.get() == 1);
-        assertEquals(1, callbacks.get());
+        waitFor().until(() -> events.get() == 1 && callbacks.get() == 1);   // in that order: events was added first
         assertEquals(1, client.listenerCount(Socket.TIMEOUT));
         client.write("activity");
         waitFor().until(() -> events.get() == 2);
