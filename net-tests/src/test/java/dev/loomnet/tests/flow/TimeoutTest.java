@@ -132,7 +132,11 @@ class TimeoutTest {
         waitFor().until(t::closed);
         assertEquals("open:false", stateInTimeout.get());
         assertEquals("still here", received.toString());
-        assertEquals(List.of("finish:readOnly", "end:closed", "close:false"), t.without("data"));
+        // our FINISH races with the peer's automatic end (it needs our FIN first), so it is checked apart
+        assertEquals(List.of("end:closed", "close:false"), t.without("data").stream()
+                .filter(e -> !e.startsWith("finish")).toList());
+        assertEquals(1, t.count("finish:"));
+        assertTrue(t.before("finish", "close"), t.toString());
     }
 
     @Test
