@@ -324,7 +324,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (phase != Phase.CONNECTED) {
             return;
         }
-        connectPending = false;
+        lock.lock();
+        try {
+            connectPending = false;
+            flowChanged.signalAll();             // awaitConnected: the input stream may read from now on
+        } finally {
+            lock.unlock();
+        }
         emit(CONNECT, Listener::handle);
         emit(READY, Listener::handle);
     }
@@ -485,11 +491,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    /** Parks until the socket is no longer connecting; true if it is connected. */
+    /** Parks until the socket is no longer connecting (its {@code connect} was emitted); true if connected. */
     boolean awaitConnected() {
         lock.lock();
         try {
-            while (phase == Phase.CONNECTING) {
+            while (phase == Phase.CONNECTING || (phase == Phase.CONNECTED && connectPending)) {
                 flowChanged.awaitUninterruptibly();
             }
             return phase == Phase.CONNECTED;
@@ -536,6 +542,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (!callbacks.isEmpty()) {
             events.post(() -> runCallbacks(callbacks, null));
         }
+    }
+
+    @Override
+    public void progressed() {
+        touchTimer();
     }
 
     @Override

@@ -35,14 +35,16 @@ final class SocketInputStream extends InputStream {
             return 0;
         }
         socket.awaitConnected();
+        if (socket.flowing()) {                  // before the lock: the read loop holds it while blocked reading
+            throw flowing();
+        }
         socket.readLock.lock();
         try {
             if (eof) {
                 return -1;
             }
             if (socket.flowing()) {
-                throw new IllegalStateException("the socket is flowing (DATA/TEXT listeners or a pipe read it); "
-                        + "use either events or the input stream");
+                throw flowing();
             }
             SocketChannel ch = socket.channel();
             if (ch == null || socket.destroyed()) {
@@ -67,6 +69,11 @@ final class SocketInputStream extends InputStream {
         } finally {
             socket.readLock.unlock();
         }
+    }
+
+    private static IllegalStateException flowing() {
+        return new IllegalStateException("the socket is flowing (DATA/TEXT listeners or a pipe read it); "
+                + "use either events or the input stream");
     }
 
     @Override

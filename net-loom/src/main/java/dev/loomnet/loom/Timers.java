@@ -62,6 +62,9 @@ final class Timers {
             if (t.scheduled) {
                 HEAP.remove(t);                   // O(log n): every timeout knows its index
                 t.scheduled = false;
+                if (HEAP.size() == 0 && thread != null) {
+                    CHANGED.signal();             // let the thread see the empty heap and exit now
+                }
             }
             t.periodNanos = periodNanos;
             if (periodNanos > 0) {

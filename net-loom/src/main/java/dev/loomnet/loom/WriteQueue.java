@@ -33,6 +33,12 @@ final class WriteQueue {
         /** {@code bytes} reached the kernel; {@code callbacks} (in order, may be empty) are to run now. */
         void flushed(long bytes, List<Callback> callbacks);
 
+        /**
+         * Part of the batch in flight reached the kernel and the rest is still being written: the socket is not
+         * idle (Node re-arms the idle timer while a slow write keeps moving).
+         */
+        void progressed();
+
         /** The queue emptied after a write returned {@code false}. */
         void drained();
 
@@ -467,7 +473,11 @@ final class WriteQueue {
         long left = total;
         int first = 0;
         while (left > 0) {
-            left -= buffers.length == 1 ? ch.write(buffers[0]) : ch.write(buffers, first, buffers.length - first);
+            long n = buffers.length == 1 ? ch.write(buffers[0]) : ch.write(buffers, first, buffers.length - first);
+            left -= n;
+            if (n > 0 && left > 0) {
+                owner.progressed();
+            }
             while (first < buffers.length && !buffers[first].hasRemaining()) {
                 first++;
             }

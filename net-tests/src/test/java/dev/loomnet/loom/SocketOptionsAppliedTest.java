@@ -1,0 +1,111 @@
+package dev.loomnet.loom;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.loomnet.net.Net;
+import dev.loomnet.net.ReadyState;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.ServerOptions;
+import dev.loomnet.net.Socket;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.net.ExtendedSocketOptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code setNoDelay} and {@code setKeepAlive}: chainable, idempotent, never throwing before connect, after
+ * connect or after close (catalog #125, #143-#150), and observed on the channel itself. It lives in
+ * {@code dev.loomnet.loom} to read the options from the socket's channel (package-private).
+ */
+class SocketOptionsAppliedTest {
+
+    private static boolean option(Socket socket, java.net.SocketOption<Boolean> name) throws IOException {
+        SocketChannel ch = ((LoomSocket) socket).channel();
+        return ch.getOption(name);
+    }
+
+    private static Socket everyCall(Socket s) {
+        assertSame(s, s.setNoDelay());
+        assertSame(s, s.setNoDelay(true));
+        assertSame(s, s.setNoDelay(false));
+        assertSame(s, s.setNoDelay(false));
+        assertSame(s, s.setKeepAlive(true));
+        assertSame(s, s.setKeepAlive(true, Duration.ofSeconds(1)));
+        assertSame(s, s.setKeepAlive(false, Duration.ofMillis(-5)));    // negative delay: treated as 0
+        return s;
+    }
+
+    @Test
+    void the_options_set_before_connect_are_applied_once_connected() throws Exception {
+        BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
+        Server server = Net.createServer(s -> accepted.add(s.resume())).listen(0, "127.0.0.1");
+        AtomicBoolean connected = new AtomicBoolean();
+        Socket client = everyCall(Net.socket()).setNoDelay().setKeepAlive(true, Duration.ofSeconds(7)).resume();
+        client.connect(server.address().port(), "127.0.0.1", () -> connected.set(true));   // #145, #150
+        Socket peer = accepted.poll(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(connected::get);
+        assertEquals(true, option(client, StandardSocketOptions.TCP_NODELAY));
+        assertEquals(true, option(client, StandardSocketOptions.SO_KEEPALIVE));
+        assertEquals(7, ((LoomSocket) client).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+        assertEquals(ReadyState.OPEN, client.readyState());
+        closeAll(client, peer, server);
+    }
+
+    @Test
+    void the_options_change_the_channel_after_connect_and_repeat_calls_are_harmless() throws Exception {
+        BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
+        Server server = Net.createServer(s -> accepted.add(s.resume())).listen(0, "127.0.0.1");
+        Socket client = Net.socket().resume();
+        client.connect(server.address().port(), "127.0.0.1");
+        Socket peer = accepted.poll(30, TimeUnit.SECONDS);
+        assertEquals(false, option(peer, StandardSocketOptions.TCP_NODELAY));   // Node's default: Nagle on
+        everyCall(peer);
+        assertEquals(false, option(peer, StandardSocketOptions.TCP_NODELAY));
+        assertEquals(false, option(peer, StandardSocketOptions.SO_KEEPALIVE));
+        peer.setNoDelay(true).setNoDelay(true).setKeepAlive(true).setKeepAlive(true);
+        assertEquals(true, option(peer, StandardSocketOptions.TCP_NODELAY));
+        assertEquals(true, option(peer, StandardSocketOptions.SO_KEEPALIVE));
+        closeAll(client, peer, server);
+    }
+
+    @Test
+    void the_server_options_are_applied_to_accepted_sockets_before_CONNECTION() throws Exception {
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        Server server = Net.createServer(ServerOptions.builder().noDelay(true).keepAlive(true)
+                .keepAliveInitialDelay(Duration.ofSeconds(3)).build(), s -> {   // #148, #149
+            seen.add(option(s, StandardSocketOptions.TCP_NODELAY) + ":" + option(s, StandardSocketOptions.SO_KEEPALIVE)
+                    + ":" + ((LoomSocket) s).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+            s.destroy();
+        }).listen(0, "127.0.0.1");
+        Socket client = Net.socket().resume();
+        client.connect(server.address().port(), "127.0.0.1");
+        assertEquals("true:true:3", seen.poll(30, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(30)).until(client::destroyed);
+        server.close();
+    }
+
+    @Test
+    void the_setters_do_not_throw_on_a_closed_socket() {
+        Socket socket = Net.socket();
+        socket.destroy();
+        everyCall(socket);                                                        // #125
+        assertSame(socket, socket.pause());
+        assertSame(socket, socket.resume());
+        assertEquals(0, socket.bufferSize());
+        assertEquals(null, socket.address());
+    }
+
+    private static void closeAll(Socket client, Socket peer, Server server) {
+        client.destroy();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.destroyed() && peer.destroyed());
+        server.close();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.loomnet.tests.flow;
+
+import static dev.loomnet.tests.flow.Flow.HOST;
+import static dev.loomnet.tests.flow.Flow.holdsFor;
+import static dev.loomnet.tests.flow.Flow.port;
+import static dev.loomnet.tests.flow.Flow.waitFor;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loomnet.net.Net;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.ServerOptions;
+import dev.loomnet.net.Socket;
+import dev.loomnet.net.SocketOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The blocking style: {@code inputStream()} and {@code outputStream()} beside the events. */
+class BlockingStreamsTest {
+
+    @Test
+    void outputStream_blocks_at_the_high_water_mark_and_unblocks_when_the_peer_reads() throws Exception {
+        int hwm = 16 * 1024;
+        long total = 32L << 20;                                        // more than the kernel takes from a non-reader
+        byte[] chunk = new byte[64 * 1024];
+        AtomicLong received = new AtomicLong();
+        AtomicBoolean peerEnded = new AtomicBoolean();
+        Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.DATA, c -> received.addAndGet(c.length))
+                .on(Socket.END, () -> peerEnded.set(true)));
+        Server server = Net.createServer(ServerOptions.builder().pauseOnConnect(true).build(), accepted)
+                .listen(0, HOST);
+        Socket client = Net.socket(SocketOptions.builder().highWaterMark(hwm).build()).resume();
+        Trace t = Trace.ofLifecycle(client);
+        client.connect(port(server), HOST);
+        Socket peer = accepted.next();
+
+        AtomicLong progress = new AtomicLong();
+        AtomicLong maxQueuedAfterWrite = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread writer = Thread.ofVirtual().name("test-writer").start(() -> {
+            try (OutputStream out = client.outputStream()) {               // close() ends the socket
+                while (progress.get() < total) {
+                    out.write(chunk);
+                    maxQueuedAfterWrite.accumulateAndGet(client.writableLength(), Math::max);
+                    progress.addAndGet(chunk.length);
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        AtomicLong last = new AtomicLong(-1);
+        holdsFor(300).until(() -> last.getAndSet(progress.get()) == progress.get() && progress.get() > 0);
+        assertTrue(progress.get() < total, "never blocked");
+        assertEquals(Thread.State.WAITING, writer.getState());
+        assertTrue(client.writableLength() >= hwm, "blocked below the high-water mark: " + client.writableLength());
+
+        peer.resume();
+        assertTrue(writer.join(Duration.ofSeconds(30)), "the writer did not unblock");
+        assertNull(failure.get());
+        waitFor().until(() -> peerEnded.get() && t.closed() && peer.destroyed());
+        server.close();
+        assertEquals(total, received.get());
+        assertTrue(maxQueuedAfterWrite.get() < hwm, "write returned with " + maxQueuedAfterWrite.get() + " queued");
+    }
+
+    @Test
+    void inputStream_reads_to_the_end_with_exact_bytesRead_and_END_and_CLOSE_still_emitted() throws Exception {
+        byte[] data = Flow.randomBytes(300_000, 7);
+        Server server = Net.createServer(s -> s.resume().end(data)).listen(0, HOST);
+        Socket client = Net.socket();
+        Trace t = Trace.ofLifecycle(client);
+        client.connect(port(server), HOST);
+        InputStream in = client.inputStream();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        for (int n, reads = 0; (n = in.read(buf)) >= 0 && reads < 1_000_000; reads++) {
+            got.write(buf, 0, n);
+            assertEquals(got.size(), client.bytesRead());               // exact after every read
+        }
+        assertEquals(-1, in.read());
+        assertArrayEquals(data, got.toByteArray());
+        waitFor().until(t::closed);
+        server.close();
+        assertEquals(data.length, client.bytesRead());
+        assertEquals(List.of("end:writeOnly", "finish:closed", "close:false"), t.events);
+    }
+
+    @Test
+    void the_input_stream_refuses_to_read_while_DATA_listeners_read_the_socket() throws Exception {
+        Flow.Accepted accepted = new Flow.Accepted(Socket::resume);
+        Server server = Net.createServer(accepted).listen(0, HOST);
+        AtomicBoolean connected = new AtomicBoolean();
+        Socket client = Net.socket().on(Socket.DATA, chunk -> { });
+        client.connect(port(server), HOST, () -> connected.set(true));
+        Socket peer = accepted.next();
+        waitFor().until(connected::get);
+        assertThrows(IllegalStateException.class, () -> client.inputStream().read());
+        client.destroy();
+        waitFor().until(peer::destroyed);
+        server.close();
+    }
+}

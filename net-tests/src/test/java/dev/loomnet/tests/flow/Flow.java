@@ -1,0 +1,78 @@
+package dev.loomnet.tests.flow;
+
+import dev.loomnet.net.ConnectionListener;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.Socket;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+
+/** Small helpers shared by the flow tests: fast polling waits and capture of accepted sockets. */
+final class Flow {
+
+    static final String HOST = "127.0.0.1";
+    /** Node 22's default high-water mark, loomnet's default too. */
+    static final int DEFAULT_HWM = 64 * 1024;
+
+    private Flow() {
+    }
+
+    /** Awaitility with a 30 s ceiling and 2 ms polling (the default 100 ms polling would dominate run time). */
+    static ConditionFactory waitFor() {
+        return Awaitility.await().atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2));
+    }
+
+    /** A condition that must hold without a break for {@code millis} (to show that something does not happen). */
+    static ConditionFactory holdsFor(long millis) {
+        return Awaitility.await().during(Duration.ofMillis(millis)).atMost(Duration.ofMillis(millis).plusSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
+    }
+
+    static int port(Server server) {
+        return server.address().port();
+    }
+
+    /** Deterministic pseudo-random bytes. */
+    static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /**
+     * A connection listener that runs {@code setup} on each accepted socket (on its connection thread, before
+     * any of its events) and hands the socket to the test through {@link #next()}.
+     */
+    static final class Accepted implements ConnectionListener {
+        private final BlockingQueue<Socket> sockets = new LinkedBlockingQueue<>();
+        private final ConnectionListener setup;
+
+        Accepted() {
+            this(s -> { });
+        }
+
+        Accepted(ConnectionListener setup) {
+            this.setup = setup;
+        }
+
+        @Override
+        public void onConnection(Socket socket) throws Exception {
+            setup.onConnection(socket);
+            sockets.add(socket);
+        }
+
+        /** The next accepted socket; fails after 30 s. */
+        Socket next() throws InterruptedException {
+            Socket s = sockets.poll(30, TimeUnit.SECONDS);
+            if (s == null) {
+                throw new AssertionError("no connection accepted within 30 s");
+            }
+            return s;
+        }
+    }
+}

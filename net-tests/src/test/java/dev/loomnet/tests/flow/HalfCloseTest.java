@@ -1,0 +1,167 @@
+package dev.loomnet.tests.flow;
+
+import static dev.loomnet.tests.flow.Flow.HOST;
+import static dev.loomnet.tests.flow.Flow.port;
+import static dev.loomnet.tests.flow.Flow.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loomnet.net.Net;
+import dev.loomnet.net.ReadyState;
+import dev.loomnet.net.Server;
+import dev.loomnet.net.ServerOptions;
+import dev.loomnet.net.Socket;
+import dev.loomnet.net.SocketOptions;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code end()}, {@code allowHalfOpen} both ways and in both directions, and {@code readyState} at each step
+ * (catalog #104-#111, #124). Each test records both sockets' events with {@link Trace}; the state inside
+ * each listener is part of the record. Where our own {@code FINISH} races with the peer's reply (it is posted
+ * by our writer after the FIN, the reply needs that FIN), the test checks it apart from the rest.
+ */
+class HalfCloseTest {
+
+    @Test
+    void a_client_socket_does_not_allow_half_open_by_default() {
+        Socket socket = Net.socket();
+        assertFalse(socket.allowHalfOpen());                              // #104
+        assertEquals(ReadyState.OPEN, socket.readyState());               // #151: a new socket is readable and writable
+        socket.destroy();
+    }
+
+    @Test
+    void without_half_open_the_server_answers_inside_END_then_ends_by_itself_when_the_client_ends_first()
+            throws Exception {
+        AtomicReference<Trace> serverTrace = new AtomicReference<>();
+        Server server = Net.createServer(s -> {
+            Trace t = Trace.of(s);
+            s.on(Socket.END, () -> t.events.add("write:" + s.writable() + ":" + s.write("bye")));   // #106
+            serverTrace.set(t);
+        }).listen(0, HOST);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        client.connect(port(server), HOST, () -> {
+            client.end("hi");
+            c.events.add("ended:" + client.readyState().nodeName());
+        });
+        waitFor().until(() -> c.closed() && serverTrace.get() != null && serverTrace.get().closed());
+        server.close();
+
+        assertEquals(List.of("data:hi", "end:writeOnly", "write:true:true", "finish:closed", "close:false"),
+                serverTrace.get().events);
+        assertEquals(List.of("ended:readOnly", "data:bye", "end:closed", "close:false"), c.without("finish"));
+        assertEquals(1, c.count("finish:"));                              // #107: our end() did not make it close early
+        assertTrue(c.before("finish", "close"), c.toString());
+    }
+
+    @Test
+    void without_half_open_the_client_answers_inside_END_then_ends_by_itself_when_the_server_ends_first()
+            throws Exception {
+        AtomicReference<Trace> serverTrace = new AtomicReference<>();
+        Server server = Net.createServer(s -> {
+            Trace t = Trace.of(s);
+            serverTrace.set(t);
+            s.end("hello");
+            t.events.add("ended:" + s.readyState().nodeName());
+        }).listen(0, HOST);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        client.on(Socket.END, () -> c.events.add("write:" + client.writable() + ":" + client.write("reply")));
+        client.connect(port(server), HOST);
+        waitFor().until(() -> c.closed() && serverTrace.get() != null && serverTrace.get().closed());
+        server.close();
+
+        // #105: END, then a proper shutdown: FINISH while not destroyed, then CLOSE
+        assertEquals(List.of("data:hello", "end:writeOnly", "write:true:true", "finish:closed", "close:false"),
+                c.events);
+        Trace s = serverTrace.get();
+        assertEquals(List.of("ended:readOnly", "data:reply", "end:closed", "close:false"), s.without("finish"));
+        assertEquals(1, s.count("finish:"));
+        assertTrue(s.before("finish", "close"), s.toString());
+    }
+
+    @Test
+    void a_half_open_server_stays_writable_after_the_clients_end_until_it_ends_itself() throws Exception {
+        Flow.Accepted accepted = new Flow.Accepted();
+        AtomicReference<Trace> serverTrace = new AtomicReference<>();
+        Server server = Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(),
+                s -> {
+                    serverTrace.set(Trace.of(s));
+                    accepted.onConnection(s);
+                }).listen(0, HOST);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        client.connect(port(server), HOST, () -> client.end("hi"));
+        Socket peer = accepted.next();
+        Trace s = serverTrace.get();
+        assertTrue(peer.allowHalfOpen());
+        waitFor().until(() -> s.count("end:") == 1);
+
+        // #109: still writable after END; checked from a write callback, which runs after the END listeners
+        AtomicReference<String> stateAfterEnd = new AtomicReference<>();
+        assertTrue(peer.write("late", error -> stateAfterEnd.set(error + ":" + peer.readyState().nodeName()
+                + ":" + peer.writable() + ":" + peer.readable())));
+        waitFor().until(() -> c.count("data:late") == 1 && stateAfterEnd.get() != null);
+        assertEquals("null:writeOnly:true:false", stateAfterEnd.get());
+        assertEquals(ReadyState.READ_ONLY, client.readyState());          // the client waits for the server's FIN
+        assertFalse(client.destroyed());
+        assertEquals(0, s.count("finish:"));
+
+        peer.end();
+        waitFor().until(() -> c.closed() && s.closed());
+        server.close();
+        assertEquals(List.of("data:hi", "end:writeOnly", "finish:closed", "close:false"), s.events);
+        assertEquals(List.of("data:late", "end:closed", "close:false"), c.without("finish"));
+        assertTrue(c.before("finish", "close"), c.toString());
+    }
+
+    @Test
+    void a_half_open_client_stays_writable_after_the_servers_end_until_it_ends_itself() throws Exception {
+        AtomicReference<Trace> serverTrace = new AtomicReference<>();
+        Server server = Net.createServer(s -> {
+            serverTrace.set(Trace.of(s));
+            s.end("hello");
+        }).listen(0, HOST);
+        Socket client = Net.socket(SocketOptions.builder().allowHalfOpen(true).build());
+        Trace c = Trace.of(client);
+        client.connect(port(server), HOST);
+        assertTrue(client.allowHalfOpen());
+        waitFor().until(() -> c.count("end:") == 1);
+
+        // #108: !readable && writable after the server's FIN; write returns true, then end() closes both
+        AtomicReference<String> stateAfterEnd = new AtomicReference<>();
+        assertTrue(client.write("late", error -> stateAfterEnd.set(error + ":" + client.readyState().nodeName()
+                + ":" + client.writable() + ":" + client.readable())));
+        Trace s = serverTrace.get();
+        waitFor().until(() -> s.count("data:late") == 1 && stateAfterEnd.get() != null);
+        assertEquals("null:writeOnly:true:false", stateAfterEnd.get());
+        assertEquals(0, c.count("finish:"));
+
+        client.end();
+        waitFor().until(() -> c.closed() && s.closed());
+        server.close();
+        assertEquals(List.of("data:hello", "end:writeOnly", "finish:closed", "close:false"), c.events);
+        assertEquals(List.of("data:late", "end:closed", "close:false"), s.without("finish"));
+        assertEquals(1, s.count("end:"));
+        assertTrue(s.before("finish", "close"), s.toString());
+    }
+
+    @Test
+    void close_waits_for_END_and_END_waits_until_the_data_before_it_was_read() throws Exception {
+        Server server = Net.createServer(s -> s.resume().end("unread")).listen(0, HOST);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        client.pause();                                                   // #111: the application does not read
+        client.connect(port(server), HOST, client::end);
+        waitFor().until(() -> c.count("finish:") == 1);
+        Flow.holdsFor(200).until(() -> c.events.equals(List.of("finish:readOnly")) && !client.destroyed());
+        client.resume();
+        waitFor().until(c::closed);
+        server.close();
+        assertEquals(List.of("finish:readOnly", "data:unread", "end:closed", "close:false"), c.events);
+    }
+}
