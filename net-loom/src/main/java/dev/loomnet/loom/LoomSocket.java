@@ -1023,7 +1023,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private void taskFailed(Throwable t) {
         if (phase != Phase.CLOSED) {
             destroy(t);
-        } else {
+        } else if (!(t instanceof java.io.IOException)) {
+            // An IOException from a listener of a socket that is already closed is the closing itself seen
+            // through the socket's streams (a blocking-style handler reading a reset connection); its cause was
+            // reported once, as ERROR. Anything else is a bug in the listener and goes to the handler.
             Threads.uncaught(t);
         }
     }

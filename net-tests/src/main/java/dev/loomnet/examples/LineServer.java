@@ -2,6 +2,7 @@ package dev.loomnet.examples;
 
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
+import dev.loomnet.net.Socket;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -27,6 +28,7 @@ public final class LineServer {
      */
     public static Server create() {
         return Net.createServer(socket -> {
+            socket.on(Socket.ERROR, error -> { });    // a client that resets mid-conversation is routine here
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.inputStream(), StandardCharsets.UTF_8));
             PrintStream out = new PrintStream(socket.outputStream(), true, StandardCharsets.UTF_8);
             String line;
@@ -39,7 +41,6 @@ public final class LineServer {
                 }
             }
             socket.destroySoon();       // flush the replies, send FIN, then close without waiting for the peer
-
         });
     }
 
