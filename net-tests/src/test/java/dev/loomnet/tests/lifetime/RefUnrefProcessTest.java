@@ -1,5 +1,6 @@
 package dev.loomnet.tests.lifetime;
 
+import dev.loomnet.testing.ChildJvm;
 import static dev.loomnet.tests.server.Fixtures.V4;
 import static dev.loomnet.tests.server.Fixtures.closeAndWait;
 import static dev.loomnet.tests.server.Fixtures.waiting;
@@ -24,7 +25,7 @@ class RefUnrefProcessTest {
 
     @Test
     void an_unrefd_listening_server_lets_main_return_and_the_jvm_exit() throws Exception {         // #140
-        try (ChildJvm child = ChildJvm.start(UnrefServerMain.class, "after")) {
+        try (ChildJvm child = ChildJvm.onClassPath(UnrefServerMain.class, "after")) {
             assertEquals(0, child.awaitExit(), String.valueOf(child.lines()));
             assertTrue(child.lines().get(0).startsWith("port "), String.valueOf(child.lines()));
         }
@@ -32,7 +33,7 @@ class RefUnrefProcessTest {
 
     @Test
     void unref_called_before_listen_is_remembered_once_listening() throws Exception {               // #141
-        try (ChildJvm child = ChildJvm.start(UnrefServerMain.class, "before")) {
+        try (ChildJvm child = ChildJvm.onClassPath(UnrefServerMain.class, "before")) {
             assertEquals(0, child.awaitExit(), String.valueOf(child.lines()));
             assertTrue(child.lines().get(0).startsWith("port "), String.valueOf(child.lines()));
         }
@@ -42,7 +43,7 @@ class RefUnrefProcessTest {
     void a_refd_client_keeps_the_jvm_up_until_its_connection_closes() throws Exception {           // #142
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);
-        try (ChildJvm child = ChildJvm.start(ClientMain.class, String.valueOf(server.address().port()), "ref")) {
+        try (ChildJvm child = ChildJvm.onClassPath(ClientMain.class, String.valueOf(server.address().port()), "ref")) {
             child.awaitLine("connected");
             waiting().until(() -> accepted.size() == 1);
             // main has returned; the ref'd socket must hold the JVM up
@@ -64,7 +65,7 @@ class RefUnrefProcessTest {
             socket.on(Socket.ERROR, e -> { });        // the child's exit may reset the connection
             Fixtures.collect(accepted).onConnection(socket);
         }).listen(0, V4);
-        try (ChildJvm child = ChildJvm.start(ClientMain.class, String.valueOf(server.address().port()),
+        try (ChildJvm child = ChildJvm.onClassPath(ClientMain.class, String.valueOf(server.address().port()),
                 "unref-timeout")) {
             assertEquals(0, child.awaitExit(), String.valueOf(child.lines()));
             assertTrue(child.lines().contains("connected"), String.valueOf(child.lines()));

@@ -1,5 +1,6 @@
 package dev.loomnet.tests.process;
 
+import dev.loomnet.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package dev.loomnet.tests.server;
 
+import dev.loomnet.testing.ChildJvm;
 import static dev.loomnet.tests.server.Fixtures.V4;
 import static dev.loomnet.tests.server.Fixtures.destroyAll;
 import static dev.loomnet.tests.server.Fixtures.waiting;
@@ -10,7 +11,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.loomnet.examples.EchoServer;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Socket;
-import dev.loomnet.tests.lifetime.ChildJvm;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -78,8 +78,8 @@ class ReusePortProcessesTest {
         int port = freePort();
         String[] args = {String.valueOf(port), "events", V4, "reuseport"};
         List<Socket> clients = new ArrayList<>();
-        try (ChildJvm a = ChildJvm.start(EchoServer.class, args);
-             ChildJvm b = ChildJvm.start(EchoServer.class, args)) {
+        try (ChildJvm a = ChildJvm.onClassPath(EchoServer.class, args);
+             ChildJvm b = ChildJvm.onClassPath(EchoServer.class, args)) {
             a.awaitLine("READY port=" + port);
             b.awaitLine("READY port=" + port);
             int servedByA = 0;

@@ -1,4 +1,4 @@
-package dev.loomnet.tests.process;
+package dev.loomnet.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -16,10 +16,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A child JVM running the same java; collects its output lines. Always {@link #close()} it (try-with-resources). */
-final class ChildJvm implements AutoCloseable {
+/**
+ * A child JVM running the same java (for the JVM-lifetime, module-path and multi-process tests); collects its
+ * output lines. Always {@link #close()} it (try-with-resources): it is killed if still running.
+ */
+public final class ChildJvm implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(20);
+    /** Upper bound of every wait on a child. */
+    public static final Duration WAIT = Duration.ofSeconds(20);
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -40,12 +44,20 @@ final class ChildJvm implements AutoCloseable {
         });
     }
 
-    /** Runs {@code main} with the test's own class path. */
-    static ChildJvm onClassPath(Class<?> main, String... args) throws IOException {
+    /**
+     * Runs {@code main} with the test's own class path.
+     *
+     * @param main the class whose {@code main} to run
+     * @param args its arguments
+     * @return the running child
+     * @throws IOException if the process cannot start
+     */
+    public static ChildJvm onClassPath(Class<?> main, String... args) throws IOException {
         return start(List.of("-cp", System.getProperty("java.class.path")), main, args);
     }
 
-    static ChildJvm start(List<String> jvmArgs, Class<?> main, String... args) throws IOException {
+    /** Runs {@code main} with extra JVM arguments (class or module path included) before the class name. */
+    public static ChildJvm start(List<String> jvmArgs, Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.add("-Xshare:auto");
@@ -57,25 +69,25 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** The test class path entries. */
-    static List<Path> classPath() {
+    public static List<Path> classPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(s -> !s.isEmpty()).map(Path::of).toList();
     }
 
     /** The class path entry (jar or classes directory) whose path mentions {@code name}. */
-    static Path entry(String name) {
+    public static Path entry(String name) {
         return classPath().stream().filter(p -> p.toString().contains(name)).findFirst()
                 .orElseThrow(() -> new AssertionError(name + " not on the class path " + classPath()));
     }
 
     /** The jar whose file name starts with {@code prefix}. */
-    static Path jar(String prefix) {
+    public static Path jar(String prefix) {
         return classPath().stream().filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError(prefix + " jar not on the class path " + classPath()));
     }
 
     /** The directory this test's compiled classes are in ({@code target/test-classes}). */
-    static Path testClasses() {
+    public static Path testClasses() {
         try {
             return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
@@ -83,28 +95,36 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    static String join(Path... paths) {
+    /** The paths joined with the platform's path separator. */
+    public static String join(Path... paths) {
         return String.join(File.pathSeparator, Arrays.stream(paths).map(Path::toString).toList());
     }
 
-    List<String> lines() {
+    /** The child's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The output lines so far. */
+    public List<String> lines() {
         return lines;
     }
 
     /** Waits for an output line starting with {@code prefix} and returns it. */
-    String awaitLine(String prefix) {
+    public String awaitLine(String prefix) {
         await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.startsWith(prefix)) || !process.isAlive());
         return lines.stream().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line starting with '" + prefix + "'; exited "
                         + !process.isAlive() + ", output " + lines));
     }
 
-    boolean isAlive() {
+    /** Whether the child still runs. */
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for the child to exit by itself and returns its status. */
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
             throw new AssertionError("child still running after " + WAIT + "; output " + lines);
         }
