@@ -195,13 +195,7 @@ final class WriteQueue {
         try {
             written = owner.writeNow(pending.data());
         } catch (IOException e) {
-            lock.lock();
-            try {
-                writerRunning = false;
-            } finally {
-                lock.unlock();
-            }
-            owner.writeFailed(e);
+            writerFailed(e);
             return false;
         }
         boolean done = !pending.data().hasRemaining();
@@ -280,13 +274,7 @@ final class WriteQueue {
             try {
                 sendFin();
             } catch (IOException e) {
-                lock.lock();
-                try {
-                    writerRunning = false;
-                } finally {
-                    lock.unlock();
-                }
-                owner.writeFailed(e);
+                writerFailed(e);
             }
         } else if (start) {
             startWriter();
@@ -383,6 +371,17 @@ final class WriteQueue {
         return false;
     }
 
+    /** The writer (a thread, an inline write or the FIN) failed: give up the role and let the owner destroy. */
+    private void writerFailed(IOException e) {
+        lock.lock();
+        try {
+            writerRunning = false;
+        } finally {
+            lock.unlock();
+        }
+        owner.writeFailed(e);
+    }
+
     private void startWriter() {
         Threads.startVirtual(owner.writerName(), this::runWriter);
     }
@@ -449,13 +448,7 @@ final class WriteQueue {
                 owner.flushed(bytes, callbacks);
             }
         } catch (IOException e) {
-            lock.lock();
-            try {
-                writerRunning = false;
-            } finally {
-                lock.unlock();
-            }
-            owner.writeFailed(e);
+            writerFailed(e);
         }
     }
 
