@@ -43,7 +43,7 @@ final class Connection implements Runnable {
 
     static final int MIN_READ = 128;
     static final int INITIAL_READ = 2048;
-    static final int MAX_READ = 64 * 1024;
+    static final int MAX_READ = 32 * 1024;
 
     private final LoomSocket socket;
     private final Origin origin;
