@@ -1224,10 +1224,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    boolean isUnix() {
-        return unix;
-    }
-
     void markUnix(boolean value) {
         unix = value;
     }
