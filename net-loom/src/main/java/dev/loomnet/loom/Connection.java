@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * chunk as it is, without a copy), and cut to twice the size of the read (at least
  * {@value #MIN_READ}) when a read uses a quarter or less. A connection that goes idle after small messages
  * therefore parks with a small buffer, while a streaming one reads in large chunks. Each
- * {@code data} chunk is a fresh exact-size copy, which the listeners own.
+ * {@code data} chunk is a fresh array of exactly the bytes read (the full buffer itself, or a copy of a partial
+ * read), which the listeners own.
  */
 final class Connection implements Runnable {
 
@@ -124,8 +125,7 @@ final class Connection implements Runnable {
             SocketChannel connected;
             boolean v6;
             if (options.isPath()) {
-                SocketAddress target = LoomSocket.unixAddress(options.path());
-                socket.markUnix(true);
+                SocketAddress target = java.net.UnixDomainSocketAddress.of(options.path());
                 Attempt attempt = attempt(target, options, 0);
                 if (attempt.channel == null) {
                     if (attempt.error != null && socket.phase() == LoomSocket.Phase.CONNECTING) {
@@ -268,7 +268,7 @@ final class Connection implements Runnable {
     /** One blocking connect; a non-zero {@code timeoutNanos} has the timer close the channel when it passes. */
     private Attempt attempt(SocketAddress target, ConnectOptions options, long timeoutNanos) throws IOException {
         Attempt result = new Attempt();
-        SocketChannel ch = SocketChannel.open(LoomSocket.familyOf(target));
+        SocketChannel ch = SocketChannel.open(familyOf(target));
         if (!socket.attach(ch)) {
             ch.close();
             return result;
@@ -293,6 +293,14 @@ final class Connection implements Runnable {
             }
         }
         return result;
+    }
+
+    private static StandardProtocolFamily familyOf(SocketAddress target) {
+        if (target instanceof java.net.UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        return ((InetSocketAddress) target).getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
     }
 
     /** Closes a connect attempt that took longer than {@code autoSelectFamilyAttemptTimeout}. */

@@ -12,8 +12,6 @@ import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
@@ -286,9 +284,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     /** An existing connected channel ({@code new Socket({fd})}): connected now, no CONNECT event. */
     void adopt(SocketChannel ch) {
-        boolean v6 = safeLocal(ch) instanceof InetSocketAddress inet
-                && inet.getAddress() instanceof java.net.Inet6Address;
-        unix = !(safeLocal(ch) instanceof InetSocketAddress);
+        java.net.SocketAddress local = safeLocal(ch);
+        boolean v6 = local instanceof InetSocketAddress inet && inet.getAddress() instanceof java.net.Inet6Address;
+        unix = !(local instanceof InetSocketAddress);
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
         established(ch, v6);
@@ -655,19 +653,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             throw new NetException(NetException.ERR_STREAM_NULL_VALUES, "May not write null values to stream");
         }
         if (phase == Phase.CLOSED) {
-            Callback cb = callback;
-            if (cb != null) {
-                events.post(() -> cb.done(Errors.streamDestroyed()));
-            }
+            rejected(callback);
             return false;
         }
         if (writeEnded) {
             NetException error = Errors.writeAfterEnd();
-            Callback cb = callback;
             events.post(() -> {
                 try {
-                    if (cb != null) {
-                        cb.done(error);
+                    if (callback != null) {
+                        callback.done(error);
                     }
                 } finally {
                     destroy(error);
@@ -1224,10 +1218,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    void markUnix(boolean value) {
-        unix = value;
-    }
-
     // ---------------------------------------------------------------------------------------------------
     // lifetime
 
@@ -1368,16 +1358,4 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 + (r == null ? "" : " -> " + r.address() + ":" + r.port()) + "]";
     }
 
-    static UnixDomainSocketAddress unixAddress(Path path) {
-        return UnixDomainSocketAddress.of(path);
-    }
-
-    static StandardProtocolFamily familyOf(java.net.SocketAddress target) {
-        if (target instanceof UnixDomainSocketAddress) {
-            return StandardProtocolFamily.UNIX;
-        }
-        InetSocketAddress inet = (InetSocketAddress) target;
-        return inet.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET;
-    }
 }

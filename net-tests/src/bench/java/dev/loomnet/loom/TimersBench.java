@@ -37,13 +37,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * The two sizes show how each operation grows with the number of armed timeouts: {@code touch} must be flat;
- * anything that removes a timeout from the heap ({@code PriorityQueue.remove(Object)}, a linear scan) grows
- * with it. Every operation also takes the one global timer lock; this benchmark is single-threaded, so it
+ * removing a timeout from the heap (cancel, re-arm) is O(log n) since the heap became indexed (it was a
+ * linear {@code PriorityQueue.remove(Object)} scan before). Every operation also takes the one global timer lock; this benchmark is single-threaded, so it
  * shows the lock's uncontended cost only.
  *
  * <p>The heap is static. JMH runs each {@code @Param} value in its own fork, so the timeouts armed by one
- * size do not leak into the other, and the fork's end disposes of them (cancelling 100k one by one would
- * itself take seconds, see above). {@code -f 0} would break that; the check in {@link #setUp} refuses to
+ * size do not leak into the other, and the fork's end disposes of them. {@code -f 0} would break that; the check in {@link #setUp} refuses to
  * run on a heap that is not empty.
  */
 @State(Scope.Thread)
