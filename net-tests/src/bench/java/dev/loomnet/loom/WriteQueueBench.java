@@ -92,6 +92,11 @@ public class WriteQueueBench {
         }
 
         @Override
+        public void progressed() {
+            // no idle timer in the benchmark
+        }
+
+        @Override
         public void drained() {
         }
 
