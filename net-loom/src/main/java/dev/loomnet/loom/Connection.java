@@ -398,6 +398,9 @@ final class Connection implements Runnable {
                     continue;                             // paused (or the input stream took over) meanwhile
                 }
                 n = ch.read(buffer);
+                if (n > 0) {
+                    socket.addBytesRead(n);               // under readLock: the counter has one writer at a time
+                }
             } catch (IOException e) {
                 if (socket.phase() != LoomSocket.Phase.CLOSED) {
                     socket.fail(Errors.io(e, "read"));
@@ -415,7 +418,18 @@ final class Connection implements Runnable {
             if (n == 0) {
                 continue;
             }
-            socket.addBytesRead(n);
+            Pipe solo = socket.soloPipe();
+            if (solo != null) {
+                // Only a pipe consumes the data: lend it the buffer (runAndWait returns after it ran), so a
+                // streaming pipe reads and writes through one warm buffer, as a plain blocking loop would.
+                if (!socket.awaitFlowing()) {
+                    return;
+                }
+                ByteBuffer view = buffer.flip();
+                socket.events.runAndWait(() -> socket.emitBorrowed(solo, view));
+                buffer = n == buffer.capacity() && n < MAX_READ ? ByteBuffer.allocate(n * 2) : resize(buffer, n);
+                continue;
+            }
             byte[] chunk;
             if (n == buffer.capacity()) {
                 chunk = buffer.array();                   // a full read: hand the array over, no copy

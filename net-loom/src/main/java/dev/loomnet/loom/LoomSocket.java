@@ -91,7 +91,18 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean resetOnConnect;
     /** Node's {@code connecting} lasts until just before {@code connect} is emitted, not until the TCP handshake. */
     private volatile boolean connectPending;
-    private volatile long bytesRead;
+    /** Changed only under {@link #readLock}, with a release store (no fence per read); read with acquire. */
+    private long bytesRead;
+    private static final java.lang.invoke.VarHandle BYTES_READ;
+
+    static {
+        try {
+            BYTES_READ = java.lang.invoke.MethodHandles.lookup().findVarHandle(LoomSocket.class, "bytesRead",
+                    long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile @Nullable Duration timeout;
     private volatile boolean noDelay;
     private volatile boolean keepAlive;
@@ -219,7 +230,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         closeEmitted = false;
         destroyOnFinish = false;
         resetOnConnect = false;
-        bytesRead = 0;
+        BYTES_READ.setRelease(this, 0L);
         channel = null;
         local = null;
         remote = null;
@@ -340,6 +351,38 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         server.emitConnection(this);
     }
 
+    /**
+     * The pipe that is this socket's only consumer of data, or null: exactly one {@code DATA} listener, which
+     * is that pipe's, and no {@code TEXT} listener ever. The read loop then lends the pipe its read buffer
+     * instead of making a fresh chunk per read (nobody else could see the chunk).
+     */
+    @Nullable Pipe soloPipe() {
+        List<Pipe> list = pipes;
+        if (list == null || list.size() != 1 || textWanted) {
+            return null;
+        }
+        Pipe pipe = list.get(0);
+        Listeners.Entry[] data = listeners.entries(DATA);
+        return data.length == 1 && !data[0].once() && data[0].listener() == pipe.dataListener() ? pipe : null;
+    }
+
+    /**
+     * Emits the bytes of {@code view} (the read loop's buffer, reused after this returns) to {@code pipe}
+     * without a chunk of their own if the pipe is still the only consumer, else as an ordinary chunk.
+     */
+    void emitBorrowed(Pipe pipe, ByteBuffer view) throws Exception {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (soloPipe() != pipe) {
+            byte[] chunk = new byte[view.remaining()];   // listeners changed since the read: a chunk they own
+            view.get(chunk);
+            emitData(chunk);
+            return;
+        }
+        pipe.pushBorrowed(view);
+    }
+
     void emitData(byte[] chunk) throws Exception {
         if (phase == Phase.CLOSED) {
             return;
@@ -435,7 +478,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     void addBytesRead(int n) {
-        bytesRead += n;
+        BYTES_READ.setRelease(this, bytesRead + n);      // the caller holds readLock: one writer
         touchTimer();
     }
 
@@ -680,6 +723,26 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
         }
         return writes.write(buffer, callback);
+    }
+
+    /**
+     * Writes bytes the caller keeps only for the duration of the call (a pipe's reused read buffer): what the
+     * kernel does not take inline is copied into the queue, so the caller may reuse the buffer at once.
+     */
+    boolean writeBorrowed(ByteBuffer data) {
+        if (phase == Phase.CLOSED || writeEnded) {
+            byte[] copy = new byte[data.remaining()];
+            data.get(copy);
+            return write(copy);                           // the usual rejection or write-after-end error
+        }
+        boolean inline = Thread.currentThread() == ioThread && readLock.tryLock();
+        try {
+            return writes.writeBorrowed(data, inline);
+        } finally {
+            if (inline) {
+                readLock.unlock();
+            }
+        }
     }
 
     @Override
@@ -1280,7 +1343,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public long bytesRead() {
-        return bytesRead;
+        return (long) BYTES_READ.getAcquire(this);
     }
 
     @Override

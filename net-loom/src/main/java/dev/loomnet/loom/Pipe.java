@@ -32,18 +32,42 @@ final class Pipe {
                 source.resume();
             }
         };
-        this.onData = chunk -> {
-            if (!destination.write(chunk) && active) {
-                source.pause();
-                destination.onceDrain(onDrain);
-            }
-        };
+        this.onData = chunk -> written(destination.write(chunk));
         this.onEnd = () -> {
             if (active && this.end) {
                 destination.end();
             }
         };
         this.onClose = hadError -> stop();
+    }
+
+    DataListener dataListener() {
+        return onData;
+    }
+
+    /**
+     * The {@code data} step for bytes the source lends for the duration of the call ({@link
+     * LoomSocket#soloPipe}): a loomnet destination writes them inline or copies what it queues; any other
+     * destination gets a copy.
+     */
+    void pushBorrowed(java.nio.ByteBuffer view) throws Exception {
+        boolean below;
+        if (destination instanceof LoomSocket socket) {
+            below = socket.writeBorrowed(view);
+        } else {
+            byte[] chunk = new byte[view.remaining()];
+            view.get(chunk);
+            below = destination.write(chunk);
+        }
+        written(below);
+    }
+
+    /** Node's pipe backpressure: a {@code false} from {@code write} pauses the source until {@code drain}. */
+    private void written(boolean below) {
+        if (!below && active) {
+            source.pause();
+            destination.onceDrain(onDrain);
+        }
     }
 
     void start() {

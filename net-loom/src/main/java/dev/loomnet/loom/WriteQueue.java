@@ -2,6 +2,8 @@ package dev.loomnet.loom;
 
 import dev.loomnet.net.Callback;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
@@ -57,7 +59,23 @@ final class WriteQueue {
         String writerName();
     }
 
+    /** A chunk to write and its callback. */
     private record Pending(ByteBuffer data, @Nullable Callback callback) {
+
+        /** The chunk to queue: {@code data} itself, or a copy of its remaining bytes if they are borrowed. */
+        static Pending owned(ByteBuffer data, @Nullable Callback callback, boolean borrowed) {
+            if (!borrowed) {
+                return new Pending(data, callback);
+            }
+            byte[] copy = new byte[data.remaining()];
+            data.get(copy);
+            return new Pending(ByteBuffer.wrap(copy), callback);
+        }
+    }
+
+    /** Changes {@link #length} (the caller holds {@link #lock}). */
+    private void addLength(long delta) {
+        LENGTH.setRelease(this, length + delta);
     }
 
     private final Owner owner;
@@ -68,8 +86,29 @@ final class WriteQueue {
     private @Nullable ArrayDeque<Pending> queue;
     private @Nullable List<Pending> inFlight;
     private @Nullable List<Callback> endCallbacks;
-    private volatile long length;
-    private volatile long accepted;
+    /**
+     * Bytes queued and not yet written. Changed only under {@link #lock} and published with a release store
+     * ({@link #LENGTH}), so the per-write bookkeeping costs no fence; other threads read it with acquire.
+     */
+    private long length;
+    /** Bytes ever accepted; same publication as {@link #length}. */
+    private long accepted;
+
+    private static final VarHandle LENGTH;
+    private static final VarHandle ACCEPTED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LENGTH = lookup.findVarHandle(WriteQueue.class, "length", long.class);
+            ACCEPTED = lookup.findVarHandle(WriteQueue.class, "accepted", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** An inline write without a callback: nothing for {@link #failAll} to report while it is in flight. */
+    private static final List<Pending> INLINE_WITHOUT_CALLBACK = List.of();
     private boolean started;
     private boolean writerRunning;
     private boolean needDrain;
@@ -85,7 +124,7 @@ final class WriteQueue {
 
     /** Bytes queued and not yet handed to the kernel ({@code writableLength}). */
     long length() {
-        return length;
+        return (long) LENGTH.getAcquire(this);
     }
 
     /**
@@ -117,7 +156,7 @@ final class WriteQueue {
 
     /** Bytes accepted by {@link #write}, sent or not ({@code bytesWritten}). */
     long accepted() {
-        return accepted;
+        return (long) ACCEPTED.getAcquire(this);
     }
 
     /**
@@ -138,9 +177,20 @@ final class WriteQueue {
      * @return whether the queue is still below the high-water mark (Node's return value of {@code write})
      */
     boolean write(ByteBuffer data, @Nullable Callback callback, boolean inline) {
+        return write(data, callback, inline, false);
+    }
+
+    /**
+     * {@link #write(ByteBuffer, Callback, boolean)} for bytes the caller keeps only for the duration of the call
+     * (a reused read buffer): whatever is not handed to the kernel inline is copied before it is queued.
+     */
+    boolean writeBorrowed(ByteBuffer data, boolean inline) {
+        return write(data, null, inline, true);
+    }
+
+    private boolean write(ByteBuffer data, @Nullable Callback callback, boolean inline, boolean borrowed) {
         boolean below;
         boolean start;
-        Pending pending = new Pending(data, callback);
         int n = data.remaining();
         lock.lock();
         try {
@@ -153,14 +203,14 @@ final class WriteQueue {
                 }
                 return false;
             }
-            length += n;
-            accepted += n;
+            addLength(n);
+            ACCEPTED.setRelease(this, accepted + n);
             below = length < highWaterMark;
             boolean idle = started && !writerRunning && !ending && !finished && corked == 0
                     && (queue == null || queue.isEmpty());
             if (inline && idle) {
                 writerRunning = true;                     // the caller is the writer for this one chunk
-                inFlight = List.of(pending);
+                inFlight = callback == null ? INLINE_WITHOUT_CALLBACK : List.of(new Pending(data, callback));
                 start = false;
             } else {
                 if (!below) {
@@ -170,14 +220,14 @@ final class WriteQueue {
                 if (queue == null) {
                     queue = new ArrayDeque<>(4);
                 }
-                queue.add(pending);
+                queue.add(Pending.owned(data, callback, borrowed));
                 start = claimWriter();
             }
         } finally {
             lock.unlock();
         }
         if (inline) {
-            return writeInline(pending);
+            return writeInline(data, callback, borrowed);
         } else if (start) {
             startWriter();
         }
@@ -190,15 +240,15 @@ final class WriteQueue {
      * until its write completes, which on its single thread is the same tick; here a {@code false} would cost
      * a pause and a drain, two thread hand-offs, for bytes already sent).
      */
-    private boolean writeInline(Pending pending) {
+    private boolean writeInline(ByteBuffer data, @Nullable Callback callback, boolean borrowed) {
         int written;
         try {
-            written = owner.writeNow(pending.data());
+            written = owner.writeNow(data);
         } catch (IOException e) {
             writerFailed(e);
             return false;
         }
-        boolean done = !pending.data().hasRemaining();
+        boolean done = !data.hasRemaining();
         boolean start = false;
         boolean drain = false;
         boolean below;
@@ -209,7 +259,7 @@ final class WriteQueue {
                 return false;                             // destroyed meanwhile: failAll took the callback
             }
             inFlight = null;
-            length -= written;
+            addLength(-written);
             if (written > 0) {
                 shrunk.signalAll();
             }
@@ -217,7 +267,7 @@ final class WriteQueue {
                 if (queue == null) {
                     queue = new ArrayDeque<>(4);
                 }
-                queue.addFirst(pending);                  // the rest goes first, before later writes
+                queue.addFirst(Pending.owned(data, callback, borrowed)); // the rest first, before later writes
             }
             below = length < highWaterMark;
             if (!below) {
@@ -236,7 +286,7 @@ final class WriteQueue {
             lock.unlock();
         }
         if (written > 0 || done) {
-            owner.flushed(written, done && pending.callback() != null ? List.of(pending.callback()) : List.of());
+            owner.flushed(written, done && callback != null ? List.of(callback) : List.of());
         }
         if (drain) {
             owner.drained();
@@ -342,7 +392,7 @@ final class WriteQueue {
                 out.addAll(endCallbacks);
                 endCallbacks = null;
             }
-            length = 0;
+            LENGTH.setRelease(this, 0L);
             shrunk.signalAll();
             return out;
         } finally {
@@ -438,7 +488,7 @@ final class WriteQueue {
                         return;                      // destroyed meanwhile: failAll took the callbacks
                     }
                     inFlight = null;
-                    length -= bytes;
+                    addLength(-bytes);
                     shrunk.signalAll();
                     callbacks = new ArrayList<>(0);
                     collect(batch, callbacks);
