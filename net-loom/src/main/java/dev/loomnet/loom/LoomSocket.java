@@ -97,8 +97,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean keepAlive;
     private volatile Duration keepAliveDelay;
     private volatile boolean unix;
-    private volatile @Nullable AddressInfo local;
-    private volatile @Nullable AddressInfo remote;
+    /**
+     * The channel's own address objects (which the JDK keeps for the channel's life anyway), turned into Node's
+     * text on each call: an idle socket holds no address strings of its own. Kept after close, as Node keeps
+     * {@code remoteAddress}.
+     */
+    private volatile java.net.@Nullable SocketAddress localAddr;
+    private volatile java.net.@Nullable SocketAddress remoteAddr;
+    /** The channel is an IPv6 socket: IPv4 peers are shown mapped ({@code ::ffff:127.0.0.1}). */
+    private volatile boolean v6Socket;
     /** The connection's own virtual thread (reads, emits inline); writes made on it may go out inline. */
     volatile @Nullable Thread ioThread;
     /** Guarded by {@link #lock}. */
@@ -221,8 +228,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         resetOnConnect = false;
         bytesRead = 0;
         channel = null;
-        local = null;
-        remote = null;
+        localAddr = null;
+        remoteAddr = null;
         attemptedAddresses = List.of();
         if (flow == FLOW_ON && !hasListeners(DATA)) {
             flow = FLOW_UNSET;
@@ -254,11 +261,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             phase = Phase.CONNECTED;
             flowChanged.signalAll();
             try {
-                local = Addresses.info(ch.getLocalAddress(), v6Socket);
-                remote = Addresses.info(ch.getRemoteAddress(), v6Socket);
-                if (remote != null && remote.isUnix() && remote.address().isEmpty() && local != null) {
-                    remote = local;
-                }
+                this.v6Socket = v6Socket;
+                localAddr = ch.getLocalAddress();
+                remoteAddr = ch.getRemoteAddress();
             } catch (IOException e) {
                 // the channel was closed under us; the read loop will find out and destroy
             }
@@ -1236,45 +1241,61 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     // ---------------------------------------------------------------------------------------------------
     // accessors
 
+    private @Nullable AddressInfo local() {
+        return Addresses.info(localAddr, v6Socket);
+    }
+
+    /** The peer's address; an unnamed Unix peer (an accepted socket's client) is shown as the server's path. */
+    private @Nullable AddressInfo remote() {
+        AddressInfo r = Addresses.info(remoteAddr, v6Socket);
+        if (r != null && r.isUnix() && r.address().isEmpty()) {
+            AddressInfo l = local();
+            if (l != null) {
+                return l;
+            }
+        }
+        return r;
+    }
+
     @Override
     public @Nullable AddressInfo address() {
         SocketChannel ch = channel;
-        return ch != null && ch.isOpen() && phase == Phase.CONNECTED ? local : null;
+        return ch != null && ch.isOpen() && phase == Phase.CONNECTED ? local() : null;
     }
 
     @Override
     public @Nullable String remoteAddress() {
-        AddressInfo r = remote;
+        AddressInfo r = remote();
         return r == null ? null : r.address();
     }
 
     @Override
     public @Nullable String remoteFamily() {
-        AddressInfo r = remote;
+        AddressInfo r = remote();
         return r == null || r.isUnix() ? null : r.family();
     }
 
     @Override
     public int remotePort() {
-        AddressInfo r = remote;
+        AddressInfo r = remote();
         return r == null ? 0 : r.port();
     }
 
     @Override
     public @Nullable String localAddress() {
-        AddressInfo l = local;
+        AddressInfo l = local();
         return l == null ? null : l.address();
     }
 
     @Override
     public int localPort() {
-        AddressInfo l = local;
+        AddressInfo l = local();
         return l == null ? 0 : l.port();
     }
 
     @Override
     public @Nullable String localFamily() {
-        AddressInfo l = local;
+        AddressInfo l = local();
         return l == null || l.isUnix() ? null : l.family();
     }
 
@@ -1352,8 +1373,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public String toString() {
-        AddressInfo l = local;
-        AddressInfo r = remote;
+        AddressInfo l = local();
+        AddressInfo r = remote();
         return "Socket[" + id + " " + phase + (l == null ? "" : " " + l.address() + ":" + l.port())
                 + (r == null ? "" : " -> " + r.address() + ":" + r.port()) + "]";
     }
