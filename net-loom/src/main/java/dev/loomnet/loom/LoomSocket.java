@@ -49,9 +49,14 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     final SocketOptions options;
     private final @Nullable LoomServer server;
     final EventQueue events;
+    /** Guards the state changes below, and is also the write queue's lock (one lock fewer per connection). */
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled on every change of {@link #flow} and {@link #phase}, and when a drain is handed over. */
-    private final Condition flowChanged = lock.newCondition();
+    /**
+     * Signalled on every change of {@link #flow} and {@link #phase}, and when a drain is handed over; guarded by
+     * {@link #lock}. Created by the first thread that waits on it ({@link #flowChanged()}): a connection whose
+     * data listener was attached before it read never waits, and an idle connection should not carry it.
+     */
+    private @Nullable Condition flowChanged;
     /** The connection thread waits in {@link #awaitFlowing()}; guarded by {@link #lock}. */
     private boolean idleWaiting;
     /** An event queue drain was handed to the waiting connection thread; guarded by {@link #lock}. */
@@ -115,7 +120,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         this.options = options;
         this.server = server;
         this.events = new EventQueue("events-" + id, this::taskFailed);
-        this.writes = new WriteQueue(this, options.highWaterMark());
+        this.writes = new WriteQueue(this, options.highWaterMark(), lock);
         this.noDelay = options.noDelay();
         this.keepAlive = options.keepAlive();
         this.keepAliveDelay = options.keepAliveInitialDelay();
@@ -218,7 +223,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     private void resetForReconnect() {
-        writes = new WriteQueue(this, options.highWaterMark());
+        writes = new WriteQueue(this, options.highWaterMark(), lock);
         readEnded = false;
         writeEnded = false;
         finished = false;
@@ -259,7 +264,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             channel = ch;
             phase = Phase.CONNECTED;
-            flowChanged.signalAll();
+            signalFlowChanged();
             try {
                 this.v6Socket = v6Socket;
                 localAddr = ch.getLocalAddress();
@@ -330,7 +335,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             connectPending = false;
-            flowChanged.signalAll();             // awaitConnected: the input stream may read from now on
+            signalFlowChanged();             // awaitConnected: the input stream may read from now on
         } finally {
             lock.unlock();
         }
@@ -469,7 +474,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 }
                 idleWaiting = true;
                 try {
-                    flowChanged.awaitUninterruptibly();
+                    flowChanged().awaitUninterruptibly();
                 } finally {
                     idleWaiting = false;
                 }
@@ -487,7 +492,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 return false;
             }
             drainHandedOver = true;
-            flowChanged.signalAll();
+            signalFlowChanged();
             return true;
         } finally {
             lock.unlock();
@@ -499,7 +504,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             while (phase == Phase.CONNECTING || (phase == Phase.CONNECTED && connectPending)) {
-                flowChanged.awaitUninterruptibly();
+                flowChanged().awaitUninterruptibly();
             }
             return phase == Phase.CONNECTED;
         } finally {
@@ -509,6 +514,24 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     boolean flowing() {
         return flow == FLOW_ON;
+    }
+
+    /** Under {@link #lock}: the condition to wait on, created on first use. */
+    private Condition flowChanged() {
+        Condition c = flowChanged;
+        if (c == null) {
+            c = lock.newCondition();
+            flowChanged = c;
+        }
+        return c;
+    }
+
+    /** Under {@link #lock}: wakes the threads waiting for a change of flow or phase, if any ever waited. */
+    private void signalFlowChanged() {
+        Condition c = flowChanged;
+        if (c != null) {
+            c.signalAll();
+        }
     }
 
     @Override
@@ -525,7 +548,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             flow = value;
-            flowChanged.signalAll();
+            signalFlowChanged();
         } finally {
             lock.unlock();
         }
@@ -957,7 +980,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             phase = Phase.CLOSED;
             ch = channel;
-            flowChanged.signalAll();
+            signalFlowChanged();
         } finally {
             lock.unlock();
         }
