@@ -134,7 +134,6 @@ final class Connection implements Runnable {
     /** Everything before the read loop; returns the channel to read, or null when there is nothing to read. */
     private @Nullable SocketChannel begin() throws Exception {
         socket.events.adoptCurrentThread();
-        socket.events.idleDrainer(socket::takeDrainForQueue);
         socket.ioThread = Thread.currentThread();
         return switch (origin) {
             case CLIENT -> beginClient(options);

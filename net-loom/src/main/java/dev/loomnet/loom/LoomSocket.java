@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * readable and writable halves end separately ({@link #readEnded}, {@link #writeEnded}); the socket closes
  * itself when the peer's end was emitted and our FIN was sent, as Node's auto-destroy does.
  */
-final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Owner {
+final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Owner, EventQueue.Owner {
 
     enum Phase { NEW, CONNECTING, CONNECTED, CLOSED }
 
@@ -119,7 +119,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     LoomSocket(SocketOptions options, @Nullable LoomServer server) {
         this.options = options;
         this.server = server;
-        this.events = new EventQueue("events-" + id, this::taskFailed);
+        this.events = new EventQueue("events-", id, this);
         this.writes = new WriteQueue(this, options.highWaterMark(), lock);
         this.noDelay = options.noDelay();
         this.keepAlive = options.keepAlive();
@@ -459,7 +459,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             for (;;) {
                 if (drainHandedOver) {
                     // An event was posted while this thread waited: run the queue here rather than have a
-                    // virtual thread started for it (see EventQueue.IdleDrainer).
+                    // virtual thread started for it (see EventQueue.Owner.takeDrain).
                     drainHandedOver = false;
                     lock.unlock();
                     try {
@@ -484,8 +484,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    /** {@link EventQueue.IdleDrainer}: the connection thread drains if it is waiting for flow. */
-    boolean takeDrainForQueue() {
+    /** {@link EventQueue.Owner}: the connection thread drains if it is waiting for flow. */
+    @Override
+    public boolean takeDrain() {
         lock.lock();
         try {
             if (!idleWaiting || drainHandedOver) {
@@ -1041,8 +1042,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    /** A listener threw: destroy this socket with it, or report it if the socket is already closed. */
-    private void taskFailed(Throwable t) {
+    /** {@link EventQueue.Owner}: a listener threw: destroy this socket with it, or report it if already closed. */
+    @Override
+    public void taskFailed(Throwable t) {
         if (phase != Phase.CLOSED) {
             destroy(t);
         } else if (!(t instanceof java.io.IOException)) {

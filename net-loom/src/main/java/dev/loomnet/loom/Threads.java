@@ -22,6 +22,12 @@ final class Threads {
         return Thread.ofVirtual().name(PREFIX + name).start(() -> run(body));
     }
 
+    /** Starts a virtual thread named {@code loomnet-<name><number>}, the string built here and only here. */
+    static Thread startVirtual(String name, long number, Runnable body) {
+        STARTED.increment();
+        return Thread.ofVirtual().name(PREFIX + name, number).start(() -> run(body));
+    }
+
     static Thread startPlatform(String name, boolean daemon, Runnable body) {
         STARTED.increment();
         return Thread.ofPlatform().name(PREFIX + name).daemon(daemon).start(() -> run(body));
