@@ -29,10 +29,13 @@ import org.jspecify.annotations.Nullable;
  * idle), waits while paused, and emits {@code end} at EOF. Reading never waits for writing.
  *
  * <p>Read buffer policy: one heap buffer per connection, sized adaptively between {@value #MIN_READ} and
- * {@value #MAX_READ} bytes: doubled when a read fills it (that full array then becomes the {@code data}
- * chunk as it is, without a copy), and cut to twice the size of the read (at least
- * {@value #MIN_READ}) when a read uses a quarter or less. A connection that goes idle after small messages
- * therefore parks with a small buffer, while a streaming one reads in large chunks. Each
+ * {@value #MAX_READ} bytes. The first read uses {@value #MIN_READ} bytes, so that a connection that sends
+ * little and then idles never allocates more (a bigger first buffer was garbage for every such connection,
+ * and garbage made while connections are set up grows the heap G1 commits); if that first read fills it,
+ * the next buffer is {@value #INITIAL_READ} bytes. After that the buffer is doubled when a read fills it (that
+ * full array then becomes the {@code data} chunk as it is, without a copy), and cut to twice the size of the
+ * read (at least {@value #MIN_READ}) when a read uses a quarter or less. A connection that goes idle after
+ * small messages therefore parks with a small buffer, while a streaming one reads in large chunks. Each
  * {@code data} chunk is a fresh array of exactly the bytes read (the full buffer itself, or a copy of a partial
  * read), which the listeners own.
  */
@@ -43,6 +46,7 @@ final class Connection implements Runnable {
 
 
     static final int MIN_READ = 128;
+    /** The buffer after a first read that filled {@link #MIN_READ} bytes. */
     static final int INITIAL_READ = 2048;
     static final int MAX_READ = 32 * 1024;
 
@@ -74,95 +78,178 @@ final class Connection implements Runnable {
     }
 
     private static void start(Connection c) {
-        Threads.startVirtualSelfCounted("socket-" + c.socket.id, c);
+        Threads.startVirtualSelfCounted("socket-", c.socket.id, c);
     }
 
-    /** The thread's body; deliberately shallow, since its frames stay on the heap while it waits to read. */
+    /**
+     * The thread's body, and the read loop itself. An idle connection is this thread parked in
+     * {@code ch.read}, and every frame under that call stays on the heap as the thread's stack chunk for as
+     * long as it waits; so the loop lives here, directly under {@link Thread}'s own frames, rather than in a
+     * method called by a per-origin method called by this one (two frames fewer; with interpreted or C1
+     * frames, as in a freshly started server, each costs a few hundred bytes per idle connection). What runs
+     * once per chunk, and everything before the first read, is in methods that have returned by the time the
+     * thread parks.
+     */
     @Override
     public void run() {
-        socket.events.adoptCurrentThread();
-        socket.events.idleDrainer(socket::takeDrainForQueue);
         try {
-            switch (origin) {
-                case CLIENT -> runClient(options);
-                case ACCEPTED -> runAccepted(channel, v6Socket);
-                case ADOPTED -> runAdopted(channel);
+            SocketChannel ch = begin();
+            ByteBuffer buffer = ByteBuffer.allocate(MIN_READ);
+            while (ch != null && socket.awaitFlowing()) {
+                int n;
+                socket.readLock.lock();
+                try {
+                    if (!socket.flowing()) {
+                        continue;                         // paused (or the input stream took over) meanwhile
+                    }
+                    n = ch.read(buffer);
+                    if (n > 0) {
+                        socket.addBytesRead(n);           // under readLock: the counter has one writer at a time
+                    }
+                } catch (IOException e) {
+                    if (socket.phase() != LoomSocket.Phase.CLOSED) {
+                        socket.fail(Errors.io(e, "read"));
+                    }
+                    return;
+                } finally {
+                    socket.readLock.unlock();
+                }
+                if (n < 0) {
+                    if (socket.awaitFlowing()) {
+                        socket.events.runAndWait(socket::emitEnd);
+                    }
+                    return;
+                }
+                if (n > 0) {
+                    buffer = deliver(buffer, n);
+                    if (buffer == null) {
+                        return;                           // closed while paused
+                    }
+                }
             }
+        } catch (Throwable t) {
+            socket.fail(t);
         } finally {
             Threads.ended();
         }
     }
 
-    private void runAccepted(SocketChannel ch, boolean v6Socket) {
+    /** Everything before the read loop; returns the channel to read, or null when there is nothing to read. */
+    private @Nullable SocketChannel begin() throws Exception {
+        socket.events.adoptCurrentThread();
         socket.ioThread = Thread.currentThread();
-        try {
-            if (!socket.established(ch, v6Socket)) {
-                return;
-            }
-            rename(socket);
-            socket.startWrites();                          // before the listener: it may block writing
-            socket.events.runAndWait(socket::emitConnection);
-            readLoop(ch);
-        } catch (Throwable t) {
-            socket.fail(t);
-        }
+        return switch (origin) {
+            case CLIENT -> beginClient(options);
+            case ACCEPTED -> beginAccepted(channel, v6Socket);
+            case ADOPTED -> beginAdopted(channel);
+        };
     }
 
-    private void runAdopted(SocketChannel ch) {
-        socket.ioThread = Thread.currentThread();
-        try {
-            rename(socket);
-            socket.startWrites();
-            readLoop(ch);
-        } catch (Throwable t) {
-            socket.fail(t);
+    private @Nullable SocketChannel beginAccepted(SocketChannel ch, boolean v6Socket) throws Exception {
+        if (!socket.established(ch, v6Socket)) {
+            return null;
         }
+        socket.startWrites();                              // before the listener: it may block writing
+        socket.events.runAndWait(socket::emitConnection);
+        return ch;
     }
 
-    private void runClient(ConnectOptions options) {
-        socket.ioThread = Thread.currentThread();
-        try {
-            SocketChannel connected;
-            boolean v6;
-            if (options.isPath()) {
-                SocketAddress target = java.net.UnixDomainSocketAddress.of(options.path());
-                Attempt attempt = attempt(target, options, 0);
-                if (attempt.channel == null) {
-                    if (attempt.error != null && socket.phase() == LoomSocket.Phase.CONNECTING) {
-                        socket.fail(Errors.connect(attempt.error, target));
-                    }
-                    return;
+    private SocketChannel beginAdopted(SocketChannel ch) {
+        socket.startWrites();
+        return ch;
+    }
+
+    private @Nullable SocketChannel beginClient(ConnectOptions options) throws Exception {
+        SocketChannel connected;
+        boolean v6;
+        if (options.isPath()) {
+            SocketAddress target = java.net.UnixDomainSocketAddress.of(options.path());
+            Attempt attempt = attempt(target, options, 0);
+            if (attempt.channel == null) {
+                if (attempt.error != null && socket.phase() == LoomSocket.Phase.CONNECTING) {
+                    socket.fail(Errors.connect(attempt.error, target));
                 }
-                connected = attempt.channel;
-                v6 = false;
-            } else {
-                List<Lookup.Address> addresses = resolve(options);
-                if (addresses.isEmpty()) {
-                    return;                               // the lookup failed; already reported
-                }
-                Attempt winner = connectAny(addresses, options);
-                if (winner == null) {
-                    return;
-                }
-                connected = winner.channel;
-                v6 = winner.family == 6;
+                return null;
             }
-            if (!socket.established(connected, v6)) {
-                closeQuietly(connected);
-                return;
+            connected = attempt.channel;
+            v6 = false;
+        } else {
+            List<Lookup.Address> addresses = resolve(options);
+            if (addresses.isEmpty()) {
+                return null;                              // the lookup failed; already reported
             }
-            rename(socket);
-            if (socket.resetRequested()) {
-                socket.resetAndDestroy();
-                return;
+            Attempt winner = connectAny(addresses, options);
+            if (winner == null) {
+                return null;
             }
-            socket.startWrites();                          // flush what was written while connecting
-            socket.events.runAndWait(socket::emitConnected);
-            socket.connectDone();
-            readLoop(connected);
-        } catch (Throwable t) {
-            socket.fail(t);
+            connected = winner.channel;
+            v6 = winner.family == 6;
         }
+        if (!socket.established(connected, v6)) {
+            closeQuietly(connected);
+            return null;
+        }
+        if (socket.resetRequested()) {
+            socket.resetAndDestroy();
+            return null;
+        }
+        socket.startWrites();                              // flush what was written while connecting
+        socket.events.runAndWait(socket::emitConnected);
+        socket.connectDone();
+        return connected;
+    }
+
+    /**
+     * Hands {@code n} bytes just read to the {@code data} listeners and returns the buffer for the next read
+     * (the policy in the class comment), or null if the socket closed while paused before delivering them.
+     */
+    private @Nullable ByteBuffer deliver(ByteBuffer buffer, int n) {
+        Pipe solo = socket.soloPipe();
+        if (solo != null) {
+            return lend(buffer, n, solo);
+        }
+        byte[] chunk;
+        ByteBuffer next;
+        if (n == buffer.capacity()) {
+            chunk = buffer.array();                       // a full read: hand the array over, no copy
+            next = ByteBuffer.allocate(grown(n));
+        } else {
+            chunk = Arrays.copyOf(buffer.array(), n);
+            next = resize(buffer, n);
+        }
+        if (!socket.awaitFlowing()) {
+            return null;
+        }
+        socket.events.runAndWait(() -> socket.emitData(chunk));
+        return next;
+    }
+
+    /**
+     * {@link #deliver} when only a pipe consumes the data: the pipe borrows the buffer for the duration of
+     * the event ({@code runAndWait} returns after it ran) and the same buffer serves the next read, so a
+     * streaming pipe reads and writes through one warm buffer, as a plain blocking copy loop would. The size
+     * policy is the same, except that a full buffer is replaced by a bigger one instead of handed over.
+     */
+    private @Nullable ByteBuffer lend(ByteBuffer buffer, int n, Pipe pipe) {
+        if (!socket.awaitFlowing()) {
+            return null;
+        }
+        ByteBuffer view = buffer.flip();
+        socket.events.runAndWait(() -> socket.emitBorrowed(pipe, view));
+        if (n == buffer.capacity() && n < MAX_READ) {
+            return ByteBuffer.allocate(grown(n));
+        }
+        return resize(buffer, n);
+    }
+
+    /**
+     * The size after a read that filled {@code n} bytes. The first read of a connection is small (an idle
+     * connection then parks with a small buffer and made no 2 KiB of garbage); if it came back full, more is
+     * likely waiting: go straight to {@link #INITIAL_READ}, then double as usual.
+     */
+    private int grown(int n) {
+        int grown = n == socket.bytesRead() ? Math.max(INITIAL_READ, n * 2) : n * 2;
+        return Math.min(grown, MAX_READ);
     }
 
     /** The outcome of one connect attempt. */
@@ -385,77 +472,12 @@ final class Connection implements Runnable {
                 : new InetSocketAddress(local, options.localPort()));
     }
 
-    private void readLoop(SocketChannel ch) throws Exception {
-        ByteBuffer buffer = ByteBuffer.allocate(INITIAL_READ);
-        for (;;) {
-            if (!socket.awaitFlowing()) {
-                return;
-            }
-            int n;
-            socket.readLock.lock();
-            try {
-                if (!socket.flowing()) {
-                    continue;                             // paused (or the input stream took over) meanwhile
-                }
-                n = ch.read(buffer);
-                if (n > 0) {
-                    socket.addBytesRead(n);               // under readLock: the counter has one writer at a time
-                }
-            } catch (IOException e) {
-                if (socket.phase() != LoomSocket.Phase.CLOSED) {
-                    socket.fail(Errors.io(e, "read"));
-                }
-                return;
-            } finally {
-                socket.readLock.unlock();
-            }
-            if (n < 0) {
-                if (socket.awaitFlowing()) {
-                    socket.events.runAndWait(socket::emitEnd);
-                }
-                return;
-            }
-            if (n == 0) {
-                continue;
-            }
-            Pipe solo = socket.soloPipe();
-            if (solo != null) {
-                // Only a pipe consumes the data: lend it the buffer (runAndWait returns after it ran), so a
-                // streaming pipe reads and writes through one warm buffer, as a plain blocking loop would.
-                if (!socket.awaitFlowing()) {
-                    return;
-                }
-                ByteBuffer view = buffer.flip();
-                socket.events.runAndWait(() -> socket.emitBorrowed(solo, view));
-                buffer = n == buffer.capacity() && n < MAX_READ ? ByteBuffer.allocate(n * 2) : resize(buffer, n);
-                continue;
-            }
-            byte[] chunk;
-            if (n == buffer.capacity()) {
-                chunk = buffer.array();                   // a full read: hand the array over, no copy
-                buffer = ByteBuffer.allocate(Math.min(buffer.capacity() * 2, MAX_READ));
-            } else {
-                chunk = Arrays.copyOf(buffer.array(), n);
-                buffer = resize(buffer, n);
-            }
-            if (!socket.awaitFlowing()) {
-                return;
-            }
-            socket.events.runAndWait(() -> socket.emitData(chunk));
-        }
-    }
-
     private static ByteBuffer resize(ByteBuffer buffer, int n) {
         int cap = buffer.capacity();
         if (n <= cap / 4 && cap > MIN_READ) {
             return ByteBuffer.allocate(Math.max(MIN_READ, Integer.highestOneBit(n) * 2));
         }
         return buffer.clear();
-    }
-
-    private static void rename(LoomSocket socket) {
-        Thread.currentThread().setName(Threads.PREFIX + "socket-" + socket.id + " " + socket.localAddress() + ":"
-                + socket.localPort() + "<->" + socket.remoteAddress() + ":" + socket.remotePort());
     }
 
     private static void closeQuietly(SocketChannel ch) {

@@ -67,16 +67,20 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
      */
     @SuppressWarnings("unchecked")
     <L> boolean emit(Event<?, L> event, Invoker<L> invoker) throws Exception {
-        Listeners.Entry[] entries = listeners.entries(event);
-        for (Listeners.Entry entry : entries) {
+        boolean any = false;
+        for (Listeners.Entry entry : listeners.snapshot()) {
+            if (entry.event != event) {
+                continue;
+            }
+            any = true;
             if (entry.once()) {
                 if (!entry.fire()) {
                     continue;                       // already ran (server CONNECTION emits concurrently)
                 }
-                listeners.removeEntry(event, entry);
+                listeners.removeEntry(entry);
             }
             invoker.invoke((L) entry.listener());
         }
-        return entries.length > 0;
+        return any;
     }
 }

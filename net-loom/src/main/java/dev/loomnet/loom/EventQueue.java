@@ -1,11 +1,11 @@
 package dev.loomnet.loom;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,42 +19,69 @@ import org.jspecify.annotations.Nullable;
  * <p>A queue created while another queue's task runs on the current thread is <em>held</em> until that task
  * returns, so an emitter created inside a listener emits nothing before the listener is done attaching its
  * own listeners (Node's "next tick").
+ *
+ * <p>Every socket has one, so it is kept small for idle connections: the task queue is created by the first
+ * post (a socket whose events all run inline on its connection thread never has one), the counter is a field
+ * updated through a {@link VarHandle}, the drainer name is built only when a drainer starts, and the owner is
+ * called through {@link Owner} rather than through lambdas.
  */
 final class EventQueue {
+
+    /** What the queue needs from the emitter it serves. */
+    interface Owner {
+        /** Receives what a task threw (a socket destroys itself with it). */
+        void taskFailed(Throwable error);
+
+        /**
+         * A thread of the owner that is idle and willing to drain (the connection thread while paused) takes the
+         * duty to call {@link #drainHandedOver()} and returns true. Asking it first saves starting a virtual
+         * thread per event while the socket is paused, e.g. each {@code drain} of a pipe.
+         */
+        default boolean takeDrain() {
+            return false;
+        }
+    }
+
+    private static final VarHandle TASKS;
+    private static final VarHandle WIP;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TASKS = lookup.findVarHandle(EventQueue.class, "tasks", ConcurrentLinkedQueue.class);
+            WIP = lookup.findVarHandle(EventQueue.class, "wip", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The queue whose task is running on this thread, if any. */
     private static final ThreadLocal<@Nullable EventQueue> CURRENT = new ThreadLocal<>();
 
-    private final ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
+    /** Tasks posted and not yet run; created by the first post ({@link #tasks()}). */
+    private volatile @Nullable ConcurrentLinkedQueue<Task> tasks;
     /** Posts not yet accounted for by a drainer; non-zero means a drainer is running, scheduled or held. */
-    private final AtomicInteger wip = new AtomicInteger();
-    private final String name;
-    private final Consumer<Throwable> onTaskFailure;
-    /**
-     * A thread of the owner that is idle and willing to drain (the connection thread while paused), or
-     * null. Asking it first saves starting a virtual thread per event while the socket is paused, e.g. each
-     * {@code drain} of a pipe.
-     */
-    interface IdleDrainer {
-        /** Returns true if an idle owner thread took the duty to call {@link #drainHandedOver()}. */
-        boolean takeDrain();
-    }
-
-    private volatile @Nullable IdleDrainer idleDrainer;
+    private volatile int wip;
+    /** Drainer threads are named {@code loomnet-<kind><id>}. */
+    private final String kind;
+    private final long id;
+    private final Owner owner;
 
     /** Queues held by the task running now on this queue's drainer; touched only by that drainer. */
     private @Nullable List<EventQueue> held;
 
     /**
-     * @param name          thread name of drainers
-     * @param onTaskFailure receives what a task threw (the owner destroys itself with it)
+     * @param kind  drainer threads are named {@code loomnet-<kind><id>}
+     * @param id    the owner's number
+     * @param owner receives what tasks throw, and may take over drains
      */
-    EventQueue(String name, Consumer<Throwable> onTaskFailure) {
-        this.name = name;
-        this.onTaskFailure = onTaskFailure;
+    EventQueue(String kind, long id, Owner owner) {
+        this.kind = kind;
+        this.id = id;
+        this.owner = owner;
         EventQueue creator = CURRENT.get();
         if (creator != null) {
-            wip.set(1);               // a pretend drainer: nothing runs until release()
+            wip = 1;                  // a pretend drainer: nothing runs until release()
             if (creator.held == null) {
                 creator.held = new ArrayList<>(2);
             }
@@ -64,20 +91,28 @@ final class EventQueue {
 
     /** Runs {@code task} later, after every task posted before it. Never blocks and never runs it inline. */
     void post(Task task) {
-        tasks.add(task);
-        if (wip.getAndIncrement() == 0) {
-            IdleDrainer idle = idleDrainer;
-            if (idle == null || !idle.takeDrain()) {
-                Threads.startVirtual(name, this::drainFromNewThread);
-            }
+        tasks().add(task);
+        if ((int) WIP.getAndAdd(this, 1) == 0 && !owner.takeDrain()) {
+            startDrainer();
         }
     }
 
-    void idleDrainer(IdleDrainer drainer) {
-        this.idleDrainer = drainer;
+    private ConcurrentLinkedQueue<Task> tasks() {
+        ConcurrentLinkedQueue<Task> q = tasks;
+        if (q == null) {
+            q = new ConcurrentLinkedQueue<>();
+            if (!TASKS.compareAndSet(this, null, q)) {
+                q = tasks;
+            }
+        }
+        return q;
     }
 
-    /** Called by the thread whose {@link IdleDrainer#takeDrain()} returned true: it owns the drain now. */
+    private void startDrainer() {
+        Threads.startVirtual(kind, id, this::drainFromNewThread);
+    }
+
+    /** Called by the thread whose {@link Owner#takeDrain()} returned true: it owns the drain now. */
     void drainHandedOver() {
         drain();
     }
@@ -88,7 +123,7 @@ final class EventQueue {
      * the caller waits while the current drainer gets to it. Only the connection's own thread calls this.
      */
     void runAndWait(Task task) {
-        if (wip.compareAndSet(0, 1)) {
+        if (WIP.compareAndSet(this, 0, 1)) {
             // Idle: run it here without queueing (the hot path of reading and emitting data), then drain
             // whatever other threads posted meanwhile.
             EventQueue outer = CURRENT.get();
@@ -97,7 +132,7 @@ final class EventQueue {
             }
             try {
                 runOne(task);
-                int missed = wip.addAndGet(-1);
+                int missed = (int) WIP.getAndAdd(this, -1) - 1;
                 if (missed != 0) {
                     drainLoop(missed);                    // posts that arrived while it ran
                 }
@@ -109,8 +144,8 @@ final class EventQueue {
             return;
         }
         Waiter waiter = new Waiter(task, Thread.currentThread());
-        tasks.add(waiter);
-        if (wip.getAndIncrement() == 0) {
+        tasks().add(waiter);
+        if ((int) WIP.getAndAdd(this, 1) == 0) {
             drain();
         }
         while (!waiter.done) {
@@ -146,8 +181,8 @@ final class EventQueue {
 
     /** Lets a held queue start delivering (its creator's task returned). */
     private void release() {
-        if (!wip.compareAndSet(1, 0)) {
-            Threads.startVirtual(name, this::drainFromNewThread);
+        if (!WIP.compareAndSet(this, 1, 0)) {
+            startDrainer();
         }
     }
 
@@ -168,11 +203,12 @@ final class EventQueue {
     /** Runs queued tasks until no post is left unaccounted for; {@code missed} is the caller's ticket count. */
     private void drainLoop(int missed) {
         for (;;) {
+            ConcurrentLinkedQueue<Task> q = tasks;           // non-null once anything was posted
             Task task;
-            while ((task = tasks.poll()) != null) {
+            while (q != null && (task = q.poll()) != null) {
                 runOne(task);
             }
-            missed = wip.addAndGet(-missed);
+            missed = (int) WIP.getAndAdd(this, -missed) - missed;
             if (missed == 0) {
                 return;
             }
@@ -183,7 +219,7 @@ final class EventQueue {
         try {
             task.run();
         } catch (Throwable t) {
-            onTaskFailure.accept(t);
+            owner.taskFailed(t);
         } finally {
             List<EventQueue> created = held;
             if (created != null) {

@@ -61,10 +61,12 @@ final class Lifetime {
      * One handle's share of the count: it counts while it is active (listening, or open) and ref'd. Lock-free,
      * so a socket pays one CAS when it opens and one when it closes.
      */
-    static final class Ref {
+    static final class Ref extends AtomicInteger {
+        // Extends AtomicInteger (its value is the bits) rather than holding one: every socket has two Refs, and
+        // a separate atomic object would cost each idle connection 32 bytes more.
+        private static final long serialVersionUID = 1L;
         private static final int ACTIVE = 1;
         private static final int UNREFED = 2;
-        private final AtomicInteger bits = new AtomicInteger();
 
         void activate() {
             update(ACTIVE, true);
@@ -86,9 +88,9 @@ final class Lifetime {
             int prev;
             int next;
             do {
-                prev = bits.get();
+                prev = get();
                 next = set ? prev | bit : prev & ~bit;
-            } while (!bits.compareAndSet(prev, next));
+            } while (!compareAndSet(prev, next));
             boolean before = prev == ACTIVE;
             boolean after = next == ACTIVE;
             if (before != after) {

@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * and Node's close rule ({@code close} is emitted once the server stopped listening and its last connection
  * closed).
  */
-final class LoomServer extends Emitter<Server> implements Server {
+final class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -58,12 +58,18 @@ final class LoomServer extends Emitter<Server> implements Server {
     LoomServer(ServerOptions options) {
         this.options = options;
         this.socketOptions = options.socketOptions();
-        this.events = new EventQueue("server-events-" + id, Threads::uncaught);
+        this.events = new EventQueue("server-events-", id, this);
     }
 
     @Override
     Server self() {
         return this;
+    }
+
+    /** {@link EventQueue.Owner}: a server listener threw; servers are not destroyed by it, so report it. */
+    @Override
+    public void taskFailed(Throwable error) {
+        Threads.uncaught(error);
     }
 
     // ---------------------------------------------------------------------------------------------------

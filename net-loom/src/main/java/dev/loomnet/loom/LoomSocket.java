@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * readable and writable halves end separately ({@link #readEnded}, {@link #writeEnded}); the socket closes
  * itself when the peer's end was emitted and our FIN was sent, as Node's auto-destroy does.
  */
-final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Owner {
+final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Owner, EventQueue.Owner {
 
     enum Phase { NEW, CONNECTING, CONNECTED, CLOSED }
 
@@ -49,9 +49,14 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     final SocketOptions options;
     private final @Nullable LoomServer server;
     final EventQueue events;
+    /** Guards the state changes below, and is also the write queue's lock (one lock fewer per connection). */
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled on every change of {@link #flow} and {@link #phase}, and when a drain is handed over. */
-    private final Condition flowChanged = lock.newCondition();
+    /**
+     * Signalled on every change of {@link #flow} and {@link #phase}, and when a drain is handed over; guarded by
+     * {@link #lock}. Created by the first thread that waits on it ({@link #flowChanged()}): a connection whose
+     * data listener was attached before it read never waits, and an idle connection should not carry it.
+     */
+    private @Nullable Condition flowChanged;
     /** The connection thread waits in {@link #awaitFlowing()}; guarded by {@link #lock}. */
     private boolean idleWaiting;
     /** An event queue drain was handed to the waiting connection thread; guarded by {@link #lock}. */
@@ -108,8 +113,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean keepAlive;
     private volatile Duration keepAliveDelay;
     private volatile boolean unix;
-    private volatile @Nullable AddressInfo local;
-    private volatile @Nullable AddressInfo remote;
+    /**
+     * The channel's own address objects (which the JDK keeps for the channel's life anyway), turned into Node's
+     * text on each call: an idle socket holds no address strings of its own. Kept after close, as Node keeps
+     * {@code remoteAddress}.
+     */
+    private volatile java.net.@Nullable SocketAddress localAddr;
+    private volatile java.net.@Nullable SocketAddress remoteAddr;
+    /** The channel is an IPv6 socket: IPv4 peers are shown mapped ({@code ::ffff:127.0.0.1}). */
+    private volatile boolean v6Socket;
     /** The connection's own virtual thread (reads, emits inline); writes made on it may go out inline. */
     volatile @Nullable Thread ioThread;
     /** Guarded by {@link #lock}. */
@@ -118,8 +130,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     LoomSocket(SocketOptions options, @Nullable LoomServer server) {
         this.options = options;
         this.server = server;
-        this.events = new EventQueue("events-" + id, this::taskFailed);
-        this.writes = new WriteQueue(this, options.highWaterMark());
+        this.events = new EventQueue("events-", id, this);
+        this.writes = new WriteQueue(this, options.highWaterMark(), lock);
         this.noDelay = options.noDelay();
         this.keepAlive = options.keepAlive();
         this.keepAliveDelay = options.keepAliveInitialDelay();
@@ -222,7 +234,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     private void resetForReconnect() {
-        writes = new WriteQueue(this, options.highWaterMark());
+        writes = new WriteQueue(this, options.highWaterMark(), lock);
         readEnded = false;
         writeEnded = false;
         finished = false;
@@ -232,8 +244,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         resetOnConnect = false;
         BYTES_READ.setRelease(this, 0L);
         channel = null;
-        local = null;
-        remote = null;
+        localAddr = null;
+        remoteAddr = null;
         attemptedAddresses = List.of();
         if (flow == FLOW_ON && !hasListeners(DATA)) {
             flow = FLOW_UNSET;
@@ -263,13 +275,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             channel = ch;
             phase = Phase.CONNECTED;
-            flowChanged.signalAll();
+            signalFlowChanged();
             try {
-                local = Addresses.info(ch.getLocalAddress(), v6Socket);
-                remote = Addresses.info(ch.getRemoteAddress(), v6Socket);
-                if (remote != null && remote.isUnix() && remote.address().isEmpty() && local != null) {
-                    remote = local;
-                }
+                this.v6Socket = v6Socket;
+                localAddr = ch.getLocalAddress();
+                remoteAddr = ch.getRemoteAddress();
             } catch (IOException e) {
                 // the channel was closed under us; the read loop will find out and destroy
             }
@@ -336,7 +346,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             connectPending = false;
-            flowChanged.signalAll();             // awaitConnected: the input stream may read from now on
+            signalFlowChanged();             // awaitConnected: the input stream may read from now on
         } finally {
             lock.unlock();
         }
@@ -362,8 +372,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return null;
         }
         Pipe pipe = list.get(0);
-        Listeners.Entry[] data = listeners.entries(DATA);
-        return data.length == 1 && !data[0].once() && data[0].listener() == pipe.dataListener() ? pipe : null;
+        return listeners.sole(DATA) == pipe.dataListener() ? pipe : null;
     }
 
     /**
@@ -492,7 +501,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             for (;;) {
                 if (drainHandedOver) {
                     // An event was posted while this thread waited: run the queue here rather than have a
-                    // virtual thread started for it (see EventQueue.IdleDrainer).
+                    // virtual thread started for it (see EventQueue.Owner.takeDrain).
                     drainHandedOver = false;
                     lock.unlock();
                     try {
@@ -507,7 +516,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 }
                 idleWaiting = true;
                 try {
-                    flowChanged.awaitUninterruptibly();
+                    flowChanged().awaitUninterruptibly();
                 } finally {
                     idleWaiting = false;
                 }
@@ -517,15 +526,16 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    /** {@link EventQueue.IdleDrainer}: the connection thread drains if it is waiting for flow. */
-    boolean takeDrainForQueue() {
+    /** {@link EventQueue.Owner}: the connection thread drains if it is waiting for flow. */
+    @Override
+    public boolean takeDrain() {
         lock.lock();
         try {
             if (!idleWaiting || drainHandedOver) {
                 return false;
             }
             drainHandedOver = true;
-            flowChanged.signalAll();
+            signalFlowChanged();
             return true;
         } finally {
             lock.unlock();
@@ -537,7 +547,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             while (phase == Phase.CONNECTING || (phase == Phase.CONNECTED && connectPending)) {
-                flowChanged.awaitUninterruptibly();
+                flowChanged().awaitUninterruptibly();
             }
             return phase == Phase.CONNECTED;
         } finally {
@@ -547,6 +557,24 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     boolean flowing() {
         return flow == FLOW_ON;
+    }
+
+    /** Under {@link #lock}: the condition to wait on, created on first use. */
+    private Condition flowChanged() {
+        Condition c = flowChanged;
+        if (c == null) {
+            c = lock.newCondition();
+            flowChanged = c;
+        }
+        return c;
+    }
+
+    /** Under {@link #lock}: wakes the threads waiting for a change of flow or phase, if any ever waited. */
+    private void signalFlowChanged() {
+        Condition c = flowChanged;
+        if (c != null) {
+            c.signalAll();
+        }
     }
 
     @Override
@@ -563,7 +591,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             flow = value;
-            flowChanged.signalAll();
+            signalFlowChanged();
         } finally {
             lock.unlock();
         }
@@ -1015,7 +1043,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             phase = Phase.CLOSED;
             ch = channel;
-            flowChanged.signalAll();
+            signalFlowChanged();
         } finally {
             lock.unlock();
         }
@@ -1076,8 +1104,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    /** A listener threw: destroy this socket with it, or report it if the socket is already closed. */
-    private void taskFailed(Throwable t) {
+    /** {@link EventQueue.Owner}: a listener threw: destroy this socket with it, or report it if already closed. */
+    @Override
+    public void taskFailed(Throwable t) {
         if (phase != Phase.CLOSED) {
             destroy(t);
         } else if (!(t instanceof java.io.IOException)) {
@@ -1299,45 +1328,61 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     // ---------------------------------------------------------------------------------------------------
     // accessors
 
+    private @Nullable AddressInfo local() {
+        return Addresses.info(localAddr, v6Socket);
+    }
+
+    /** The peer's address; an unnamed Unix peer (an accepted socket's client) is shown as the server's path. */
+    private @Nullable AddressInfo remote() {
+        AddressInfo r = Addresses.info(remoteAddr, v6Socket);
+        if (r != null && r.isUnix() && r.address().isEmpty()) {
+            AddressInfo l = local();
+            if (l != null) {
+                return l;
+            }
+        }
+        return r;
+    }
+
     @Override
     public @Nullable AddressInfo address() {
         SocketChannel ch = channel;
-        return ch != null && ch.isOpen() && phase == Phase.CONNECTED ? local : null;
+        return ch != null && ch.isOpen() && phase == Phase.CONNECTED ? local() : null;
     }
 
     @Override
     public @Nullable String remoteAddress() {
-        AddressInfo r = remote;
+        AddressInfo r = remote();
         return r == null ? null : r.address();
     }
 
     @Override
     public @Nullable String remoteFamily() {
-        AddressInfo r = remote;
+        AddressInfo r = remote();
         return r == null || r.isUnix() ? null : r.family();
     }
 
     @Override
     public int remotePort() {
-        AddressInfo r = remote;
+        AddressInfo r = remote();
         return r == null ? 0 : r.port();
     }
 
     @Override
     public @Nullable String localAddress() {
-        AddressInfo l = local;
+        AddressInfo l = local();
         return l == null ? null : l.address();
     }
 
     @Override
     public int localPort() {
-        AddressInfo l = local;
+        AddressInfo l = local();
         return l == null ? 0 : l.port();
     }
 
     @Override
     public @Nullable String localFamily() {
-        AddressInfo l = local;
+        AddressInfo l = local();
         return l == null || l.isUnix() ? null : l.family();
     }
 
@@ -1415,8 +1460,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public String toString() {
-        AddressInfo l = local;
-        AddressInfo r = remote;
+        AddressInfo l = local();
+        AddressInfo r = remote();
         return "Socket[" + id + " " + phase + (l == null ? "" : " " + l.address() + ":" + l.port())
                 + (r == null ? "" : " -> " + r.address() + ":" + r.port()) + "]";
     }

@@ -22,18 +22,26 @@ final class Threads {
         return Thread.ofVirtual().name(PREFIX + name).start(() -> run(body));
     }
 
+    /** Starts a virtual thread named {@code loomnet-<name><number>}, the string built here and only here. */
+    static Thread startVirtual(String name, long number, Runnable body) {
+        STARTED.increment();
+        return Thread.ofVirtual().name(PREFIX + name, number).start(() -> run(body));
+    }
+
     static Thread startPlatform(String name, boolean daemon, Runnable body) {
         STARTED.increment();
         return Thread.ofPlatform().name(PREFIX + name).daemon(daemon).start(() -> run(body));
     }
 
     /**
-     * Starts a virtual thread whose body counts its own end with {@link #ended()}: the connection threads, so
-     * that their parked stacks carry no wrapper frames (an idle connection's stack is most of its memory).
+     * Starts a virtual thread named {@code loomnet-<name><number>} whose body counts its own end with
+     * {@link #ended()}: the connection threads, so that their parked stacks carry no wrapper frames (an idle
+     * connection's stack is most of its memory).
      */
-    static Thread startVirtualSelfCounted(String name, Runnable body) {
+    static Thread startVirtualSelfCounted(String name, long number, Runnable body) {
         STARTED.increment();
-        return Thread.ofVirtual().name(PREFIX + name).start(body);
+        // name(prefix, start) appends the number itself: one string per thread, no intermediate one
+        return Thread.ofVirtual().name(PREFIX + name, number).start(body);
     }
 
     /** Called once by a body started with {@link #startVirtualSelfCounted}, when it ends. */

@@ -80,9 +80,13 @@ final class WriteQueue {
 
     private final Owner owner;
     private final int highWaterMark;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled whenever {@link #length} drops or the queue fails; blocking-style writers wait on it. */
-    private final Condition shrunk = lock.newCondition();
+    /** The socket's own lock (see the constructor). */
+    private final ReentrantLock lock;
+    /**
+     * Signalled whenever {@link #length} drops or the queue fails; blocking-style writers wait on it. Created by
+     * the first such writer, under the lock: most sockets never have one, and each costs an idle connection.
+     */
+    private @Nullable Condition shrunk;
     private @Nullable ArrayDeque<Pending> queue;
     private @Nullable List<Pending> inFlight;
     private @Nullable List<Callback> endCallbacks;
@@ -118,8 +122,26 @@ final class WriteQueue {
     private int corked;
 
     WriteQueue(Owner owner, int highWaterMark) {
+        this(owner, highWaterMark, new ReentrantLock());
+    }
+
+    /**
+     * @param lock the lock guarding this queue's state; a socket passes its own, so that an idle connection
+     *             carries one lock fewer. Nothing blocks while holding it (channel writes and the FIN happen
+     *             outside it), so sharing it costs no waiting.
+     */
+    WriteQueue(Owner owner, int highWaterMark, ReentrantLock lock) {
         this.owner = owner;
         this.highWaterMark = highWaterMark;
+        this.lock = lock;
+    }
+
+    /** Under the lock: wakes blocking-style writers, if any ever waited. */
+    private void signalShrunk() {
+        Condition c = shrunk;
+        if (c != null) {
+            c.signalAll();
+        }
     }
 
     /** Bytes queued and not yet handed to the kernel ({@code writableLength}). */
@@ -136,6 +158,9 @@ final class WriteQueue {
         lock.lock();
         try {
             while (length > limit && !failed) {
+                if (shrunk == null) {
+                    shrunk = lock.newCondition();
+                }
                 shrunk.awaitUninterruptibly();
             }
             return !failed;
@@ -261,7 +286,7 @@ final class WriteQueue {
             inFlight = null;
             addLength(-written);
             if (written > 0) {
-                shrunk.signalAll();
+                signalShrunk();
             }
             if (!done) {
                 if (queue == null) {
@@ -393,7 +418,7 @@ final class WriteQueue {
                 endCallbacks = null;
             }
             LENGTH.setRelease(this, 0L);
-            shrunk.signalAll();
+            signalShrunk();
             return out;
         } finally {
             lock.unlock();
@@ -489,7 +514,7 @@ final class WriteQueue {
                     }
                     inFlight = null;
                     addLength(-bytes);
-                    shrunk.signalAll();
+                    signalShrunk();
                     callbacks = new ArrayList<>(0);
                     collect(batch, callbacks);
                 } finally {
