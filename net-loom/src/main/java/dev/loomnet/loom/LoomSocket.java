@@ -1332,8 +1332,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return Addresses.info(localAddr, v6Socket);
     }
 
-    /** The peer's address; an unnamed Unix peer (an accepted socket's client) is shown as the server's path. */
+    /**
+     * The peer's address; an unnamed Unix peer (an accepted socket's client) is shown as the server's path.
+     * Null while {@link #connecting()}: the connection thread may finish the handshake before the caller of
+     * {@code connect()} even returns, but in Node the address appears only with the {@code connect} event.
+     */
     private @Nullable AddressInfo remote() {
+        if (connecting()) {
+            return null;
+        }
         AddressInfo r = Addresses.info(remoteAddr, v6Socket);
         if (r != null && r.isUnix() && r.address().isEmpty()) {
             AddressInfo l = local();
