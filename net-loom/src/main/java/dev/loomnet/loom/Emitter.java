@@ -65,8 +65,13 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
      *
      * @return whether there was any listener
      */
-    @SuppressWarnings("unchecked")
     <L> boolean emit(Event<?, L> event, Invoker<L> invoker) throws Exception {
+        return emit(event, (Invoker.WithArg<L, Invoker<L>>) (listener, call) -> call.invoke(listener), invoker);
+    }
+
+    /** {@link #emit(Event, Invoker)} with the listeners' argument passed in, not captured (the hot path). */
+    @SuppressWarnings("unchecked")
+    <L, A> boolean emit(Event<?, L> event, Invoker.WithArg<L, A> invoker, A arg) throws Exception {
         boolean any = false;
         for (Listeners.Entry entry : listeners.snapshot()) {
             if (entry.event != event) {
@@ -79,7 +84,7 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
                 }
                 listeners.removeEntry(entry);
             }
-            invoker.invoke((L) entry.listener());
+            invoker.invoke((L) entry.listener(), arg);
         }
         return any;
     }

@@ -69,6 +69,11 @@ final class EventQueue {
 
     /** Queues held by the task running now on this queue's drainer; touched only by that drainer. */
     private @Nullable List<EventQueue> held;
+    /**
+     * The connection thread that adopted this queue, or null. Only that thread compares itself with it, so a
+     * plain field is enough (any other thread sees null or a thread that is not itself).
+     */
+    private @Nullable Thread adopted;
 
     /**
      * @param kind  drainer threads are named {@code loomnet-<kind><id>}
@@ -126,7 +131,8 @@ final class EventQueue {
         if (WIP.compareAndSet(this, 0, 1)) {
             // Idle: run it here without queueing (the hot path of reading and emitting data), then drain
             // whatever other threads posted meanwhile.
-            EventQueue outer = CURRENT.get();
+            // The adopted connection thread always has CURRENT == this: skip the thread-local lookup per event.
+            EventQueue outer = Thread.currentThread() == adopted ? this : CURRENT.get();
             if (outer != this) {
                 CURRENT.set(this);
             }
@@ -160,6 +166,7 @@ final class EventQueue {
      */
     void adoptCurrentThread() {
         CURRENT.set(this);
+        adopted = Thread.currentThread();
     }
 
     /**

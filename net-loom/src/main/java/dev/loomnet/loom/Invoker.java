@@ -4,4 +4,13 @@ package dev.loomnet.loom;
 @FunctionalInterface
 interface Invoker<L> {
     void invoke(L listener) throws Exception;
+
+    /**
+     * The same with the argument passed in rather than captured: {@code DataListener::onData} is one shared
+     * instance, so emitting a chunk allocates no lambda per event.
+     */
+    @FunctionalInterface
+    interface WithArg<L, A> {
+        void invoke(L listener, A arg) throws Exception;
+    }
 }

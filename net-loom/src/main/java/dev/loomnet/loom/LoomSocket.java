@@ -3,6 +3,7 @@ package dev.loomnet.loom;
 import dev.loomnet.net.AddressInfo;
 import dev.loomnet.net.Callback;
 import dev.loomnet.net.ConnectOptions;
+import dev.loomnet.net.DataListener;
 import dev.loomnet.net.Event;
 import dev.loomnet.net.Listener;
 import dev.loomnet.net.NetException;
@@ -396,7 +397,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (phase == Phase.CLOSED) {
             return;
         }
-        emit(DATA, l -> l.onData(chunk));
+        emit(DATA, DataListener::onData, chunk);
         if (textWanted && hasListeners(TEXT) && phase != Phase.CLOSED) {
             String text = decoder(encoding).decode(chunk);
             if (!text.isEmpty()) {
