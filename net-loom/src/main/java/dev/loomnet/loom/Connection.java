@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * {@code data} chunk is a fresh array of exactly the bytes read (the full buffer itself, or a copy of a partial
  * read), which the listeners own.
  */
-final class Connection implements Runnable {
+final class Connection implements Runnable, Task.WithArg<Object> {
 
     /** How the connection came to be, which decides what the thread does before reading. */
     enum Origin { CLIENT, ACCEPTED, ADOPTED }
@@ -204,9 +204,8 @@ final class Connection implements Runnable {
      * (the policy in the class comment), or null if the socket closed while paused before delivering them.
      */
     private @Nullable ByteBuffer deliver(ByteBuffer buffer, int n) {
-        Pipe solo = socket.soloPipe();
-        if (solo != null) {
-            return lend(buffer, n, solo);
+        if (socket.soloPipe() != null) {
+            return lend(buffer, n);
         }
         byte[] chunk;
         ByteBuffer next;
@@ -220,8 +219,22 @@ final class Connection implements Runnable {
         if (!socket.awaitFlowing()) {
             return null;
         }
-        socket.events.runAndWait(() -> socket.emitData(chunk));
+        socket.events.runAndWait(this, chunk);           // this.run(chunk): no lambda per chunk
         return next;
+    }
+
+    /**
+     * The event-queue task of one read, so that the read loop allocates no lambda per chunk: a {@code byte[]}
+     * is a {@code data} chunk ({@link #deliver}), a {@code ByteBuffer} the buffer lent to a sole pipe
+     * ({@link #lend}).
+     */
+    @Override
+    public void run(Object read) throws Exception {
+        if (read instanceof byte[] chunk) {
+            socket.emitData(chunk);
+        } else {
+            socket.emitBorrowed((ByteBuffer) read);
+        }
     }
 
     /**
@@ -230,12 +243,12 @@ final class Connection implements Runnable {
      * streaming pipe reads and writes through one warm buffer, as a plain blocking copy loop would. The size
      * policy is the same, except that a full buffer is replaced by a bigger one instead of handed over.
      */
-    private @Nullable ByteBuffer lend(ByteBuffer buffer, int n, Pipe pipe) {
+    private @Nullable ByteBuffer lend(ByteBuffer buffer, int n) {
         if (!socket.awaitFlowing()) {
             return null;
         }
         ByteBuffer view = buffer.flip();
-        socket.events.runAndWait(() -> socket.emitBorrowed(pipe, view));
+        socket.events.runAndWait(this, view);            // this.run(view)
         if (n == buffer.capacity() && n < MAX_READ) {
             return ByteBuffer.allocate(grown(n));
         }

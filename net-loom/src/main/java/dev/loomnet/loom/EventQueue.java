@@ -128,6 +128,14 @@ final class EventQueue {
      * the caller waits while the current drainer gets to it. Only the connection's own thread calls this.
      */
     void runAndWait(Task task) {
+        runAndWait(Task::run, task);
+    }
+
+    /**
+     * {@link #runAndWait(Task)} for a task that takes its argument instead of capturing it: when the queue is
+     * idle (the read loop's case for every chunk) nothing is allocated per event.
+     */
+    <A> void runAndWait(Task.WithArg<A> task, A arg) {
         if (WIP.compareAndSet(this, 0, 1)) {
             // Idle: run it here without queueing (the hot path of reading and emitting data), then drain
             // whatever other threads posted meanwhile.
@@ -137,7 +145,7 @@ final class EventQueue {
                 CURRENT.set(this);
             }
             try {
-                runOne(task);
+                runOne(task, arg);
                 int missed = (int) WIP.getAndAdd(this, -1) - 1;
                 if (missed != 0) {
                     drainLoop(missed);                    // posts that arrived while it ran
@@ -149,7 +157,7 @@ final class EventQueue {
             }
             return;
         }
-        Waiter waiter = new Waiter(task, Thread.currentThread());
+        Waiter waiter = new Waiter(() -> task.run(arg), Thread.currentThread());
         tasks().add(waiter);
         if ((int) WIP.getAndAdd(this, 1) == 0) {
             drain();
@@ -223,8 +231,12 @@ final class EventQueue {
     }
 
     private void runOne(Task task) {
+        runOne(Task::run, task);
+    }
+
+    private <A> void runOne(Task.WithArg<A> task, A arg) {
         try {
-            task.run();
+            task.run(arg);
         } catch (Throwable t) {
             owner.taskFailed(t);
         } finally {

@@ -373,18 +373,20 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return null;
         }
         Pipe pipe = list.get(0);
-        return listeners.sole(DATA) == pipe.dataListener() ? pipe : null;
+        return listeners.sole(DATA) == pipe ? pipe : null;
     }
 
     /**
-     * Emits the bytes of {@code view} (the read loop's buffer, reused after this returns) to {@code pipe}
-     * without a chunk of their own if the pipe is still the only consumer, else as an ordinary chunk.
+     * Emits the bytes of {@code view} (the read loop's buffer, reused after this returns) to the sole pipe
+     * without a chunk of their own if a pipe is still the only consumer (checked again here, inside the
+     * event: listeners may have changed since the read), else as an ordinary chunk.
      */
-    void emitBorrowed(Pipe pipe, ByteBuffer view) throws Exception {
+    void emitBorrowed(ByteBuffer view) throws Exception {
         if (phase == Phase.CLOSED) {
             return;
         }
-        if (soloPipe() != pipe) {
+        Pipe pipe = soloPipe();
+        if (pipe == null) {
             byte[] chunk = new byte[view.remaining()];   // listeners changed since the read: a chunk they own
             view.get(chunk);
             emitData(chunk);

@@ -5,44 +5,47 @@ import dev.loomnet.net.DataListener;
 import dev.loomnet.net.Listener;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.Writable;
+import java.nio.ByteBuffer;
 
 /**
  * One {@code source.pipe(destination)}: Node's {@code Readable.pipe}. Each chunk goes to the destination; a
  * {@code false} from its {@code write} pauses the source until the destination drains; the source's end ends
  * the destination (unless {@code end} is false); the source's close removes the pipe.
+ *
+ * <p>The pipe is itself the source's {@code DATA}, {@code END} ({@link #handle}) and {@code CLOSE} listener
+ * rather than holding a lambda for each: a piped idle connection carries one object instead of four.
  */
-final class Pipe {
+final class Pipe implements DataListener, Listener, CloseListener {
 
     final LoomSocket source;
     final Writable destination;
     private final boolean end;
     private volatile boolean active = true;
 
-    private final DataListener onData;
-    private final Listener onDrain;
-    private final Listener onEnd;
-    private final CloseListener onClose;
-
     Pipe(LoomSocket source, Writable destination, boolean end) {
         this.source = source;
         this.destination = destination;
         this.end = end;
-        this.onDrain = () -> {
-            if (active) {
-                source.resume();
-            }
-        };
-        this.onData = chunk -> written(destination.write(chunk));
-        this.onEnd = () -> {
-            if (active && this.end) {
-                destination.end();
-            }
-        };
-        this.onClose = hadError -> stop();
     }
 
-    DataListener dataListener() {
-        return onData;
+    /** A chunk of the source: to the destination. */
+    @Override
+    public void onData(byte[] chunk) {
+        written(destination.write(chunk));
+    }
+
+    /** The source's {@code END}: ends the destination unless piped with {@code end} false. */
+    @Override
+    public void handle() {
+        if (active && end) {
+            destination.end();
+        }
+    }
+
+    /** The source's {@code CLOSE}: the pipe is over. */
+    @Override
+    public void onClose(boolean hadError) {
+        stop();
     }
 
     /**
@@ -50,7 +53,7 @@ final class Pipe {
      * LoomSocket#soloPipe}): a loomnet destination writes them inline or copies what it queues; any other
      * destination gets a copy.
      */
-    void pushBorrowed(java.nio.ByteBuffer view) throws Exception {
+    void pushBorrowed(ByteBuffer view) {
         boolean below;
         if (destination instanceof LoomSocket socket) {
             below = socket.writeBorrowed(view);
@@ -66,17 +69,23 @@ final class Pipe {
     private void written(boolean below) {
         if (!below && active) {
             source.pause();
-            destination.onceDrain(onDrain);
+            destination.onceDrain(this::drained);
+        }
+    }
+
+    private void drained() {
+        if (active) {
+            source.resume();
         }
     }
 
     void start() {
-        source.on(Socket.END, onEnd).on(Socket.CLOSE, onClose).on(Socket.DATA, onData);
+        source.on(Socket.END, (Listener) this).on(Socket.CLOSE, this).on(Socket.DATA, this);
         source.resume();
     }
 
     void stop() {
         active = false;
-        source.off(Socket.DATA, onData).off(Socket.END, onEnd).off(Socket.CLOSE, onClose);
+        source.off(Socket.DATA, this).off(Socket.END, (Listener) this).off(Socket.CLOSE, this);
     }
 }

@@ -4,4 +4,10 @@ package dev.loomnet.loom;
 @FunctionalInterface
 interface Task {
     void run() throws Exception;
+
+    /** A task that takes its argument rather than capturing it, so that running it allocates nothing. */
+    @FunctionalInterface
+    interface WithArg<A> {
+        void run(A arg) throws Exception;
+    }
 }
