@@ -45,6 +45,16 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private static final int FLOW_OFF = 2;
 
     private static final AtomicLong IDS = new AtomicLong();
+    private static final java.lang.invoke.VarHandle BYTES_READ;
+
+    static {
+        try {
+            BYTES_READ = java.lang.invoke.MethodHandles.lookup().findVarHandle(LoomSocket.class, "bytesRead",
+                    long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final long id = IDS.incrementAndGet();
     final SocketOptions options;
@@ -99,16 +109,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean connectPending;
     /** Changed only under {@link #readLock}, with a release store (no fence per read); read with acquire. */
     private long bytesRead;
-    private static final java.lang.invoke.VarHandle BYTES_READ;
-
-    static {
-        try {
-            BYTES_READ = java.lang.invoke.MethodHandles.lookup().findVarHandle(LoomSocket.class, "bytesRead",
-                    long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
     private volatile @Nullable Duration timeout;
     private volatile boolean noDelay;
     private volatile boolean keepAlive;

@@ -28,6 +28,21 @@ final class WriteQueue {
 
     static final int MAX_BATCH = 64;
 
+    /** An inline write without a callback: nothing for {@link #failAll} to report while it is in flight. */
+    private static final List<Pending> INLINE_WITHOUT_CALLBACK = List.of();
+    private static final VarHandle LENGTH;
+    private static final VarHandle ACCEPTED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LENGTH = lookup.findVarHandle(WriteQueue.class, "length", long.class);
+            ACCEPTED = lookup.findVarHandle(WriteQueue.class, "accepted", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** What the queue needs from its socket. */
     interface Owner {
         @Nullable SocketChannel channel();
@@ -73,11 +88,6 @@ final class WriteQueue {
         }
     }
 
-    /** Changes {@link #length} (the caller holds {@link #lock}). */
-    private void addLength(long delta) {
-        LENGTH.setRelease(this, length + delta);
-    }
-
     private final Owner owner;
     private final int highWaterMark;
     /** The socket's own lock (see the constructor). */
@@ -97,22 +107,6 @@ final class WriteQueue {
     private long length;
     /** Bytes ever accepted; same publication as {@link #length}. */
     private long accepted;
-
-    private static final VarHandle LENGTH;
-    private static final VarHandle ACCEPTED;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            LENGTH = lookup.findVarHandle(WriteQueue.class, "length", long.class);
-            ACCEPTED = lookup.findVarHandle(WriteQueue.class, "accepted", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** An inline write without a callback: nothing for {@link #failAll} to report while it is in flight. */
-    private static final List<Pending> INLINE_WITHOUT_CALLBACK = List.of();
     private boolean started;
     private boolean writerRunning;
     private boolean needDrain;
@@ -147,6 +141,11 @@ final class WriteQueue {
     /** Bytes queued and not yet handed to the kernel ({@code writableLength}). */
     long length() {
         return (long) LENGTH.getAcquire(this);
+    }
+
+    /** Changes {@link #length} (the caller holds {@link #lock}). */
+    private void addLength(long delta) {
+        LENGTH.setRelease(this, length + delta);
     }
 
     /**
