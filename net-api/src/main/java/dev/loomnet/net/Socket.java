@@ -558,6 +558,12 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * socket pauses, and it resumes on the destination's drain, so a slow destination slows the peer down
      * instead of filling memory. Piping starts the flow of data. {@code socket.pipe(socket)} is an echo.
      *
+     * <p>To forward bytes, prefer this to a {@link #DATA} listener that writes each chunk: while a pipe is this
+     * socket's only consumer, no chunk is made per read (the data goes from one reused read buffer to the
+     * destination, and only bytes that must wait in a write queue are copied), which streams markedly faster
+     * than a listener that gets a fresh array per read. A {@code DATA} listener added later gets its own
+     * chunks from the next read on.
+     *
      * @param destination where the data goes
      * @param <W>         the destination type
      * @return {@code destination}, for chaining
