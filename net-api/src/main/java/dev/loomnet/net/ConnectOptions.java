@@ -282,6 +282,18 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         }
 
         /**
+         * Sets the socket's {@code onread}: reads go into your buffer and to its callback, without {@code DATA}
+         * events.
+         *
+         * @param value the buffer and callback
+         * @return this builder
+         */
+        public Builder onread(OnRead value) {
+            socket.onread(value);
+            return this;
+        }
+
+        /**
          * Sets the socket's write high-water mark.
          *
          * @param value bytes, not negative

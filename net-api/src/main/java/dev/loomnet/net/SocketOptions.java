@@ -16,9 +16,12 @@ import org.jspecify.annotations.Nullable;
  *                              {@code false} (default {@value #DEFAULT_HIGH_WATER_MARK}, Node 22's)
  * @param blockList             destinations this socket refuses to connect to, or {@code null}: connecting to
  *                              a blocked address fails with {@code ERR_IP_BLOCKED} (Node 22.13's option)
+ * @param onread                reads go into a buffer you provide and to a callback instead of {@code DATA}
+ *                              events, or {@code null} (Node's {@code onread}; see {@link OnRead})
  */
 public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keepAlive,
-                            Duration keepAliveInitialDelay, int highWaterMark, @Nullable BlockList blockList) {
+                            Duration keepAliveInitialDelay, int highWaterMark, @Nullable BlockList blockList,
+                            @Nullable OnRead onread) {
 
     /** Node 22's default high-water mark of byte streams: 64 KiB. */
     public static final int DEFAULT_HIGH_WATER_MARK = 64 * 1024;
@@ -35,6 +38,7 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
      * @param keepAliveInitialDelay must not be negative
      * @param highWaterMark         must not be negative
      * @param blockList             a block list or {@code null}
+     * @param onread                the read callback or {@code null}
      */
     public SocketOptions {
         Args.nonNegative(keepAliveInitialDelay, "keepAliveInitialDelay");
@@ -58,6 +62,7 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
         private Duration keepAliveInitialDelay = Duration.ZERO;
         private int highWaterMark = DEFAULT_HIGH_WATER_MARK;
         private @Nullable BlockList blockList;
+        private @Nullable OnRead onread;
 
         private Builder() {
         }
@@ -70,6 +75,17 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
          */
         public Builder blockList(BlockList value) {
             this.blockList = Args.notNull(value, "blockList");
+            return this;
+        }
+
+        /**
+         * Sets {@code onread}: reads go into your buffer and to its callback, without {@code DATA} events.
+         *
+         * @param value the buffer and callback
+         * @return this builder
+         */
+        public Builder onread(OnRead value) {
+            this.onread = Args.notNull(value, "onread");
             return this;
         }
 
@@ -135,7 +151,7 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
          */
         public SocketOptions build() {
             return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark,
-                    blockList);
+                    blockList, onread);
         }
     }
 }

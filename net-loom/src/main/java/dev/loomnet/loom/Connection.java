@@ -2,6 +2,7 @@ package dev.loomnet.loom;
 
 import dev.loomnet.net.ConnectOptions;
 import dev.loomnet.net.Lookup;
+import dev.loomnet.net.OnRead;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Socket;
@@ -95,7 +96,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     public void run() {
         try {
             SocketChannel ch = begin();
-            ByteBuffer buffer = ByteBuffer.allocate(MIN_READ);
+            OnRead onread = socket.options.onread();
+            ByteBuffer buffer = onread == null ? ByteBuffer.allocate(MIN_READ) : ByteBuffer.wrap(onread.nextBuffer());
             while (ch != null && socket.awaitFlowing()) {
                 int n;
                 socket.readLock.lock();
@@ -205,6 +207,10 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * (the policy in the class comment), or null if the socket closed while paused before delivering them.
      */
     private @Nullable ByteBuffer deliver(ByteBuffer buffer, int n) {
+        OnRead onread = socket.options.onread();
+        if (onread != null) {
+            return handToOnRead(buffer, onread);
+        }
         if (socket.soloPipe() != null) {
             return lend(buffer, n);
         }
@@ -226,16 +232,35 @@ final class Connection implements Runnable, Task.WithArg<Object> {
 
     /**
      * The event-queue task of one read, so that the read loop allocates no lambda per chunk: a {@code byte[]}
-     * is a {@code data} chunk ({@link #deliver}), a {@code ByteBuffer} the buffer lent to a sole pipe
-     * ({@link #lend}).
+     * is a {@code data} chunk ({@link #deliver}), a {@code ByteBuffer} the {@code onread} buffer
+     * ({@link #handToOnRead}) or the buffer lent to a sole pipe ({@link #lend}).
      */
     @Override
     public void run(Object read) throws Exception {
         if (read instanceof byte[] chunk) {
             socket.emitData(chunk);
+            return;
+        }
+        OnRead onread = socket.options.onread();
+        if (onread != null) {
+            socket.emitOnRead(onread, (ByteBuffer) read);
         } else {
             socket.emitBorrowed((ByteBuffer) read);
         }
+    }
+
+    /**
+     * {@link #deliver} for Node's {@code onread}: the bytes went straight into the caller's array; its callback
+     * runs as the event, then the buffer function is asked for the next array (Node calls it once up front
+     * and again after every read). The same array is reused without a new wrapper.
+     */
+    private @Nullable ByteBuffer handToOnRead(ByteBuffer buffer, OnRead onread) {
+        if (!socket.awaitFlowing()) {
+            return null;
+        }
+        socket.events.runAndWait(this, buffer);          // this.run(buffer)
+        byte[] next = onread.nextBuffer();
+        return next == buffer.array() ? buffer.clear() : ByteBuffer.wrap(next);
     }
 
     /**

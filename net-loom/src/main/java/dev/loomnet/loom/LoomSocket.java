@@ -7,6 +7,7 @@ import dev.loomnet.net.DataListener;
 import dev.loomnet.net.Event;
 import dev.loomnet.net.Listener;
 import dev.loomnet.net.NetException;
+import dev.loomnet.net.OnRead;
 import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
@@ -136,6 +137,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         this.noDelay = options.noDelay();
         this.keepAlive = options.keepAlive();
         this.keepAliveDelay = options.keepAliveInitialDelay();
+        if (options.onread() != null) {
+            flow = FLOW_ON;                               // Node reads into onread's buffer once connected
+        }
     }
 
     @Override
@@ -393,6 +397,19 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return;
         }
         pipe.pushBorrowed(view);
+    }
+
+    /**
+     * Hands one read to the {@code onread} callback ({@code view}'s array holds {@code view.position()} new
+     * bytes from index 0); a {@code false} from it pauses the socket, as in Node.
+     */
+    void emitOnRead(OnRead onread, ByteBuffer view) throws Exception {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (!onread.callback().onRead(view.position(), view.array())) {
+            pause();
+        }
     }
 
     void emitData(byte[] chunk) throws Exception {
