@@ -135,12 +135,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         }
         lock.lock();
         try {
-            if (channel != null) {
-                throw alreadyListening();
-            }
-            if (callback != null) {
-                once(LISTENING, callback);
-            }
+            claimListen(callback);
             ServerSocketChannel ch = null;
             if (error == null) {
                 try {
@@ -170,12 +165,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         }
         lock.lock();
         try {
-            if (channel != null) {
-                throw alreadyListening();
-            }
-            if (callback != null) {
-                once(LISTENING, callback);
-            }
+            claimListen(callback);
             boolean v6 = localAddress(handle) instanceof InetSocketAddress inet
                     && inet.getAddress() instanceof Inet6Address;
             start(handle, v6, false);
@@ -210,6 +200,16 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
                 }
             }
         });
+    }
+
+    /** Under {@link #lock}: fails if already listening, else registers the listen callback. */
+    private void claimListen(@Nullable Listener callback) {
+        if (channel != null) {
+            throw alreadyListening();
+        }
+        if (callback != null) {
+            once(LISTENING, callback);
+        }
     }
 
     private static NetException alreadyListening() {

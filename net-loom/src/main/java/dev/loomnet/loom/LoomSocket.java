@@ -391,9 +391,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Pipe pipe = soloPipe();
         if (pipe == null) {
-            byte[] chunk = new byte[view.remaining()];   // listeners changed since the read: a chunk they own
-            view.get(chunk);
-            emitData(chunk);
+            emitData(Bytes.takeRemaining(view));          // listeners changed since the read: a chunk they own
             return;
         }
         pipe.pushBorrowed(view);
@@ -779,9 +777,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      */
     boolean writeBorrowed(ByteBuffer data) {
         if (phase == Phase.CLOSED || writeEnded) {
-            byte[] copy = new byte[data.remaining()];
-            data.get(copy);
-            return write(copy);                           // the usual rejection or write-after-end error
+            return write(Bytes.takeRemaining(data));     // the usual rejection or write-after-end error
         }
         boolean inline = Thread.currentThread() == ioThread && readLock.tryLock();
         try {

@@ -54,15 +54,11 @@ final class Pipe implements DataListener, Listener, CloseListener {
      * destination gets a copy.
      */
     void pushBorrowed(ByteBuffer view) {
-        boolean below;
         if (destination instanceof LoomSocket socket) {
-            below = socket.writeBorrowed(view);
+            written(socket.writeBorrowed(view));
         } else {
-            byte[] chunk = new byte[view.remaining()];
-            view.get(chunk);
-            below = destination.write(chunk);
+            onData(Bytes.takeRemaining(view));
         }
-        written(below);
     }
 
     /** Node's pipe backpressure: a {@code false} from {@code write} pauses the source until {@code drain}. */

@@ -82,9 +82,7 @@ final class WriteQueue {
             if (!borrowed) {
                 return new Pending(data, callback);
             }
-            byte[] copy = new byte[data.remaining()];
-            data.get(copy);
-            return new Pending(ByteBuffer.wrap(copy), callback);
+            return new Pending(ByteBuffer.wrap(Bytes.takeRemaining(data)), callback);
         }
     }
 
