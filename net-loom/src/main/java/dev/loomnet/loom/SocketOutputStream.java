@@ -2,12 +2,14 @@ package dev.loomnet.loom;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * The blocking-style output of a socket ({@link dev.loomnet.net.Socket#outputStream()}): each write copies
- * the bytes (stream callers reuse their arrays) into the write queue, then blocks while the queue is at or
+ * The blocking-style output of a socket ({@link dev.loomnet.net.Socket#outputStream()}): stream callers reuse
+ * their arrays, so each write lends the bytes to the socket for the duration of the call
+ * ({@link LoomSocket#writeBorrowed}): on the connection's own thread they go to the kernel inline, and only what
+ * the kernel does not take at once is copied into the write queue. Then it blocks while the queue is at or
  * above the high-water mark. It waits on the queue itself, not on the {@code drain} event, so a caller on the
  * connection's own thread cannot deadlock with its own event queue.
  */
@@ -33,7 +35,7 @@ final class SocketOutputStream extends OutputStream {
         if (len == 0) {
             return;
         }
-        socket.write(Arrays.copyOfRange(b, off, off + len));
+        socket.writeBorrowed(ByteBuffer.wrap(b, off, len));
         if (!socket.awaitQueueBelow(Math.max(socket.options.highWaterMark() - 1L, 0L))) {
             throw new IOException("socket was destroyed while writing");
         }

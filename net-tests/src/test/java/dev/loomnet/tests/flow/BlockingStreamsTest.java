@@ -109,4 +109,57 @@ class BlockingStreamsTest {
         waitFor().until(peer::destroyed);
         server.close();
     }
+
+    @Test
+    void an_echo_on_the_connections_own_thread_may_reuse_its_array_as_soon_as_write_returns() throws Exception {
+        assertEchoedIntact(false);
+    }
+
+    @Test
+    void a_writer_on_another_thread_may_reuse_its_array_as_soon_as_write_returns() throws Exception {
+        assertEchoedIntact(true);
+    }
+
+    /**
+     * A blocking-style echo that scribbles over its one array after every {@code write}, against a client that
+     * reads nothing at first: the echo's writes fill the kernel buffers, so part of them must wait in the
+     * queue, and only a copy keeps those bytes intact. Every byte must come back as sent.
+     */
+    private static void assertEchoedIntact(boolean writeFromAnotherThread) throws Exception {
+        byte[] sent = Flow.randomBytes(16 << 20, 11);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Socket> serverSide = new AtomicReference<>();
+        Server server = Net.createServer(socket -> {
+            serverSide.set(socket);
+            Runnable echo = () -> {
+                try (OutputStream out = socket.outputStream()) {
+                    InputStream in = socket.inputStream();
+                    byte[] buffer = new byte[8192];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        out.write(buffer, 0, n);
+                        java.util.Arrays.fill(buffer, (byte) 0x5A);
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            };
+            if (writeFromAnotherThread) {
+                Thread.ofVirtual().name("test-echo").start(echo);
+            } else {
+                echo.run();                                            // the connection's own thread
+            }
+        }).listen(0, HOST);
+        Socket client = Net.socket();
+        ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+        AtomicBoolean ended = new AtomicBoolean();
+        client.connect(port(server), HOST);
+        client.end(sent);
+        waitFor().until(() -> serverSide.get() != null && serverSide.get().writableLength() > 0);
+        client.on(Socket.DATA, echoed::writeBytes).on(Socket.END, () -> ended.set(true));
+        waitFor().atMost(Duration.ofSeconds(30)).until(ended::get);
+        waitFor().until(() -> client.destroyed() && serverSide.get().destroyed());
+        server.close();
+        assertNull(failure.get());
+        assertArrayEquals(sent, echoed.toByteArray());
+    }
 }
