@@ -5,9 +5,11 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import java.io.IOException;
+import java.io.OutputStream;
 
 /**
- * A TCP echo server for benchmarks: {@code EchoServer PORT [events|pipe] [HOST] [reuseport]}. Port 0 picks an
+ * A TCP echo server for benchmarks: {@code EchoServer PORT [events|pipe|streams] [HOST] [reuseport]}. Port 0 picks an
  * ephemeral port. It prints {@code READY port=<port> variant=<variant>} once listening and runs until the process
  * is stopped. With {@code reuseport} it listens with {@code SO_REUSEPORT} ({@link ListenOptions#reusePort()}), so
  * several processes can serve one port and the kernel spreads the connections among them.
@@ -15,7 +17,11 @@ import dev.loomnet.net.Socket;
  *   <li>{@code events} (default): a {@link Socket#DATA} listener writes each chunk back, pausing the socket
  *       when {@code write} returns {@code false} and resuming it on {@link Socket#DRAIN} (Node's manual
  *       backpressure; without it a fast sender fills the server's memory);</li>
- *   <li>{@code pipe}: {@code socket.pipe(socket)}, with backpressure from the write queue.</li>
+ *   <li>{@code pipe}: {@code socket.pipe(socket)}, with backpressure from the write queue;</li>
+ *   <li>{@code streams}: the blocking style, straight-line code in the connection listener on the
+ *       connection's own thread: {@link Socket#inputStream()} copied to {@link Socket#outputStream()} through
+ *       one reused array (the output stream blocks at the high-water mark), then the output closed, which ends
+ *       the socket.</li>
  * </ul>
  */
 public final class EchoServer {
@@ -26,7 +32,7 @@ public final class EchoServer {
     /**
      * Creates an echo server, not yet listening.
      *
-     * @param variant {@code events} or {@code pipe}
+     * @param variant {@code events}, {@code pipe} or {@code streams}
      * @return the server
      */
     public static Server create(String variant) {
@@ -46,18 +52,26 @@ public final class EchoServer {
                 socket.pipe(socket);
                 socket.on(Socket.ERROR, error -> { });
             });
-            default -> throw new IllegalArgumentException("variant must be events or pipe: " + variant);
+            case "streams" -> Net.createServer(options, socket -> {
+                socket.on(Socket.ERROR, error -> { });
+                try (OutputStream out = socket.outputStream()) {  // close() ends the socket after a flush
+                    socket.inputStream().transferTo(out);          // returns at the peer's end
+                } catch (IOException e) {
+                    // a reset: the socket is destroyed already, and its ERROR went to the listener above
+                }
+            });
+            default -> throw new IllegalArgumentException("variant must be events, pipe or streams: " + variant);
         };
     }
 
     /**
      * Runs the server.
      *
-     * @param args {@code PORT [events|pipe] [HOST] [reuseport]}
+     * @param args {@code PORT [events|pipe|streams] [HOST] [reuseport]}
      */
     public static void main(String[] args) {
         if (args.length < 1) {
-            System.err.println("usage: EchoServer PORT [events|pipe] [HOST] [reuseport]");
+            System.err.println("usage: EchoServer PORT [events|pipe|streams] [HOST] [reuseport]");
             System.exit(64);
         }
         int port = Integer.parseInt(args[0]);
