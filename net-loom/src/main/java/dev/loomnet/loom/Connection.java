@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * the next buffer is {@value #INITIAL_READ} bytes. After that the buffer is doubled when a read fills it (that
  * full array then becomes the {@code data} chunk as it is, without a copy), and cut to twice the size of the
  * read (at least {@value #MIN_READ}) when a read uses a quarter or less. A connection that goes idle after
- * small messages therefore parks with a small buffer, while a streaming one reads in large chunks. Each
+ * small messages therefore parks with a small buffer, while a streaming one reads in large chunks. A read that
+ * fills a smaller buffer is topped up from what the kernel already holds ({@link #topUp}), so a small buffer
+ * does not split a message that arrived whole (Node reads up to 64 KiB at once). Each
  * {@code data} chunk is a fresh array of exactly the bytes read (the full buffer itself, or a copy of a partial
  * read), which the listeners own. The exception is a socket whose only consumer is one pipe: no chunk is made,
  * the pipe borrows the buffer for the duration of the event and the buffer is reused ({@link #lend}).
@@ -57,6 +59,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     private final @Nullable ConnectOptions options;
     private final @Nullable SocketChannel channel;
     private final boolean v6Socket;
+    /** A failed {@link #topUp} read, thrown by the next turn of the read loop once the bytes before it went. */
+    private @Nullable IOException readError;
 
     private Connection(LoomSocket socket, Origin origin, @Nullable ConnectOptions options,
                        @Nullable SocketChannel channel, boolean v6Socket) {
@@ -105,7 +109,14 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                     if (!socket.flowing()) {
                         continue;                         // paused (or the input stream took over) meanwhile
                     }
+                    if (readError != null) {
+                        throw readError;                  // a top-up read failed: reported after its bytes
+                    }
                     n = ch.read(buffer);
+                    if (n == buffer.capacity() && n < MAX_READ && onread == null && !socket.unix()) {
+                        buffer = topUp(ch, buffer);
+                        n = buffer.position();
+                    }
                     if (n > 0) {
                         socket.addBytesRead(n);           // under readLock: the counter has one writer at a time
                     }
@@ -289,6 +300,38 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     private int grown(int n) {
         int grown = n == socket.bytesRead() ? Math.max(INITIAL_READ, n * 2) : n * 2;
         return Math.min(grown, MAX_READ);
+    }
+
+    /**
+     * After a read that filled a buffer smaller than {@link #MAX_READ}: reads what the kernel already holds
+     * into a bigger buffer (the bytes read so far first), so that a message the peer wrote at once becomes one
+     * {@code data} chunk, as with Node's 64 KiB reads, however small the buffer had become while the
+     * connection idled. It asks the kernel how much is waiting ({@code FIONREAD}, through the socket adaptor's
+     * {@code available()}) rather than reading on, because a read with nothing waiting would block with the
+     * bytes already read undelivered. TCP only: the JDK offers no adaptor for Unix domain sockets, whose
+     * messages may therefore still arrive in several chunks while the buffer grows.
+     *
+     * <p>If asking or reading fails, the bytes read so far are still delivered and the failure is kept in
+     * {@link #readError} for the next turn of the read loop, as if that read had failed: no byte is lost.
+     *
+     * @return the buffer holding every byte read, its position the count
+     */
+    private ByteBuffer topUp(SocketChannel ch, ByteBuffer full) {
+        ByteBuffer buffer = full;
+        try {
+            int waiting;
+            while (!buffer.hasRemaining() && buffer.capacity() < MAX_READ
+                    && (waiting = ch.socket().getInputStream().available()) > 0) {
+                int wanted = buffer.capacity() + waiting;
+                int size = wanted >= MAX_READ ? MAX_READ : Integer.highestOneBit(wanted - 1) << 1;
+                ByteBuffer bigger = ByteBuffer.allocate(size).put(buffer.flip());
+                buffer = bigger;
+                ch.read(bigger);                          // returns at once: the bytes are there
+            }
+        } catch (IOException e) {
+            readError = e;
+        }
+        return buffer;
     }
 
     /** The outcome of one connect attempt. */

@@ -366,6 +366,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         server.emitConnection(this);
     }
 
+    /** Whether this is a Unix domain socket (no socket adaptor, no TCP options). */
+    boolean unix() {
+        return unix;
+    }
+
     /**
      * The pipe that is this socket's only consumer of data, or null: exactly one {@code DATA} listener, which
      * is that pipe's, and no {@code TEXT} listener ever. The read loop then lends the pipe its read buffer
