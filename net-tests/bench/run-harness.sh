@@ -10,8 +10,9 @@
 #
 # Environment:
 #   SERVERS   default "loomnet loomnet-pipe raw-vt netty node". loomnet = EchoServer events variant,
-#             loomnet-pipe = EchoServer pipe variant, both through net-tests/bench/loomnet.sh; any other
-#             name is a launch script in the harness's servers/ folder.
+#             loomnet-pipe = EchoServer pipe variant, loomnet-streams = EchoServer streams variant (the
+#             blocking style), all through net-tests/bench/loomnet.sh; any other name is a launch script in
+#             the harness's servers/ folder.
 #   RUNS      rounds (default 2); each round runs every server once, in the SERVERS order.
 #   SHARED_BENCH  the read-only harness (default: ../shared/bench next to this repository); it is copied
 #             to BENCH_COPY first (the harness builds into its own folders).
@@ -70,6 +71,7 @@ for r in $(seq 1 "$RUNS"); do
     case "$s" in
       loomnet)      cmd="$LOOMNET_SH {PORT} events" ;;
       loomnet-pipe) cmd="$LOOMNET_SH {PORT} pipe" ;;
+      loomnet-streams) cmd="$LOOMNET_SH {PORT} streams" ;;
       *)            cmd="" ;;
     esac
     if [[ -n "$cmd" ]]; then
