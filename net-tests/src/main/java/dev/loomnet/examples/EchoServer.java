@@ -9,10 +9,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * A TCP echo server for benchmarks: {@code EchoServer PORT [events|pipe|streams] [HOST] [reuseport]}. Port 0 picks an
- * ephemeral port. It prints {@code READY port=<port> variant=<variant>} once listening and runs until the process
- * is stopped. With {@code reuseport} it listens with {@code SO_REUSEPORT} ({@link ListenOptions#reusePort()}), so
- * several processes can serve one port and the kernel spreads the connections among them.
+ * A TCP echo server for benchmarks: {@code EchoServer PORT [events|pipe|streams] [HOST] [reuseport]}. Port 0
+ * picks an ephemeral port. It prints {@code READY port=<port> variant=<variant>} once listening and runs until the
+ * process is stopped. With {@code reuseport} it listens with {@code SO_REUSEPORT}
+ * ({@link ListenOptions#reusePort()}), so several processes can serve one port and the kernel spreads the
+ * connections among them.
  * <ul>
  *   <li>{@code events} (default): a {@link Socket#DATA} listener writes each chunk back, pausing the socket
  *       when {@code write} returns {@code false} and resuming it on {@link Socket#DRAIN} (Node's manual
