@@ -298,8 +298,25 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * likely waiting: go straight to {@link #INITIAL_READ}, then double as usual.
      */
     private int grown(int n) {
-        int grown = n == socket.bytesRead() ? Math.max(INITIAL_READ, n * 2) : n * 2;
-        return Math.min(grown, MAX_READ);
+        return nextCapacity(n, n, n == socket.bytesRead());
+    }
+
+    /**
+     * The buffer policy of the class comment in one place: the capacity for the next read after a read of
+     * {@code n} bytes into a buffer of {@code capacity}. A full buffer doubles (the connection's first read goes
+     * straight to {@link #INITIAL_READ}) up to {@link #MAX_READ}; a read of a quarter or less shrinks it to twice
+     * the read's highest power of two, at least {@link #MIN_READ}; otherwise it stays.
+     *
+     * @param first whether this was the connection's first read
+     */
+    static int nextCapacity(int capacity, int n, boolean first) {
+        if (n == capacity) {
+            return Math.min(first ? Math.max(INITIAL_READ, n * 2) : n * 2, MAX_READ);
+        }
+        if (n <= capacity / 4 && capacity > MIN_READ) {
+            return Math.max(MIN_READ, Integer.highestOneBit(n) * 2);
+        }
+        return capacity;
     }
 
     /**
@@ -554,12 +571,10 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                 : new InetSocketAddress(local, options.localPort()));
     }
 
+    /** The buffer for the next read after a partial read of {@code n} bytes (or a full one at {@link #MAX_READ}). */
     private static ByteBuffer resize(ByteBuffer buffer, int n) {
-        int cap = buffer.capacity();
-        if (n <= cap / 4 && cap > MIN_READ) {
-            return ByteBuffer.allocate(Math.max(MIN_READ, Integer.highestOneBit(n) * 2));
-        }
-        return buffer.clear();
+        int next = nextCapacity(buffer.capacity(), n, false);
+        return next == buffer.capacity() ? buffer.clear() : ByteBuffer.allocate(next);
     }
 
     private static void closeQuietly(SocketChannel ch) {

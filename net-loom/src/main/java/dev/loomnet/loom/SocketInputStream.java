@@ -2,6 +2,7 @@ package dev.loomnet.loom;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
@@ -69,6 +70,33 @@ final class SocketInputStream extends InputStream {
         } finally {
             socket.readLock.unlock();
         }
+    }
+
+    /**
+     * Copies the rest of the stream to {@code out} with the read loop's buffer policy
+     * ({@link Connection#nextCapacity}) instead of {@code InputStream}'s fixed 16 KiB buffer: while the peer is
+     * quiet the thread waits in {@code read} holding {@value Connection#MIN_READ} bytes (or what its last small
+     * reads needed), as an idle event-style connection does, and a busy stream grows to
+     * {@value Connection#MAX_READ}-byte reads. {@code out} may reuse the array after each {@code write}, as
+     * streams do.
+     *
+     * @return the number of bytes copied
+     */
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        byte[] buffer = new byte[Connection.MIN_READ];
+        long total = 0;
+        boolean first = true;
+        for (int n; (n = read(buffer, 0, buffer.length)) >= 0; first = false) {
+            out.write(buffer, 0, n);
+            total += n;
+            int next = Connection.nextCapacity(buffer.length, n, first);
+            if (next != buffer.length) {
+                buffer = new byte[next];
+            }
+        }
+        return total;
     }
 
     private static IllegalStateException flowing() {

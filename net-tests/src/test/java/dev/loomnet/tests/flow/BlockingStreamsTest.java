@@ -162,4 +162,48 @@ class BlockingStreamsTest {
         assertNull(failure.get());
         assertArrayEquals(sent, echoed.toByteArray());
     }
+
+    @Test
+    void transferTo_forwards_small_bulk_and_small_writes_again_and_returns_the_count() throws Exception {
+        // Small writes, then bulk, then small again: the stream's buffer grows and shrinks on the way.
+        List<byte[]> writes = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            writes.add(Flow.randomBytes(1 + i * 7, i));
+        }
+        writes.add(Flow.randomBytes(3 << 20, 99));
+        for (int i = 0; i < 30; i++) {
+            writes.add(Flow.randomBytes(5 + i, 100 + i));
+        }
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        writes.forEach(sent::writeBytes);
+        AtomicLong transferred = new AtomicLong(-1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Server server = Net.createServer(socket -> {
+            try (OutputStream out = socket.outputStream()) {
+                transferred.set(socket.inputStream().transferTo(out));
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }).listen(0, HOST);
+        ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+        AtomicBoolean ended = new AtomicBoolean();
+        Socket client = Net.connect(port(server), HOST)
+                .on(Socket.DATA, echoed::writeBytes)
+                .on(Socket.END, () -> ended.set(true));
+        for (int i = 0; i < writes.size(); i++) {
+            client.write(writes.get(i));
+            long upTo = prefix(writes, i + 1);                       // one write at a time through the echo
+            waitFor().until(() -> echoed.size() >= upTo);
+        }
+        client.end();
+        waitFor().until(() -> ended.get() && client.destroyed());
+        server.close();
+        assertNull(failure.get());
+        assertEquals(sent.size(), transferred.get());
+        assertArrayEquals(sent.toByteArray(), echoed.toByteArray());
+    }
+
+    private static long prefix(List<byte[]> writes, int count) {
+        return writes.subList(0, count).stream().mapToLong(w -> w.length).sum();
+    }
 }
