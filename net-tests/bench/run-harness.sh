@@ -9,8 +9,8 @@
 # of the harness's (pingpong1 pingpong50 pingpong1000 stream1 stream16 idle10k idlemax churn).
 #
 # Environment:
-#   SERVERS   default "loomnet loomnet-pipe raw-vt netty node". loomnet = EchoServer events variant,
-#             loomnet-pipe = EchoServer pipe variant, loomnet-streams = EchoServer streams variant (the
+#   SERVERS   default "loomnet loomnet-pipe loomnet-streams raw-vt netty node". loomnet = EchoServer events
+#             variant, loomnet-pipe = EchoServer pipe variant, loomnet-streams = EchoServer streams variant (the
 #             blocking style), all through net-tests/bench/loomnet.sh; any other name is a launch script in
 #             the harness's servers/ folder.
 #   RUNS      rounds (default 2); each round runs every server once, in the SERVERS order.
@@ -21,17 +21,17 @@
 #   WARMUP, DURATION, HOLD, LOADGEN_THREADS, SERVER_JVM_FLAGS, LOOMNET_JVM_FLAGS: passed through to the
 #             harness's run.sh / loomnet.sh.
 #
-# A full run (5 servers x 8 scenarios x 2 rounds) takes about 25 minutes and loads both cores: run it on a
+# A full run (6 servers x 8 scenarios x 2 rounds) takes about 21 minutes and loads both cores: run it on a
 # quiet machine. A tiny check: WARMUP=1 DURATION=2 RUNS=1 SERVERS="raw-vt loomnet" \
 #   net-tests/bench/run-harness.sh /tmp/h pingpong1
 set -euo pipefail
-[[ $# -ge 1 ]] || { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+[[ $# -ge 1 ]] || { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 OUT="$(mkdir -p "$1" && cd "$1" && pwd)"; shift
 SCENARIOS=("$@")
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SHARED_BENCH="${SHARED_BENCH:-$(cd "$ROOT/.." && pwd)/shared/bench}"
 RUNS="${RUNS:-2}"
-read -r -a SERVER_LIST <<<"${SERVERS:-loomnet loomnet-pipe raw-vt netty node}"
+read -r -a SERVER_LIST <<<"${SERVERS:-loomnet loomnet-pipe loomnet-streams raw-vt netty node}"
 LOOMNET_SH="$ROOT/net-tests/bench/loomnet.sh"
 
 log() { printf '[run-harness %s] %s\n' "$(date +%T)" "$*" >&2; }
