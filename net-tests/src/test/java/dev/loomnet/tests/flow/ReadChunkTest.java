@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,16 +35,7 @@ class ReadChunkTest {
     @ValueSource(ints = {129, 1000, 2049, 20_000, 32 * 1024})
     void a_first_message_written_at_once_arrives_as_one_chunk(int size) throws Exception {
         byte[] message = Flow.randomBytes(size, size);
-        List<byte[]> chunks = new CopyOnWriteArrayList<>();
-        Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.DATA, chunks::add));
-        Server server = Net.createServer(accepted).listen(0, HOST);
-        Socket client = Net.connect(port(server), HOST);
-        Socket peer = accepted.next();
-        client.write(message);
-        waitFor().until(() -> peer.bytesRead() == size);
-        client.destroy();
-        waitFor().until(peer::destroyed);
-        server.close();
+        List<byte[]> chunks = firstMessageChunks(message, null);
         assertEquals(1, chunks.size(), "chunks: " + sizes(chunks));
         assertArrayEquals(message, chunks.get(0));
     }
@@ -51,16 +43,7 @@ class ReadChunkTest {
     @Test
     void a_message_above_32_KiB_arrives_in_32_KiB_chunks() throws Exception {
         byte[] message = Flow.randomBytes(32 * 1024 + 1000, 3);
-        List<byte[]> chunks = new CopyOnWriteArrayList<>();
-        Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.DATA, chunks::add));
-        Server server = Net.createServer(accepted).listen(0, HOST);
-        Socket client = Net.connect(port(server), HOST);
-        Socket peer = accepted.next();
-        client.write(message);
-        waitFor().until(() -> peer.bytesRead() == message.length);
-        client.destroy();
-        waitFor().until(peer::destroyed);
-        server.close();
+        List<byte[]> chunks = firstMessageChunks(message, null);
         assertEquals(List.of(32 * 1024, 1000), sizes(chunks));
         assertArrayEquals(message, concat(chunks));
     }
@@ -92,17 +75,7 @@ class ReadChunkTest {
     void a_unix_domain_socket_delivers_every_byte_in_order_though_it_may_split_a_first_message(@TempDir Path dir)
             throws Exception {
         byte[] message = Flow.randomBytes(20_000, 4);
-        List<byte[]> chunks = new CopyOnWriteArrayList<>();
-        Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.DATA, chunks::add));
-        Server server = Net.createServer(accepted).listen(dir.resolve("s.sock"));
-        Socket client = Net.connect(dir.resolve("s.sock"));
-        Socket peer = accepted.next();
-        client.write(message);
-        waitFor().until(() -> peer.bytesRead() == message.length);
-        client.destroy();
-        waitFor().until(peer::destroyed);
-        server.close();
-        assertArrayEquals(message, concat(chunks));
+        assertArrayEquals(message, concat(firstMessageChunks(message, dir.resolve("s.sock"))));
     }
 
     @Test
@@ -140,6 +113,30 @@ class ReadChunkTest {
         } else {
             assertEquals(message.length, got.length, "neither every byte nor an error");
         }
+    }
+
+    /**
+     * Connects to a new server (TCP on loopback, or the Unix socket {@code path}), writes {@code message} at
+     * once as the connection's first bytes, and returns the {@code data} chunks the server received for it.
+     */
+    private static List<byte[]> firstMessageChunks(byte[] message, @Nullable Path path) throws Exception {
+        List<byte[]> chunks = new CopyOnWriteArrayList<>();
+        Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.DATA, chunks::add));
+        Server server = Net.createServer(accepted);
+        Socket client;
+        if (path == null) {
+            client = Net.connect(port(server.listen(0, HOST)), HOST);
+        } else {
+            server.listen(path);
+            client = Net.connect(path);
+        }
+        Socket peer = accepted.next();
+        client.write(message);
+        waitFor().until(() -> peer.bytesRead() == message.length);
+        client.destroy();
+        waitFor().until(peer::destroyed);
+        server.close();
+        return chunks;
     }
 
     private static List<Integer> sizes(List<byte[]> chunks) {
