@@ -206,4 +206,30 @@ class BlockingStreamsTest {
     private static long prefix(List<byte[]> writes, int count) {
         return writes.subList(0, count).stream().mapToLong(w -> w.length).sum();
     }
+
+    @Test
+    void transferTo_throws_when_the_peer_resets_and_the_socket_reports_ECONNRESET() throws Exception {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Throwable> reported = new AtomicReference<>();
+        AtomicBoolean closed = new AtomicBoolean();
+        AtomicReference<Socket> serverSide = new AtomicReference<>();
+        Server server = Net.createServer(socket -> {
+            serverSide.set(socket);
+            socket.on(Socket.ERROR, reported::set).on(Socket.CLOSE, hadError -> closed.set(true));
+            try (OutputStream out = socket.outputStream()) {
+                socket.inputStream().transferTo(out);
+            } catch (java.io.IOException e) {
+                thrown.set(e);
+            }
+        }).listen(0, HOST);
+        AtomicBoolean echoed = new AtomicBoolean();
+        Socket client = Net.connect(port(server), HOST).on(Socket.DATA, c -> echoed.set(true));
+        client.write(Flow.randomBytes(10_000, 12));
+        waitFor().until(echoed::get);                                   // transferTo is running
+        client.resetAndDestroy();
+        waitFor().until(() -> thrown.get() != null && closed.get());
+        server.close();
+        assertEquals("ECONNRESET", ((dev.loomnet.net.NetException) reported.get()).code());
+        assertTrue(serverSide.get().destroyed());
+    }
 }
