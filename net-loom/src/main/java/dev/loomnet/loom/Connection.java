@@ -113,7 +113,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                         throw readError;                  // a top-up read failed: reported after its bytes
                     }
                     n = ch.read(buffer);
-                    if (n == buffer.capacity() && n < MAX_READ && onread == null && !socket.unix()) {
+                    if (n == buffer.capacity() && onread == null && !socket.unix()) {
                         buffer = topUp(ch, buffer);
                         n = buffer.position();
                     }
@@ -135,7 +135,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                     return;
                 }
                 if (n > 0) {
-                    buffer = deliver(buffer, n);
+                    buffer = deliver(buffer, n, onread);
                     if (buffer == null) {
                         return;                           // closed while paused
                     }
@@ -217,8 +217,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * Hands {@code n} bytes just read to the {@code data} listeners and returns the buffer for the next read
      * (the policy in the class comment), or null if the socket closed while paused before delivering them.
      */
-    private @Nullable ByteBuffer deliver(ByteBuffer buffer, int n) {
-        OnRead onread = socket.options.onread();
+    private @Nullable ByteBuffer deliver(ByteBuffer buffer, int n, @Nullable OnRead onread) {
         if (onread != null) {
             return handToOnRead(buffer, onread);
         }
@@ -229,11 +228,11 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             // A full read: hand the array over, no copy. The next buffer is allocated after the event, so that
             // the listener's write reads the chunk while the read has just left it in the cache; zeroing 32 KiB
             // of fresh memory first pushed part of it out (3-5% in streaming, performance.md section 5).
-            int size = grown(n);
+            int size = nextCapacity(buffer, n);
             return emitChunk(buffer.array()) ? ByteBuffer.allocate(size) : null;
         }
         byte[] chunk = Arrays.copyOf(buffer.array(), n);
-        ByteBuffer next = resize(buffer, n);
+        ByteBuffer next = nextBuffer(buffer, n);
         return emitChunk(chunk) ? next : null;
     }
 
@@ -283,7 +282,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * {@link #deliver} when only a pipe consumes the data: the pipe borrows the buffer for the duration of
      * the event ({@code runAndWait} returns after it ran) and the same buffer serves the next read, so a
      * streaming pipe reads and writes through one warm buffer, as a plain blocking copy loop would. The size
-     * policy is the same, except that a full buffer is replaced by a bigger one instead of handed over.
+     * policy is the same; a full buffer below {@link #MAX_READ} is replaced by a bigger one.
      */
     private @Nullable ByteBuffer lend(ByteBuffer buffer, int n) {
         if (!socket.awaitFlowing()) {
@@ -291,19 +290,22 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         }
         ByteBuffer view = buffer.flip();
         socket.events.runAndWait(this, view);            // this.run(view)
-        if (n == buffer.capacity() && n < MAX_READ) {
-            return ByteBuffer.allocate(grown(n));
-        }
-        return resize(buffer, n);
+        return nextBuffer(buffer, n);
     }
 
     /**
-     * The size after a read that filled {@code n} bytes. The first read of a connection is small (an idle
-     * connection then parks with a small buffer and made no 2 KiB of garbage); if it came back full, more is
-     * likely waiting: go straight to {@link #INITIAL_READ}, then double as usual.
+     * {@link #nextCapacity(int, int, boolean)} for this connection's buffer after a read of {@code n} bytes. The
+     * first read of a connection is small (an idle connection then parks with a small buffer and made no 2 KiB
+     * of garbage); if it came back full, more is likely waiting: go straight to {@link #INITIAL_READ}.
      */
-    private int grown(int n) {
-        return nextCapacity(n, n, n == socket.bytesRead());
+    private int nextCapacity(ByteBuffer buffer, int n) {
+        return nextCapacity(buffer.capacity(), n, n == socket.bytesRead());
+    }
+
+    /** The buffer for the next read after a read of {@code n} bytes into {@code buffer}: itself, or a new size. */
+    private ByteBuffer nextBuffer(ByteBuffer buffer, int n) {
+        int next = nextCapacity(buffer, n);
+        return next == buffer.capacity() ? buffer.clear() : ByteBuffer.allocate(next);
     }
 
     /**
@@ -574,12 +576,6 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         InetAddress local = options.localAddress() == null ? null : InetAddress.getByName(options.localAddress());
         ch.bind(local == null ? new InetSocketAddress(options.localPort())
                 : new InetSocketAddress(local, options.localPort()));
-    }
-
-    /** The buffer for the next read after a partial read of {@code n} bytes (or a full one at {@link #MAX_READ}). */
-    private static ByteBuffer resize(ByteBuffer buffer, int n) {
-        int next = nextCapacity(buffer.capacity(), n, false);
-        return next == buffer.capacity() ? buffer.clear() : ByteBuffer.allocate(next);
     }
 
     private static void closeQuietly(SocketChannel ch) {

@@ -1,8 +1,5 @@
 package dev.loomnet.loom;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -30,9 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@link #adaptive}: loomnet today. Exact-size copy of the chunk ({@code Arrays.copyOf}, which the
- *       {@code DATA} listeners own) then {@code Connection.resize} (called through a method handle on the
- *       real private method): double on a full read up to {@code MAX_READ} (64 KiB), shrink to twice the read (at least
- *       {@code MIN_READ}) when a read uses a quarter or less, else {@code clear()}.</li>
+ *       {@code DATA} listeners own) then the next buffer by the read loop's own policy,
+ *       {@code Connection.nextCapacity}: double on a full read up to {@code MAX_READ} (32 KiB), shrink to twice
+ *       the read (at least {@code MIN_READ}) when a read uses a quarter or less, else {@code clear()}.</li>
  *   <li>{@link #fixed16kCopy}: a fixed 16 KiB buffer with the same exact-size copy (what loomnet would do
  *       with raw-vt's buffer but the same ownership contract).</li>
  *   <li>{@link #fixed16kNoCopy}: a fixed 16 KiB buffer consumed in place (raw-vt: it writes the echo from
@@ -57,18 +54,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-Xmx1g")
 public class ReadBufferBench {
-
-    private static final MethodHandle RESIZE;
-
-    static {
-        try {
-            Method m = Connection.class.getDeclaredMethod("resize", ByteBuffer.class, int.class);
-            m.setAccessible(true);                   // class path: the package is not encapsulated
-            RESIZE = MethodHandles.lookup().unreflect(m);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** Bytes offered per read: a fixed size, or {@code mixed}. */
     @Param({"64", "1460", "16384", "65536", "mixed"})
@@ -105,13 +90,14 @@ public class ReadBufferBench {
         return n;
     }
 
-    /** loomnet's policy: exact-size copy, then {@code Connection.resize}. */
+    /** loomnet's policy: exact-size copy, then the next buffer by {@code Connection.nextCapacity}. */
     @Benchmark
-    public byte[] adaptive() throws Throwable {
+    public byte[] adaptive() {
         ByteBuffer buffer = adaptiveBuffer;
         int n = fill(buffer, nextSize());
         byte[] chunk = Arrays.copyOf(buffer.array(), n);
-        adaptiveBuffer = (ByteBuffer) RESIZE.invokeExact(buffer, n);
+        int next = Connection.nextCapacity(buffer.capacity(), n, false);
+        adaptiveBuffer = next == buffer.capacity() ? buffer.clear() : ByteBuffer.allocate(next);
         return chunk;
     }
 

@@ -11,14 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomnet.net.Net;
+import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,7 +141,7 @@ class BlockingStreamsTest {
                     byte[] buffer = new byte[8192];
                     for (int n; (n = in.read(buffer)) > 0; ) {
                         out.write(buffer, 0, n);
-                        java.util.Arrays.fill(buffer, (byte) 0x5A);
+                        Arrays.fill(buffer, (byte) 0x5A);
                     }
                 } catch (Throwable e) {
                     failure.set(e);
@@ -166,7 +170,7 @@ class BlockingStreamsTest {
     @Test
     void transferTo_forwards_small_bulk_and_small_writes_again_and_returns_the_count() throws Exception {
         // Small writes, then bulk, then small again: the stream's buffer grows and shrinks on the way.
-        List<byte[]> writes = new java.util.ArrayList<>();
+        List<byte[]> writes = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             writes.add(Flow.randomBytes(1 + i * 7, i));
         }
@@ -218,7 +222,7 @@ class BlockingStreamsTest {
             socket.on(Socket.ERROR, reported::set).on(Socket.CLOSE, hadError -> closed.set(true));
             try (OutputStream out = socket.outputStream()) {
                 socket.inputStream().transferTo(out);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 thrown.set(e);
             }
         }).listen(0, HOST);
@@ -229,7 +233,7 @@ class BlockingStreamsTest {
         client.resetAndDestroy();
         waitFor().until(() -> thrown.get() != null && closed.get());
         server.close();
-        assertEquals("ECONNRESET", ((dev.loomnet.net.NetException) reported.get()).code());
+        assertEquals("ECONNRESET", ((NetException) reported.get()).code());
         assertTrue(serverSide.get().destroyed());
     }
 }
