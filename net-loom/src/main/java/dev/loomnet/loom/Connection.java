@@ -144,6 +144,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         } catch (Throwable t) {
             socket.fail(t);
         } finally {
+            socket.events.abandonCurrentThread();
             Threads.ended();
         }
     }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
@@ -55,8 +56,17 @@ final class EventQueue {
         }
     }
 
-    /** The queue whose task is running on this thread, if any. */
+    /**
+     * The queue whose task is running on this thread, if any, for every thread but the connection threads
+     * (drainers, writers, the application's threads).
+     */
     private static final ThreadLocal<@Nullable EventQueue> CURRENT = new ThreadLocal<>();
+    /**
+     * The queue each live connection thread adopted. A map, not {@link #CURRENT}: a thread's first
+     * {@code ThreadLocal} value creates its own {@code ThreadLocalMap} (136 bytes with its table and entry),
+     * which every idle connection would keep; an entry here costs about 40.
+     */
+    private static final ConcurrentHashMap<Thread, EventQueue> ADOPTED = new ConcurrentHashMap<>();
 
     /** Tasks posted and not yet run; created by the first post ({@link #tasks()}). */
     private volatile @Nullable ConcurrentLinkedQueue<Task> tasks;
@@ -74,6 +84,13 @@ final class EventQueue {
      * plain field is enough (any other thread sees null or a thread that is not itself).
      */
     private @Nullable Thread adopted;
+    /**
+     * On the adopted thread only: whether {@link #current()} answers {@link #override} instead of this queue
+     * (a foreign queue's task runs inline there, or user code runs outside listeners). Only that thread touches
+     * these two fields.
+     */
+    private boolean overriding;
+    private @Nullable EventQueue override;
 
     /**
      * @param kind  drainer threads are named {@code loomnet-<kind><id>}
@@ -84,7 +101,7 @@ final class EventQueue {
         this.kind = kind;
         this.id = id;
         this.owner = owner;
-        EventQueue creator = CURRENT.get();
+        EventQueue creator = current();
         if (creator != null) {
             wip = 1;                  // a pretend drainer: nothing runs until release()
             if (creator.held == null) {
@@ -139,10 +156,10 @@ final class EventQueue {
         if (WIP.compareAndSet(this, 0, 1)) {
             // Idle: run it here without queueing (the hot path of reading and emitting data), then drain
             // whatever other threads posted meanwhile.
-            // The adopted connection thread always has CURRENT == this: skip the thread-local lookup per event.
-            EventQueue outer = Thread.currentThread() == adopted ? this : CURRENT.get();
+            // The adopted connection thread's current queue is always this one: skip the lookup per event.
+            EventQueue outer = Thread.currentThread() == adopted ? this : current();
             if (outer != this) {
-                CURRENT.set(this);
+                setCurrent(this);
             }
             try {
                 runOne(task, arg);
@@ -152,7 +169,7 @@ final class EventQueue {
                 }
             } finally {
                 if (outer != this) {
-                    CURRENT.set(outer);
+                    setCurrent(outer);
                 }
             }
             return;
@@ -173,8 +190,34 @@ final class EventQueue {
      * queue, and the per-event bookkeeping can be skipped.
      */
     void adoptCurrentThread() {
-        CURRENT.set(this);
-        adopted = Thread.currentThread();
+        Thread thread = Thread.currentThread();
+        adopted = thread;
+        ADOPTED.put(thread, this);
+    }
+
+    /** Called by the adopted thread when it ends: forgets it, so the map holds live connection threads only. */
+    void abandonCurrentThread() {
+        ADOPTED.remove(Thread.currentThread(), this);
+    }
+
+    /** The queue whose task runs on this thread now (or the queue this connection thread adopted), or null. */
+    private static @Nullable EventQueue current() {
+        EventQueue base = ADOPTED.get(Thread.currentThread());
+        if (base == null) {
+            return CURRENT.get();
+        }
+        return base.overriding ? base.override : base;
+    }
+
+    /** Makes {@code queue} this thread's current queue; on a connection thread without touching its ThreadLocals. */
+    private static void setCurrent(@Nullable EventQueue queue) {
+        EventQueue base = ADOPTED.get(Thread.currentThread());
+        if (base == null) {
+            CURRENT.set(queue);
+        } else {
+            base.overriding = queue != base;
+            base.override = queue;
+        }
     }
 
     /**
@@ -183,14 +226,12 @@ final class EventQueue {
      * touch the held list of) a queue whose tasks may be running elsewhere.
      */
     static <T> T outsideListeners(java.util.concurrent.Callable<T> body) throws Exception {
-        EventQueue adopted = CURRENT.get();
-        CURRENT.remove();
+        EventQueue outer = current();
+        setCurrent(null);
         try {
             return body.call();
         } finally {
-            if (adopted != null) {
-                CURRENT.set(adopted);
-            }
+            setCurrent(outer);
         }
     }
 
@@ -206,12 +247,12 @@ final class EventQueue {
     }
 
     private void drain() {
-        EventQueue outer = CURRENT.get();
-        CURRENT.set(this);
+        EventQueue outer = current();
+        setCurrent(this);
         try {
             drainLoop(1);
         } finally {
-            CURRENT.set(outer);
+            setCurrent(outer);
         }
     }
 
