@@ -267,6 +267,34 @@ class ThreadingContractTest {
     }
 
     @Test
+    void a_socket_created_inside_a_data_listener_emits_nothing_until_that_listener_returns() {
+        // The listener runs on the front connection's own thread. After creating and connecting the new socket it
+        // keeps running for a while: none of the new socket's events may run meanwhile (Node's next tick), and
+        // all of them must follow once it returns.
+        Duration stay = Duration.ofMillis(300);
+        Server backend = Net.createServer(s -> s.resume().end("from backend")).listen(0, Loopback.V4);
+        int backendPort = backend.address().port();
+        List<EventLog> upstreamLogs = new CopyOnWriteArrayList<>();
+        Server proxy = Net.createServer(front -> front.on(Socket.DATA, request -> {
+            Socket upstream = Net.connect(backendPort, Loopback.V4);
+            EventLog log = EventLog.of(upstream);
+            upstreamLogs.add(log);
+            upstream.on(Socket.DATA, front::write).on(Socket.END, front::end);
+            await().during(stay).atMost(stay.multipliedBy(10)).until(log.events::isEmpty);
+        })).listen(0, Loopback.V4);
+        Socket client = Net.socket();
+        EventLog clientLog = EventLog.of(client);
+        client.connect(proxy.address().port(), Loopback.V4, () -> client.write("go"));
+        clientLog.awaitClosed();
+        assertEquals("from backend", clientLog.receivedText());
+        await().atMost(EventLog.WAIT).until(() -> upstreamLogs.size() == 1 && upstreamLogs.get(0).closed());
+        assertEquals(List.of("connect", "ready", "data", "end", "finish", "close:false"),
+                upstreamLogs.get(0).folded());
+        Loopback.closeAndWait(proxy);
+        Loopback.closeAndWait(backend);
+    }
+
+    @Test
     void a_socket_created_inside_a_connection_listener_gets_all_its_events() {
         Server backend = Net.createServer(s -> s.resume().end("from backend")).listen(0, Loopback.V4);
         int backendPort = backend.address().port();
