@@ -207,6 +207,42 @@ class ConnectLookupTest {
     }
 
     @Test
+    void a_socket_created_inside_a_listener_emits_its_failed_lookup_before_error() {                     // #53
+        List<Fixtures.Trace> traces = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer();
+        server.listen(0, V4, () -> {
+            Socket c = Net.socket();                      // held: it emits nothing before this listener returns
+            traces.add(Fixtures.Trace.of(c));
+            c.connect(ConnectOptions.builder().host("nowhere.invalid").port(1)
+                    .lookup((host, family) -> List.of()).build());
+            waiting().until(c::destroyed);                // so its LOOKUP runs when the socket is closed already
+        });
+        waiting().until(() -> traces.size() == 1);
+        Fixtures.Trace t = traces.get(0).awaitClosed();
+        assertEquals(List.of("lookup-error:ENOTFOUND/nowhere.invalid", "error:ENOTFOUND", "close:true"), t.events);
+        closeAndWait(server);
+    }
+
+    @Test
+    void a_socket_created_inside_a_listener_emits_lookup_and_attempt_events_before_a_refused_connects_error() {
+        List<Fixtures.Trace> traces = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer();
+        server.listen(0, V4, () -> {
+            Socket c = Net.socket();                      // held: it emits nothing before this listener returns
+            traces.add(Fixtures.Trace.of(c));
+            c.connect(ConnectOptions.builder().host("refusing.test").port(server.address().port())
+                    .lookup((host, family) -> List.of(new Lookup.Address(V4_2, 4))).build());  // refused there
+            waiting().until(c::destroyed);                // so its events run when the socket is closed already
+        });
+        waiting().until(() -> traces.size() == 1);
+        Fixtures.Trace t = traces.get(0).awaitClosed();
+        int port = server.address().port();
+        assertEquals(List.of("lookup:127.0.0.2/4/refusing.test", "attempt:127.0.0.2:" + port + "/4",
+                "failed:127.0.0.2:" + port + "/4:ECONNREFUSED", "error:ECONNREFUSED", "close:true"), t.events);
+        closeAndWait(server);
+    }
+
+    @Test
     void local_address_binds_the_client_to_127_0_0_2() {
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);
