@@ -20,8 +20,10 @@ import dev.loomnet.net.Socket;
 import dev.loomnet.tests.server.Fixtures;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +118,40 @@ class ConnectLookupTest {
     }
 
     @Test
+    void a_custom_lookup_may_ask_a_loomnet_socket_for_the_address_and_that_socket_gets_all_its_events() {
+        Server target = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4_2);
+        Server registry = Net.createServer(s -> s.resume().end(V4_2)).listen(0, V4);   // answers, then ends
+        int registryPort = registry.address().port();
+        List<Fixtures.Trace> askers = new CopyOnWriteArrayList<>();
+        Lookup lookup = (host, family) -> {
+            // A socket created inside the lookup: its events must arrive while the lookup waits for them.
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            StringBuilder text = new StringBuilder();
+            Socket asker = Net.socket();
+            askers.add(Fixtures.Trace.of(asker));
+            asker.on(Socket.DATA, chunk -> text.append(new String(chunk, StandardCharsets.UTF_8)))
+                    .on(Socket.END, () -> answer.complete(text.toString()));
+            asker.connect(registryPort, V4);
+            return List.of(new Lookup.Address(answer.get(Fixtures.WAIT.toSeconds(), TimeUnit.SECONDS), 4));
+        };
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host("registered-name").port(target.address().port()).family(4)
+                .lookup(lookup).build());
+        t.await("connect");
+        assertEquals(List.of("lookup:127.0.0.2/4/registered-name",
+                "attempt:127.0.0.2:" + target.address().port() + "/4"), beforeConnect(t));
+        assertEquals(V4_2, c.remoteAddress());
+        Fixtures.Trace asker = askers.get(0).awaitClosed();          // not held by the connecting socket's queue
+        assertEquals(List.of("attempt:127.0.0.1:" + registryPort + "/4", "connect", "ready", "end", "close:false"),
+                asker.events);
+        c.destroy();
+        t.awaitClosed();
+        closeAndWait(registry);
+        closeAndWait(target);
+    }
+
+    @Test
     void a_lookup_answering_family_100_gives_err_invalid_address_family() {                        // #48
         Socket c = Net.socket();
         Fixtures.Trace t = Fixtures.Trace.of(c);
@@ -168,6 +204,42 @@ class ConnectLookupTest {
         t.awaitClosed();
         assertEquals(List.of("lookup-error:ENOTFOUND/db.internal", "error:ENOTFOUND", "close:true"), t.events);
         assertTrue(t.errors.get(0) == failure, "the lookup's own error, as Node passes it on");
+    }
+
+    @Test
+    void a_socket_created_inside_a_listener_emits_its_failed_lookup_before_error() {                     // #53
+        List<Fixtures.Trace> traces = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer();
+        server.listen(0, V4, () -> {
+            Socket c = Net.socket();                      // held: it emits nothing before this listener returns
+            traces.add(Fixtures.Trace.of(c));
+            c.connect(ConnectOptions.builder().host("nowhere.invalid").port(1)
+                    .lookup((host, family) -> List.of()).build());
+            waiting().until(c::destroyed);                // so its LOOKUP runs when the socket is closed already
+        });
+        waiting().until(() -> traces.size() == 1);
+        Fixtures.Trace t = traces.get(0).awaitClosed();
+        assertEquals(List.of("lookup-error:ENOTFOUND/nowhere.invalid", "error:ENOTFOUND", "close:true"), t.events);
+        closeAndWait(server);
+    }
+
+    @Test
+    void a_socket_created_inside_a_listener_emits_lookup_and_attempt_events_before_a_refused_connects_error() {
+        List<Fixtures.Trace> traces = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer();
+        server.listen(0, V4, () -> {
+            Socket c = Net.socket();                      // held: it emits nothing before this listener returns
+            traces.add(Fixtures.Trace.of(c));
+            c.connect(ConnectOptions.builder().host("refusing.test").port(server.address().port())
+                    .lookup((host, family) -> List.of(new Lookup.Address(V4_2, 4))).build());  // refused there
+            waiting().until(c::destroyed);                // so its events run when the socket is closed already
+        });
+        waiting().until(() -> traces.size() == 1);
+        Fixtures.Trace t = traces.get(0).awaitClosed();
+        int port = server.address().port();
+        assertEquals(List.of("lookup:127.0.0.2/4/refusing.test", "attempt:127.0.0.2:" + port + "/4",
+                "failed:127.0.0.2:" + port + "/4:ECONNREFUSED", "error:ECONNREFUSED", "close:true"), t.events);
+        closeAndWait(server);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,42 @@ class ServerCloseDrainTest {
         waiting().until(() -> second.get() != null && !(first.get() instanceof AssertionError));
         assertNull(first.get());
         assertEquals(NetException.ERR_SERVER_NOT_RUNNING, ((NetException) second.get()).code());
+        assertEquals("Server is not running.", second.get().getMessage());
+    }
+
+    @Test
+    void a_second_close_while_a_connection_is_open_gets_err_server_not_running_and_close_waits_for_the_connection() {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);
+        List<String> order = new CopyOnWriteArrayList<>();
+        server.on(Server.CLOSE, () -> order.add("close with " + server.connections() + " open"));
+        Socket client = Net.socket();
+        Fixtures.Trace trace = Fixtures.Trace.of(client);
+        client.connect(server.address().port(), V4);
+        waiting().until(() -> accepted.size() == 1);
+        AtomicReference<Throwable> second = new AtomicReference<>();
+        server.close(error -> order.add("first callback " + error));
+        server.close(error -> {
+            second.set(error);
+            order.add("second callback " + Fixtures.code(error));
+        });
+
+        // getConnections' callback is posted after whatever the two close() calls posted: once it ran, a CLOSE
+        // emitted by the second close() would be in the list.
+        AtomicInteger open = new AtomicInteger(-1);
+        server.getConnections((error, count) -> open.set(count));
+        waiting().until(() -> open.get() >= 0);
+        assertEquals(1, open.get());
+        assertEquals(List.of(), order, "nothing happens while the connection is open");
+
+        accepted.get(0).destroy();
+        trace.awaitClosed();
+        waiting().until(() -> order.size() == 3);
+        AtomicBoolean settled = new AtomicBoolean();                // and no second CLOSE was posted meanwhile
+        server.getConnections((error, count) -> settled.set(true));
+        waiting().untilTrue(settled);
+        assertEquals(List.of("close with 0 open", "first callback null", "second callback ERR_SERVER_NOT_RUNNING"),
+                order, "CLOSE once, then the callbacks in the order of the close() calls");
         assertEquals("Server is not running.", second.get().getMessage());
     }
 
