@@ -856,10 +856,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             return this;
         }
-        if (p == Phase.NEW) {                       // never connected: nothing to shut down
+        if (p == Phase.NEW) {
+            // Never connected: nothing to shut down, so FINISH and the callback come at once (Node's _final
+            // waits only while connecting). A later connect() still sends the FIN after the queued bytes.
             events.post(() -> {
-                if (phase == Phase.NEW) {
-                    finished = true;                // unless connect() came first: then the real FIN counts
+                lock.lock();                        // connect() changes the phase under the lock
+                try {
+                    if (phase == Phase.NEW) {
+                        finished = true;            // unless connect() came first: then the real FIN counts
+                    }
+                } finally {
+                    lock.unlock();
                 }
                 finishEmitted = true;
                 emit(FINISH, Listener::handle);

@@ -16,6 +16,7 @@ import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -151,6 +152,19 @@ class HalfCloseTest {
         assertEquals(List.of("data:late", "end:closed", "close:false"), s.without("finish"));
         assertEquals(1, s.count("end:"));
         assertTrue(s.before("finish", "close"), s.toString());
+    }
+
+    @Test
+    void end_on_a_socket_that_never_connects_emits_FINISH_and_runs_its_callback_at_once() {
+        // Node's _final waits for 'connect' only while connecting; with no handle it finishes at once
+        // (test-net-end-without-connect.js; Node 20 still waited while merely pending).
+        Socket socket = Net.socket();
+        List<String> order = new CopyOnWriteArrayList<>();
+        socket.on(Socket.FINISH, () -> order.add("finish"));
+        socket.end(error -> order.add("callback " + error + ", writable " + socket.writable()));
+        waitFor().until(() -> order.size() == 2);
+        assertEquals(List.of("finish", "callback null, writable false"), order);
+        socket.destroy();
     }
 
     @Test
