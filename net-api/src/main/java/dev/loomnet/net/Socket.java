@@ -137,7 +137,10 @@ public interface Socket extends EventEmitter<Socket>, Writable {
     Socket connect(ConnectOptions options, Listener connectListener);
 
     /**
-     * Queues bytes for writing ({@code socket.write(buffer)}). Never blocks.
+     * Queues bytes for writing ({@code socket.write(buffer)}). Never blocks. Writes made while connecting wait
+     * for the connection; as in Node, a write before {@link #connect} was called has nowhere to go: it fails
+     * with {@code ERR_SOCKET_CLOSED} and destroys the socket (unless {@link #cork() corked}: corked chunks wait
+     * for {@code connect}, and fail the same way if the last {@link #uncork()} or {@link #end()} comes first).
      *
      * @param data the bytes; as in Node the array is not copied, so do not change it until its callback ran
      * @return {@code false} once the queued bytes reached the high-water mark (wait for {@link #DRAIN}), or
@@ -149,7 +152,8 @@ public interface Socket extends EventEmitter<Socket>, Writable {
     /**
      * Queues bytes for writing; {@code callback} runs once they were handed to the kernel, or with the error if
      * the socket failed first ({@code ERR_STREAM_WRITE_AFTER_END} after {@link #end()},
-     * {@code ERR_STREAM_DESTROYED} after {@link #destroy()}).
+     * {@code ERR_STREAM_DESTROYED} after {@link #destroy()}, {@code ERR_SOCKET_CLOSED} before {@link #connect},
+     * {@code ERR_SOCKET_CLOSED_BEFORE_CONNECTION} if the socket closes while connecting).
      *
      * @param data     the bytes; not copied (do not change them until {@code callback} ran)
      * @param callback completion callback, in write order
@@ -195,7 +199,10 @@ public interface Socket extends EventEmitter<Socket>, Writable {
 
     /**
      * Half-closes the socket ({@code socket.end()}): queued bytes are flushed, then FIN is sent and
-     * {@link #FINISH} is emitted. Reading goes on until the peer ends too. Idempotent.
+     * {@link #FINISH} is emitted. Reading goes on until the peer ends too. Idempotent. While connecting, the FIN
+     * waits for the connection. Before {@link #connect} there is nothing to shut down: {@code FINISH} comes at
+     * once, as in Node (a later {@code connect} still sends the FIN); with corked chunks queued, they and the
+     * callback fail with {@code ERR_SOCKET_CLOSED} instead (see {@link #write(byte[])}).
      *
      * @return this socket
      */

@@ -763,6 +763,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             });
             return false;
         }
+        if (phase == Phase.NEW && !writes.isCorked()) {
+            // Node: a write before connect() has no handle to go to (a corked one waits in the queue until
+            // connect(), or fails at uncork(), see below)
+            // Destroyed before write returns, as in Node; the callback still runs before ERROR and CLOSE.
+            NetException error = Errors.socketClosed();
+            if (callback != null) {
+                events.post(() -> callback.done(error));
+            }
+            destroy(error);
+            return false;
+        }
         ByteBuffer buffer = ByteBuffer.wrap(data);
         if (Thread.currentThread() == ioThread && readLock.tryLock()) {
             // On the connection's own thread, inside a listener: the channel is not being read, so it can be
@@ -781,8 +792,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * kernel does not take inline is copied into the queue, so the caller may reuse the buffer at once.
      */
     boolean writeBorrowed(ByteBuffer data) {
-        if (phase == Phase.CLOSED || writeEnded) {
-            return write(Bytes.takeRemaining(data));     // the usual rejection or write-after-end error
+        if (phase == Phase.CLOSED || writeEnded || phase == Phase.NEW) {
+            return write(Bytes.takeRemaining(data));     // the usual rejection, write-after-end or no-handle error
         }
         boolean inline = Thread.currentThread() == ioThread && readLock.tryLock();
         try {
@@ -856,6 +867,12 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             return this;
         }
+        if (p == Phase.NEW && writes.length() > 0) {
+            // Corked writes before connect(): end() uncorks them, and with no handle they fail (Node)
+            writes.end(callback);                   // queued behind the writes: failed with them, in order
+            destroy(Errors.socketClosed());
+            return this;
+        }
         if (p == Phase.NEW) {
             // Never connected: nothing to shut down, so FINISH and the callback come at once (Node's _final
             // waits only while connecting). A later connect() still sends the FIN after the queued bytes.
@@ -912,7 +929,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket uncork() {
-        writes.uncork();
+        lock.lock();                                      // the queue's lock too; connect() changes the phase under it
+        try {
+            writes.uncork();
+            if (phase == Phase.NEW && !writes.isCorked() && writes.length() > 0) {
+                destroy(Errors.socketClosed());           // Node: the corked writes meet no handle
+            }
+        } finally {
+            lock.unlock();
+        }
         return this;
     }
 

@@ -368,6 +368,15 @@ final class WriteQueue {
         }
     }
 
+    boolean isCorked() {
+        lock.lock();
+        try {
+            return corked > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void cork() {
         lock.lock();
         try {

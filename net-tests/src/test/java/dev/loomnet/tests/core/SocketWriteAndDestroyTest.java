@@ -12,6 +12,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,71 @@ class SocketWriteAndDestroyTest {
         s.connect(port, Loopback.V4);
         await().atMost(EventLog.WAIT).until(() -> logOut[0].events.contains("ready"));
         return s;
+    }
+
+    @Test
+    void write_before_connect_gives_err_socket_closed_to_the_callback_then_to_error() {
+        // Node: a write with no handle and no connect in progress fails; the socket is destroyed at once
+        Socket s = Net.socket();
+        EventLog log = EventLog.of(s);
+        boolean result = s.write("early", e -> log.events.add("callback:" + EventLog.code(e)));
+        assertFalse(result);
+        assertTrue(s.destroyed(), "destroyed before write returns");
+        log.awaitClosed();
+        assertEquals(List.of("callback:ERR_SOCKET_CLOSED", "error:ERR_SOCKET_CLOSED", "close:true"), log.events);
+        assertEquals("Socket is closed", log.errors.get(0).getMessage());
+    }
+
+    @Test
+    void corked_writes_before_connect_fail_at_uncork_when_no_connect_came() {
+        Socket s = Net.socket();
+        EventLog log = EventLog.of(s);
+        s.cork();
+        s.write("one", e -> log.events.add("callback one:" + EventLog.code(e)));
+        s.write("two", e -> log.events.add("callback two:" + EventLog.code(e)));
+        assertEquals(6, s.writableLength());
+        assertFalse(s.destroyed(), "corked writes wait");
+        s.uncork();
+        log.awaitClosed();
+        assertEquals(List.of("callback one:ERR_SOCKET_CLOSED", "callback two:ERR_SOCKET_CLOSED",
+                "error:ERR_SOCKET_CLOSED", "close:true"), log.events);
+    }
+
+    @Test
+    void corked_writes_before_connect_are_sent_once_connected() {
+        Socket s = Net.socket();
+        EventLog log = EventLog.of(s);
+        s.cork();
+        s.write("corked, ");
+        s.connect(port, Loopback.V4);
+        s.write("then connecting");                             // while connecting: queued behind
+        s.uncork();
+        await().atMost(EventLog.WAIT).until(() -> log.receivedText().equals("corked, then connecting"));
+        s.end();
+        log.awaitClosed();
+        assertEquals(List.of("connect", "ready", "data"), log.folded().subList(0, 3));
+        assertEquals("close:false", log.events.get(log.events.size() - 1));
+    }
+
+    @Test
+    void end_before_connect_with_corked_writes_fails_them_and_its_callback_with_err_socket_closed() {
+        Socket s = Net.socket();
+        EventLog log = EventLog.of(s);
+        s.cork();
+        s.write("x", e -> log.events.add("write callback:" + EventLog.code(e)));
+        s.end(e -> log.events.add("end callback:" + EventLog.code(e)));
+        log.awaitClosed();
+        assertEquals(List.of("write callback:ERR_SOCKET_CLOSED", "end callback:ERR_SOCKET_CLOSED",
+                "error:ERR_SOCKET_CLOSED", "close:true"), log.events);
+    }
+
+    @Test
+    void the_output_stream_of_a_socket_never_connected_throws_and_the_socket_reports_err_socket_closed() {
+        Socket s = Net.socket();
+        EventLog log = EventLog.of(s);
+        assertThrows(IOException.class, () -> s.outputStream().write(new byte[] {1, 2, 3}));
+        log.awaitClosed();
+        assertEquals(List.of("error:ERR_SOCKET_CLOSED", "close:true"), log.events);
     }
 
     @Test
