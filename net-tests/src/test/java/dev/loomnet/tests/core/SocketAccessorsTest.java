@@ -187,6 +187,8 @@ class SocketAccessorsTest {
             s.resume();
         });
         log.awaitClosed();
+        // the log's CLOSE listener was added first: the one above may still be running
+        EventLog.waiting().until(() -> states.size() == 5);
         assertEquals(List.of(ReadyState.OPEN, ReadyState.READ_ONLY, true, false, ReadyState.CLOSED), states);
         assertTrue(s.destroyed());
         assertFalse(s.readable());
