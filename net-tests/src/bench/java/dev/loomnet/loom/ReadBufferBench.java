@@ -26,10 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * all variants. So this isolates the policy's own cost; it is not a read-path benchmark.
  *
  * <ul>
- *   <li>{@link #adaptive}: loomnet today. Exact-size copy of the chunk ({@code Arrays.copyOf}, which the
- *       {@code DATA} listeners own) then the next buffer by the read loop's own policy,
+ *   <li>{@link #adaptive}: loomnet today. A full read's array becomes the chunk (no copy) and a new buffer is
+ *       allocated; any other read is copied at its exact size ({@code Arrays.copyOf}; the {@code DATA}
+ *       listeners own the chunk), then the next buffer follows the read loop's own policy,
  *       {@code Connection.nextCapacity}: double on a full read up to {@code MAX_READ} (32 KiB), shrink to twice
- *       the read (at least {@code MIN_READ}) when a read uses a quarter or less, else {@code clear()}.</li>
+ *       the read (at least {@code MIN_READ}) when a read uses a quarter or less, else {@code clear()}. The
+ *       FIONREAD top-up after a full small buffer needs a socket and is not modelled.</li>
  *   <li>{@link #fixed16kCopy}: a fixed 16 KiB buffer with the same exact-size copy (what loomnet would do
  *       with raw-vt's buffer but the same ownership contract).</li>
  *   <li>{@link #fixed16kNoCopy}: a fixed 16 KiB buffer consumed in place (raw-vt: it writes the echo from
@@ -90,11 +92,18 @@ public class ReadBufferBench {
         return n;
     }
 
-    /** loomnet's policy: exact-size copy, then the next buffer by {@code Connection.nextCapacity}. */
+    /**
+     * loomnet's policy ({@code Connection.deliver}): a full read hands its array over as the chunk and a new
+     * buffer follows; otherwise an exact-size copy, then the next buffer by {@code Connection.nextCapacity}.
+     */
     @Benchmark
     public byte[] adaptive() {
         ByteBuffer buffer = adaptiveBuffer;
         int n = fill(buffer, nextSize());
+        if (n == buffer.capacity()) {
+            adaptiveBuffer = ByteBuffer.allocate(Connection.nextCapacity(buffer.capacity(), n, false));
+            return buffer.array();
+        }
         byte[] chunk = Arrays.copyOf(buffer.array(), n);
         int next = Connection.nextCapacity(buffer.capacity(), n, false);
         adaptiveBuffer = next == buffer.capacity() ? buffer.clear() : ByteBuffer.allocate(next);
