@@ -59,7 +59,10 @@ public interface Socket extends EventEmitter<Socket>, Writable {
     Event<Socket, Listener> END = Event.of("end");
     /** Emitted once after a {@code write} returned {@code false} and the queue then emptied ({@code 'drain'}). */
     Event<Socket, Listener> DRAIN = Event.of("drain");
-    /** Emitted when {@link #end()} flushed every queued byte and sent FIN ({@code 'finish'}). */
+    /**
+     * Emitted when {@link #end()} flushed every queued byte and sent FIN ({@code 'finish'}); at once, with no FIN,
+     * for an {@code end()} before {@link #connect} (there is nothing to shut down yet).
+     */
     Event<Socket, Listener> FINISH = Event.of("finish");
     /** Emitted after the idle time set by {@link #setTimeout(Duration)}; the socket stays open ({@code 'timeout'}). */
     Event<Socket, Listener> TIMEOUT = Event.of("timeout");
@@ -469,8 +472,9 @@ public interface Socket extends EventEmitter<Socket>, Writable {
     ReadyState readyState();
 
     /**
-     * Returns whether {@link #connect} was called and the connection is not established yet
-     * ({@code socket.connecting}).
+     * Returns whether {@link #connect} was called and {@link #CONNECT} has not been emitted yet
+     * ({@code socket.connecting}): true from {@code connect} until just before {@code CONNECT}, even once the
+     * TCP handshake is done.
      *
      * @return {@code true} while connecting
      */
