@@ -763,15 +763,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             });
             return false;
         }
-        if (phase == Phase.NEW && !writes.isCorked()) {
-            // Node: a write before connect() has no handle to go to (a corked one waits in the queue until
-            // connect(), or fails at uncork(), see below)
-            // Destroyed before write returns, as in Node; the callback still runs before ERROR and CLOSE.
-            NetException error = Errors.socketClosed();
-            if (callback != null) {
-                events.post(() -> callback.done(error));
-            }
-            destroy(error);
+        if (phase == Phase.NEW && failedBeforeConnect(callback)) {
             return false;
         }
         ByteBuffer buffer = ByteBuffer.wrap(data);
@@ -785,6 +777,30 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
         }
         return writes.write(buffer, callback);
+    }
+
+    /**
+     * Node: a write before {@code connect()} has no handle to go to. Unless the socket is corked (corked chunks
+     * wait in the queue for {@code connect()}, or fail at {@link #uncork()}), the callback gets
+     * {@code ERR_SOCKET_CLOSED} and the socket is destroyed before {@code write} returns, as in Node; the
+     * callback still runs before {@code ERROR} and {@code CLOSE}. Checked under the lock, under which
+     * {@code connect()} changes the phase. Returns whether the write failed so.
+     */
+    private boolean failedBeforeConnect(@Nullable Callback callback) {
+        lock.lock();
+        try {
+            if (phase != Phase.NEW || writes.isCorked()) {
+                return false;
+            }
+            NetException error = Errors.socketClosed();
+            if (callback != null) {
+                events.post(() -> callback.done(error));
+            }
+            destroy(error);
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -844,6 +860,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     @Override
     public Socket end(@Nullable Callback callback) {
         Phase p;
+        boolean queued;
         lock.lock();
         try {
             p = phase;
@@ -852,6 +869,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             } else {
                 p = null;
             }
+            queued = writes.length() > 0;
         } finally {
             lock.unlock();
         }
@@ -867,7 +885,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             return this;
         }
-        if (p == Phase.NEW && writes.length() > 0) {
+        if (p == Phase.NEW && queued) {
             // Corked writes before connect(): end() uncorks them, and with no handle they fail (Node)
             writes.end(callback);                   // queued behind the writes: failed with them, in order
             destroy(Errors.socketClosed());
@@ -875,7 +893,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         if (p == Phase.NEW) {
             // Never connected: nothing to shut down, so FINISH and the callback come at once (Node's _final
-            // waits only while connecting). A later connect() still sends the FIN after the queued bytes.
+            // waits only while connecting). A later connect() still sends the FIN.
             events.post(() -> {
                 lock.lock();                        // connect() changes the phase under the lock
                 try {
@@ -929,14 +947,16 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket uncork() {
-        lock.lock();                                      // the queue's lock too; connect() changes the phase under it
-        try {
-            writes.uncork();
-            if (phase == Phase.NEW && !writes.isCorked() && writes.length() > 0) {
-                destroy(Errors.socketClosed());           // Node: the corked writes meet no handle
+        writes.uncork();                                  // starts no writer before connect()
+        if (phase == Phase.NEW) {
+            lock.lock();                                  // connect() changes the phase under it
+            try {
+                if (phase == Phase.NEW && !writes.isCorked() && writes.length() > 0) {
+                    destroy(Errors.socketClosed());       // Node: the corked writes meet no handle
+                }
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
         return this;
     }
