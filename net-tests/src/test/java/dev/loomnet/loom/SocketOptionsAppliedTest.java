@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.loomnet.net.ConnectOptions;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
@@ -107,5 +108,34 @@ class SocketOptionsAppliedTest {
         client.destroy();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.destroyed() && peer.destroyed());
         server.close();
+    }
+
+    @Test
+    void the_connect_options_no_delay_and_keep_alive_are_applied_on_connect() throws Exception {
+        // #146, #147: keepAliveInitialDelay in whole seconds, as Node's setKeepAlive(true, 456123 ms) -> 456 s
+        BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
+        Server server = Net.createServer(s -> accepted.add(s.resume())).listen(0, "127.0.0.1");
+        AtomicBoolean connected = new AtomicBoolean();
+        Socket client = Net.connect(ConnectOptions.builder().port(server.address().port()).host("127.0.0.1")
+                .noDelay(true).keepAlive(true).keepAliveInitialDelay(Duration.ofMillis(456_123)).build(),
+                () -> connected.set(true));
+        client.resume();
+        Socket peer = accepted.poll(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(connected::get);
+        assertEquals(true, option(client, StandardSocketOptions.TCP_NODELAY));
+        assertEquals(true, option(client, StandardSocketOptions.SO_KEEPALIVE));
+        assertEquals(456, ((LoomSocket) client).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+        closeAll(client, peer, server);
+
+        Server plain = Net.createServer(s -> accepted.add(s.resume())).listen(0, "127.0.0.1");
+        AtomicBoolean plainConnected = new AtomicBoolean();
+        Socket off = Net.connect(ConnectOptions.builder().port(plain.address().port()).host("127.0.0.1")
+                .noDelay(false).keepAlive(false).build(), () -> plainConnected.set(true));
+        off.resume();
+        Socket offPeer = accepted.poll(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(plainConnected::get);
+        assertEquals(false, option(off, StandardSocketOptions.TCP_NODELAY));
+        assertEquals(false, option(off, StandardSocketOptions.SO_KEEPALIVE));
+        closeAll(off, offPeer, plain);
     }
 }

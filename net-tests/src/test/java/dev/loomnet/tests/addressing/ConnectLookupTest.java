@@ -8,6 +8,7 @@ import static dev.loomnet.tests.server.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Connect: host resolution and {@code LOOKUP}, custom lookups and their errors, local binding, {@code timeout},
- * {@code connecting()} and {@code pending()} (catalog #48-#54, #59, #60, #68). Custom lookups answer loopback
+ * {@code connecting()} and {@code pending()} (catalog #46, #48-#56, #59, #60, #68). Custom lookups answer loopback
  * addresses only: no test resolves a name through the network.
  */
 class ConnectLookupTest {
@@ -339,6 +340,55 @@ class ConnectLookupTest {
         t.awaitClosed();
         assertEquals(List.of("in connect: connecting=false pending=false",
                 "in close: connecting=false pending=true"), states);
+        closeAndWait(server);
+    }
+
+    @Test
+    void a_local_address_that_is_not_an_ip_is_err_invalid_ip_address() {                         // #46
+        NetException e = assertThrows(NetException.class,
+                () -> ConnectOptions.builder().port(80).localAddress("foobar").build());
+        assertEquals(NetException.ERR_INVALID_IP_ADDRESS, e.code());
+    }
+
+    @Test
+    void end_while_the_lookup_is_pending_still_reports_the_lookup_error() throws Exception {     // #55
+        CountDownLatch ended = new CountDownLatch(1);
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host("nowhere.invalid").port(80)
+                .lookup((host, family) -> {
+                    ended.await(30, TimeUnit.SECONDS);               // a lookup may block: its own thread
+                    return List.of();
+                }).build());
+        assertTrue(c.connecting());
+        c.end();
+        ended.countDown();
+        t.awaitClosed();
+        assertEquals(List.of("lookup-error:ENOTFOUND/nowhere.invalid", "error:ENOTFOUND", "close:true"), t.events);
+    }
+
+    @Test
+    void destroy_while_the_lookup_is_pending_gives_no_error_and_closes() throws Exception {      // #56
+        CountDownLatch destroyed = new CountDownLatch(1);
+        CountDownLatch answered = new CountDownLatch(1);
+        Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4);
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host("example.test").port(server.address().port())
+                .lookup((host, family) -> {
+                    destroyed.await(30, TimeUnit.SECONDS);
+                    answered.countDown();
+                    return List.of(new Lookup.Address(V4, 4));
+                }).build());
+        c.destroy();
+        destroyed.countDown();
+        t.awaitClosed();
+        assertTrue(answered.await(30, TimeUnit.SECONDS));
+        Fixtures.waiting().during(Duration.ofMillis(100)).until(() -> t.events.stream()
+                .noneMatch(e -> e.startsWith("error") || e.equals("connect")));
+        // As in Node, the answer that comes after the destroy is still reported as LOOKUP (after CLOSE here).
+        assertEquals(List.of("close:false"), t.events.stream().filter(e -> !e.startsWith("lookup")).toList());
+        assertEquals(0, server.connections());
         closeAndWait(server);
     }
 }

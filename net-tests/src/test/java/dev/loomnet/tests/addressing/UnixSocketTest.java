@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Unix domain sockets in a temporary folder (catalog #15, #25, #33, #69, #157, #158). */
+/** Unix domain sockets in a temporary folder (catalog #15, #18, #25, #33, #69, #157, #158). */
 class UnixSocketTest {
 
     @TempDir
@@ -184,5 +184,18 @@ class UnixSocketTest {
         traces.forEach(Fixtures.Trace::awaitClosed);
         waiting().until(() -> server.connections() == 0);
         closeAndWait(server);
+    }
+
+    @Test
+    void listen_on_a_path_in_a_missing_folder_gives_an_error_whose_address_is_the_path() {      // #18
+        Path path = dir.resolve("no-such-folder").resolve("s.sock");
+        List<String> listening = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer();
+        NetException e = (NetException) listenError(server, path, listening);
+        assertEquals(path.toString(), e.address());
+        assertEquals("listen", e.syscall());
+        assertFalse(server.listening());
+        assertTrue(listening.isEmpty());
+        assertFalse(Files.exists(path));
     }
 }

@@ -12,10 +12,14 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every client connect form against a real echo server, and the event orders of a clean exchange and of a
- * refused connect (catalog #42, #66, #67, #116, #124).
+ * refused connect (catalog #42, #43, #66, #67, #70, #83, #91, #116, #117, #124).
  */
 class ClientConnectTest {
 
@@ -188,5 +192,76 @@ class ClientConnectTest {
         assertEquals("127.0.0.1", e.address());
         assertEquals(closed, e.port());
         assertTrue(s.destroyed());
+    }
+
+    @Test
+    void resetAndDestroy_inside_the_error_listener_of_a_refused_connect_still_gives_one_error_and_one_close() { // #117
+        int closed = Loopback.closedPort();
+        Socket s = Net.socket();
+        EventLog log = EventLog.withoutData(s);
+        s.on(Socket.ERROR, e -> s.resetAndDestroy());
+        s.connect(closed, "127.0.0.1");
+        log.awaitClosed();
+        await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT)
+                .until(() -> log.events.size() == 2);
+        assertEquals(List.of("error:ECONNREFUSED", "close:true"), log.events);
+        assertTrue(s.destroyed());
+    }
+
+    @Test
+    void a_connect_to_port_0_is_no_synchronous_error_and_fails_with_a_connect_error() {     // #43
+        Socket s = Net.socket();
+        EventLog log = EventLog.withoutData(s);
+        s.connect(0, "127.0.0.1");
+        log.awaitClosed();
+        assertEquals(2, log.events.size(), log.events::toString);
+        assertTrue(log.events.get(0).startsWith("error:E"), log.events::toString);
+        assertEquals("close:true", log.events.get(1));
+        NetException e = assertInstanceOf(NetException.class, log.errors.get(0));
+        assertTrue(e.getMessage().matches("connect E\\w+.*"), e.getMessage());
+    }
+
+    @Test
+    void the_same_socket_reconnects_after_close_and_its_byte_counts_restart() {      // #70, #91, #124
+        Socket s = Net.socket();
+        List<String> rounds = new CopyOnWriteArrayList<>();
+        AtomicReference<String> received = new AtomicReference<>("");
+        s.on(Socket.DATA, chunk -> received.updateAndGet(r -> r + new String(chunk, StandardCharsets.UTF_8)));
+        for (int i = 0; i < 51; i++) {
+            String message = "round" + (char) ('A' + i % 26);
+            received.set("");
+            AtomicBoolean ended = new AtomicBoolean();
+            AtomicReference<Boolean> hadError = new AtomicReference<>();
+            s.once(Socket.END, () -> ended.set(true));
+            s.once(Socket.CLOSE, hadError::set);
+            s.connect(port, "127.0.0.1", () -> s.end(message));
+            await().atMost(EventLog.WAIT).until(() -> hadError.get() != null);
+            rounds.add(received.get() + ":" + ended.get() + ":" + hadError.get() + ":" + s.bytesRead() + ":"
+                    + s.bytesWritten());
+        }
+        assertEquals(51, rounds.size());
+        for (int i = 0; i < 51; i++) {
+            assertEquals("round" + (char) ('A' + i % 26) + ":true:false:6:6", rounds.get(i));
+        }
+    }
+
+    @Test
+    void data_written_while_connecting_is_sent_before_data_written_in_the_connect_listener() { // #83
+        List<EventLog> logs = new CopyOnWriteArrayList<>();
+        Server other = Net.createServer();
+        // Inside a listener the new socket's events are held until the listener returns (Node's next tick).
+        other.on(Server.LISTENING, () -> {
+            Socket s = Net.socket();
+            EventLog log = EventLog.of(s);
+            s.connect(port, "127.0.0.1", () -> s.end("after"));
+            s.write("before");
+            logs.add(log);
+        });
+        other.listen(0, "127.0.0.1");
+        await().atMost(EventLog.WAIT).until(() -> logs.size() == 1);
+        EventLog log = logs.get(0).awaitClosed();
+        assertEquals("beforeafter", log.receivedText());
+        assertEquals("close:false", log.events.get(log.events.size() - 1));
+        Loopback.closeAndWait(other);
     }
 }

@@ -33,7 +33,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Server listen forms, address(), LISTENING timing and listen errors (catalog 1-3, 7-10, 14, 20, 25, 33, 154). */
+/** Server listen forms, address(), LISTENING timing and listen errors (catalog 1-10, 14, 16, 17, 20, 25, 33, 154). */
 class ServerListenTest {
 
     /** Connects a client to the address and waits until it exchanged one byte with an echo, then closes it. */
@@ -253,5 +253,57 @@ class ServerListenTest {
             assertTrue(a.getMessage().contains("should be >= 0 and < 65536"), a.getMessage());
         }
         assertFalse(server.listening());
+    }
+
+    /**
+     * Runs {@code listen(port, host, 511, callback).close()} inside a LISTENING listener of another server, where
+     * the new server's events wait until the listener returns (Node's single tick; on a plain thread LISTENING
+     * may run before {@code close()}), and checks that CLOSE comes, the callback never runs and no error.
+     */
+    private static void assertCloseRightAfterListen(String host) {
+        AtomicBoolean listening = new AtomicBoolean();
+        AtomicBoolean closeEvent = new AtomicBoolean();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        AtomicReference<Server> tested = new AtomicReference<>();
+        Server other = Net.createServer().on(Server.LISTENING, () -> {
+            Server server = Net.createServer().on(Server.ERROR, errors::add)
+                    .on(Server.CLOSE, () -> closeEvent.set(true));
+            server.listen(0, host, 511, () -> listening.set(true)).close();
+            tested.set(server);
+        });
+        other.listen(0, "127.0.0.1");
+        await().atMost(EventLog.WAIT).untilTrue(closeEvent);
+        await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> !listening.get());
+        assertTrue(errors.isEmpty(), errors::toString);
+        assertFalse(tested.get().listening());
+        assertNull(tested.get().address());
+        Loopback.closeAndWait(other);
+    }
+
+    @Test
+    void close_right_after_listen_means_the_listen_callback_never_runs_and_no_error() {      // #4, #5
+        assertCloseRightAfterListen("127.0.0.1");
+    }
+
+    @Test
+    void close_right_after_listen_on_localhost_closes_and_never_listens() {                   // #6
+        // loomnet resolves the host inside listen (Node: a lookup still pending, which close discards)
+        assertCloseRightAfterListen("localhost");
+    }
+
+    @Test
+    void listen_on_an_address_that_is_not_local_gives_an_async_eaddrnotavail_and_never_listening() {   // #16, #17
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        AtomicBoolean listening = new AtomicBoolean();
+        Server server = Net.createServer().on(Server.ERROR, error::set);
+        server.listen(0, "192.0.2.1", 511, () -> listening.set(true));            // TEST-NET-1: on no interface
+        await().atMost(EventLog.WAIT).until(() -> error.get() != null);
+        NetException e = assertInstanceOf(NetException.class, error.get());
+        assertEquals("EADDRNOTAVAIL", e.code());
+        assertTrue(e.getMessage().startsWith("listen EADDRNOTAVAIL"), e.getMessage());
+        assertEquals("listen", e.syscall());
+        assertEquals("192.0.2.1", e.address());
+        assertFalse(server.listening());
+        await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> !listening.get());
     }
 }

@@ -3,27 +3,36 @@ package dev.loomnet.tests.core;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomnet.net.Callback;
+import dev.loomnet.net.ConnectOptions;
+import dev.loomnet.net.Lookup;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.net.SocketOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** write/end/destroy errors and destroy idempotence (catalog #57, #58, #85, #98, #100, #116). */
+/**
+ * write/end/destroy errors and destroy idempotence (catalog #57, #58, #85, #86, #98, #99, #100, #102, #116, #118,
+ * #126).
+ */
 class SocketWriteAndDestroyTest {
 
     private Server server;
@@ -224,5 +233,127 @@ class SocketWriteAndDestroyTest {
         logs.get(0).awaitClosed();
         assertEquals(List.of("close:false"), logs.get(0).events);
         Loopback.closeAndWait(other);
+    }
+
+    @Test
+    void a_write_while_connecting_then_destroy_gives_err_socket_closed_before_connection_and_no_connect()
+            throws Exception {
+        // #99, while a lookup is pending (Node's test connects to "localhost"): the socket is surely connecting
+        CountDownLatch lookup = new CountDownLatch(1);
+        Socket s = Net.socket();
+        EventLog log = EventLog.of(s);
+        s.connect(ConnectOptions.builder().host("held.test").port(port).lookup((host, family) -> {
+            lookup.await(30, TimeUnit.SECONDS);
+            return List.of(new Lookup.Address(Loopback.V4, 4));
+        }).build());
+        s.write("queued", e -> log.events.add("callback:" + EventLog.code(e)));
+        s.destroy();
+        lookup.countDown();
+        log.awaitClosed();
+        await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> log.events.size() == 2);
+        assertEquals(List.of("callback:ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "close:false"), log.events);
+    }
+
+    @Test
+    void with_high_water_mark_0_a_write_while_connecting_returns_false_and_is_still_sent() {  // #86
+        Socket s = Net.socket(SocketOptions.builder().highWaterMark(0).build());
+        EventLog log = EventLog.of(s);
+        s.connect(port, Loopback.V4);
+        assertFalse(s.write("x"));
+        s.end();
+        log.awaitClosed();
+        assertEquals("x", log.receivedText());
+        assertEquals("close:false", log.events.get(log.events.size() - 1));
+    }
+
+    @Test
+    void a_client_destroying_while_the_server_writes_10_mb_gives_the_server_socket_exactly_one_error() { // #118
+        List<String> serverEvents = new CopyOnWriteArrayList<>();
+        List<Throwable> serverErrors = new CopyOnWriteArrayList<>();
+        Server big = Net.createServer(c -> {
+            c.on(Socket.ERROR, e -> {
+                serverErrors.add(e);
+                serverEvents.add("error:" + EventLog.code(e));
+            }).on(Socket.CLOSE, hadError -> serverEvents.add("close:" + hadError));
+            c.write(new byte[10 * 1024 * 1024]);
+        }).listen(0, Loopback.V4);
+        try {
+            Socket s = Net.socket();
+            EventLog log = EventLog.withoutData(s);
+            s.on(Socket.DATA, chunk -> s.destroy());
+            s.connect(big.address().port(), Loopback.V4);
+            log.awaitClosed();
+            await().atMost(EventLog.WAIT).until(() -> serverEvents.stream().anyMatch(e -> e.startsWith("close:")));
+            await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> serverEvents.size() == 2);
+            assertEquals(2, serverEvents.size(), serverEvents::toString);
+            assertTrue(serverEvents.get(0).equals("error:ECONNRESET") || serverEvents.get(0).equals("error:EPIPE"),
+                    serverEvents::toString);
+            assertEquals("close:true", serverEvents.get(1));
+            assertEquals(1, serverErrors.size());
+            assertTrue(log.errors.isEmpty(), log.events::toString);
+        } finally {
+            Loopback.closeAndWait(big);
+        }
+    }
+
+    @Test
+    void a_server_write_after_both_directions_closed_fails_its_callback_and_emits_no_error() {  // #102
+        AtomicReference<Throwable> callback = new AtomicReference<>();
+        List<String> serverEvents = new CopyOnWriteArrayList<>();
+        Server writer = Net.createServer(c -> c.resume()
+                .on(Socket.ERROR, e -> serverEvents.add("error:" + EventLog.code(e)))
+                .on(Socket.CLOSE, hadError -> {
+                    serverEvents.add("close:" + hadError);
+                    c.write("too late", e -> {
+                        serverEvents.add("callback");
+                        callback.set(e);
+                    });
+                })).listen(0, Loopback.V4);
+        try {
+            Socket s = Net.socket();
+            EventLog log = EventLog.of(s);
+            s.connect(writer.address().port(), Loopback.V4, s::end);
+            log.awaitClosed();
+            await().atMost(EventLog.WAIT).until(() -> serverEvents.contains("callback"));
+            await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> serverEvents.size() == 2);
+            assertEquals(List.of("close:false", "callback"), serverEvents);
+            assertInstanceOf(NetException.class, callback.get());
+        } finally {
+            Loopback.closeAndWait(writer);
+        }
+    }
+
+    @Test
+    void a_client_that_pauses_then_destroys_while_the_server_writes_20_mb_and_ends_gives_one_error_then_close() {
+        // #126
+        List<String> serverEvents = new CopyOnWriteArrayList<>();
+        Server big = Net.createServer(c -> {
+            c.on(Socket.ERROR, e -> serverEvents.add("error:" + EventLog.code(e)))
+                    .on(Socket.CLOSE, hadError -> serverEvents.add("close:" + hadError));
+            c.end(new byte[20 * 1024 * 1024]);
+        }).listen(0, Loopback.V4);
+        try {
+            Socket s = Net.socket();
+            EventLog log = EventLog.withoutData(s);
+            AtomicReference<Socket> pausedReturn = new AtomicReference<>();
+            s.on(Socket.DATA, chunk -> {
+                if (pausedReturn.get() == null) {
+                    pausedReturn.set(s.pause());
+                }
+            });
+            s.connect(big.address().port(), Loopback.V4);
+            await().atMost(EventLog.WAIT).until(() -> pausedReturn.get() != null);
+            assertSame(s, pausedReturn.get());
+            s.destroy();
+            log.awaitClosed();
+            await().atMost(EventLog.WAIT).until(() -> serverEvents.stream().anyMatch(e -> e.startsWith("close:")));
+            await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> serverEvents.size() == 2);
+            assertEquals(2, serverEvents.size(), serverEvents::toString);
+            assertTrue(serverEvents.get(0).equals("error:ECONNRESET") || serverEvents.get(0).equals("error:EPIPE"),
+                    serverEvents::toString);
+            assertEquals("close:true", serverEvents.get(1));
+        } finally {
+            Loopback.closeAndWait(big);
+        }
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -209,5 +210,31 @@ class DrainAndCallbacksTest {
         assertEquals(expectError, closed.get(), "CLOSE(hadError)");
         assertEquals(expectError ? List.of(first) : List.of(), errors);
         return all;
+    }
+
+    @Test
+    void each_one_byte_write_while_connecting_raises_bufferSize_by_one_and_it_is_0_at_FINISH() throws Exception {
+        // #93
+        AtomicLong received = new AtomicLong();
+        Server server = Net.createServer(s -> s.on(Socket.DATA, chunk -> received.addAndGet(chunk.length)))
+                .listen(0, HOST);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        AtomicLong atFinish = new AtomicLong(-1);
+        client.on(Socket.FINISH, () -> atFinish.set(client.bufferSize()));
+        CountDownLatch lookup = new CountDownLatch(1);
+        Flow.connectHeld(client, port(server), lookup);
+        List<Long> sizes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            client.write("a");
+            sizes.add(client.bufferSize());
+        }
+        client.end();
+        lookup.countDown();
+        waitFor().until(c::closed);
+        waitFor().until(() -> received.get() == 5);
+        server.close();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), sizes);
+        assertEquals(0, atFinish.get());
     }
 }

@@ -1,11 +1,15 @@
 package dev.loomnet.tests.flow;
 
+import dev.loomnet.net.ConnectOptions;
 import dev.loomnet.net.ConnectionListener;
+import dev.loomnet.net.Lookup;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -31,6 +35,19 @@ final class Flow {
     static ConditionFactory holdsFor(long millis) {
         return Awaitility.await().during(Duration.ofMillis(millis)).atMost(Duration.ofMillis(millis).plusSeconds(30))
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
+    }
+
+    /**
+     * Connects {@code socket} to {@code port} on 127.0.0.1 through a lookup that answers only once {@code release}
+     * is counted down, so the socket stays connecting (as in Node's tick) for as long as the test needs.
+     */
+    static Socket connectHeld(Socket socket, int port, CountDownLatch release) {
+        return socket.connect(ConnectOptions.builder().host("held.test").port(port).lookup((host, family) -> {
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the test never released the lookup");
+            }
+            return List.of(new Lookup.Address(HOST, 4));
+        }).build());
     }
 
     static int port(Server server) {

@@ -13,14 +13,16 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code end()}, {@code allowHalfOpen} both ways and in both directions, and {@code readyState} at each step
- * (catalog #104-#111, #124). Each test records both sockets' events with {@link Trace}; the state inside
+ * (catalog #61, #104-#114, #124). Each test records both sockets' events with {@link Trace}; the state inside
  * each listener is part of the record. Where our own {@code FINISH} races with the peer's reply (it is posted
  * by our writer after the FIN, the reply needs that FIN), the test checks it apart from the rest.
  */
@@ -203,5 +205,41 @@ class HalfCloseTest {
         waitFor().until(c::closed);
         server.close();
         assertEquals(List.of("finish:readOnly", "data:unread", "end:closed", "close:false"), c.events);
+    }
+
+    @Test
+    void end_with_data_while_connecting_stays_opening_and_sends_data_and_FIN_once_connected() throws Exception {
+        // #61: readyState is still opening after end(data) during the connect; #113: the FIN follows the connect
+        AtomicReference<Trace> serverTrace = new AtomicReference<>();
+        Server server = Net.createServer(s -> serverTrace.set(Trace.of(s))).listen(0, HOST);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        CountDownLatch lookup = new CountDownLatch(1);
+        Flow.connectHeld(client, port(server), lookup);
+        client.end("early");
+        assertEquals(ReadyState.OPENING, client.readyState());
+        assertTrue(client.connecting());
+        lookup.countDown();
+        waitFor().until(() -> c.closed() && serverTrace.get() != null && serverTrace.get().closed());
+        server.close();
+        assertEquals(List.of("data:early", "end:writeOnly", "finish:closed", "close:false"), serverTrace.get().events);
+        assertEquals("close:false", c.events.get(c.events.size() - 1));
+    }
+
+    @Test
+    void every_end_form_with_a_callback_calls_it() throws Exception {                        // #114
+        Server server = Net.createServer(s -> s.on(Socket.DATA, s::write)).listen(0, HOST);
+        List<String> called = new CopyOnWriteArrayList<>();
+        List<Socket> clients = List.of(Net.socket(), Net.socket(), Net.socket());
+        List<Trace> traces = clients.stream().map(Trace::of).toList();
+        clients.get(0).connect(port(server), HOST, () -> clients.get(0).end(e -> called.add("end(cb):" + e)));
+        clients.get(1).connect(port(server), HOST, () -> clients.get(1).end("foo".getBytes(
+                StandardCharsets.UTF_8), e -> called.add("end(bytes, cb):" + e)));
+        clients.get(2).connect(port(server), HOST, () -> clients.get(2).end("foo",
+                StandardCharsets.UTF_8, e -> called.add("end(text, charset, cb):" + e)));
+        waitFor().until(() -> traces.stream().allMatch(Trace::closed));
+        server.close();
+        assertEquals(List.of("end(bytes, cb):null", "end(cb):null", "end(text, charset, cb):null"),
+                called.stream().sorted().toList());
     }
 }

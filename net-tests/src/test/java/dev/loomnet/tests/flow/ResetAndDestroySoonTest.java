@@ -1,6 +1,7 @@
 package dev.loomnet.tests.flow;
 
 import static dev.loomnet.tests.flow.Flow.HOST;
+import static dev.loomnet.tests.flow.Flow.holdsFor;
 import static dev.loomnet.tests.flow.Flow.port;
 import static dev.loomnet.tests.flow.Flow.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,14 +16,17 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code resetAndDestroy()} (RST, catalog #119, #120) and {@code destroySoon()}. */
+/** {@code resetAndDestroy()} (RST, catalog #119-#123) and {@code destroySoon()}. */
 class ResetAndDestroySoonTest {
 
     @Test
@@ -105,5 +109,78 @@ class ResetAndDestroySoonTest {
         waitFor().until(peer::destroyed);
         server.close();
         assertEquals(List.of("destroySoon:readOnly", "finish:readOnly", "close:false"), c.events);
+    }
+
+    @Test
+    void resetAndDestroy_while_connecting_waits_for_the_connection_then_resets_it() throws Exception {     // #121
+        AtomicReference<Throwable> peerError = new AtomicReference<>();
+        AtomicReference<Trace> serverTrace = new AtomicReference<>();
+        Server server = Net.createServer(s -> serverTrace.set(Trace.of(s).also(s, peerError))).listen(0, HOST);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        CountDownLatch lookup = new CountDownLatch(1);
+        Flow.connectHeld(client, port(server), lookup);
+        assertTrue(client.connecting());
+        assertSame(client, client.resetAndDestroy());
+        lookup.countDown();
+        waitFor().until(() -> c.closed() && serverTrace.get() != null && serverTrace.get().closed());
+        server.close();
+        assertEquals(List.of("close:false"), c.events);
+        assertEquals(List.of("error:ECONNRESET", "close:true"), serverTrace.get().events);
+        assertEquals("read ECONNRESET", peerError.get().getMessage());
+    }
+
+    @Test
+    void resetAndDestroy_then_destroy_while_connecting_to_a_closed_port_gives_neither_connect_nor_error() { // #122
+        Server gone = Net.createServer().listen(0, HOST);
+        int closedPort = port(gone);
+        AtomicBoolean closed = new AtomicBoolean();
+        gone.close(e -> closed.set(true));
+        waitFor().untilTrue(closed);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        AtomicBoolean connected = new AtomicBoolean();
+        client.on(Socket.CONNECT, () -> connected.set(true));
+        CountDownLatch lookup = new CountDownLatch(1);
+        Flow.connectHeld(client, closedPort, lookup);
+        client.resetAndDestroy();
+        client.destroy();
+        lookup.countDown();
+        waitFor().until(c::closed);
+        holdsFor(100).until(() -> c.events.size() == 1);
+        assertEquals(List.of("close:false"), c.events);
+        assertFalse(connected.get());
+    }
+
+    @Test
+    void resetAndDestroy_of_every_accepted_socket_gives_every_client_ECONNRESET() throws Exception {
+        // #123: and every accepted socket and the server emit close
+        List<Trace> peers = new CopyOnWriteArrayList<>();
+        Flow.Accepted accepted = new Flow.Accepted(s -> peers.add(Trace.of(s)));
+        Server server = Net.createServer(accepted).listen(0, HOST);
+        List<Trace> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Socket client = Net.socket();
+            clients.add(Trace.of(client));
+            client.connect(port(server), HOST);
+        }
+        List<Socket> accepteds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            accepteds.add(accepted.next());
+        }
+        AtomicBoolean serverClosed = new AtomicBoolean();
+        server.close(e -> serverClosed.set(true));
+        for (Socket peer : accepteds) {
+            peer.resetAndDestroy();
+        }
+        waitFor().until(() -> serverClosed.get() && clients.stream().allMatch(Trace::closed)
+                && peers.stream().allMatch(Trace::closed));
+        for (Trace c : clients) {
+            assertEquals(List.of("error:ECONNRESET", "close:true"), c.events);
+        }
+        assertEquals(3, peers.size());
+        for (Trace p : peers) {
+            assertEquals(List.of("close:false"), p.events);
+        }
     }
 }

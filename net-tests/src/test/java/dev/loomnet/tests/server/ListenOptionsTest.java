@@ -15,12 +15,15 @@ import dev.loomnet.net.ListenOptions;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Listen options: {@code backlog}, {@code ipv6Only}, {@code reusePort}, {@code exclusive} (catalog #27, #180). */
+/** Listen options: {@code backlog}, {@code ipv6Only}, {@code reusePort}, {@code exclusive} (catalog #22, #27, #180). */
 class ListenOptionsTest {
 
     @Test
@@ -129,6 +132,22 @@ class ListenOptionsTest {
                 .listen(ListenOptions.builder().port(0).host(V4).exclusive(true).build());
         waiting().until(server::listening);
         assertTrue(server.address().port() > 0);
+        closeAndWait(server);
+    }
+
+    @Test
+    void a_port_wins_over_a_path_given_with_it(@TempDir Path dir) {                          // #22
+        Path path = dir.resolve("unused.sock");
+        Server server = Net.createServer(s -> s.on(Socket.DATA, s::write))
+                .listen(ListenOptions.builder().port(0).host(V4).path(path).build());
+        AddressInfo address = server.address();
+        assertEquals(V4, address.address());
+        assertTrue(address.port() > 0);
+        assertFalse(Files.exists(path));
+        Socket client = Net.socket();
+        Fixtures.Trace trace = Fixtures.Trace.of(client);
+        client.connect(address.port(), V4, () -> client.end("x"));
+        waiting().until(trace::closed);
         closeAndWait(server);
     }
 }
