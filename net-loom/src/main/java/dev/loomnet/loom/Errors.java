@@ -126,6 +126,11 @@ final class Errors {
         return new NetException(NetException.ERR_STREAM_WRITE_AFTER_END, "write after end");
     }
 
+    /** Node's {@code writeAfterFIN}: a write once both sides ended on a socket that does not allow half-open. */
+    static NetException endedByPeer() {
+        return new NetException(NetException.EPIPE, "This socket has been ended by the other party");
+    }
+
     static NetException closedBeforeConnection() {
         return new NetException(NetException.ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
                 "Socket closed before the connection was established");

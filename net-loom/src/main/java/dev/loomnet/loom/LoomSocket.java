@@ -751,16 +751,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             return false;
         }
         if (writeEnded) {
-            NetException error = Errors.writeAfterEnd();
-            events.post(() -> {
-                try {
-                    if (callback != null) {
-                        callback.done(error);
-                    }
-                } finally {
-                    destroy(error);
-                }
-            });
+            // As Node: the callback gets the error later, but the socket is destroyed with it now, so that it
+            // wins over a close already under way (both sides ended: the auto-close after END). Once the peer
+            // ended a socket that does not allow half-open, the error is Node's writeAfterFIN EPIPE.
+            NetException error = readEnded && !options.allowHalfOpen() ? Errors.endedByPeer()
+                    : Errors.writeAfterEnd();
+            if (callback != null) {
+                events.post(() -> callback.done(error));
+            }
+            destroy(error);
             return false;
         }
         if (phase == Phase.NEW && failedBeforeConnect(callback)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomnet.net.Net;
+import dev.loomnet.net.NetException;
 import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
@@ -241,5 +242,27 @@ class HalfCloseTest {
         server.close();
         assertEquals(List.of("end(bytes, cb):null", "end(cb):null", "end(text, charset, cb):null"),
                 called.stream().sorted().toList());
+    }
+
+    @Test
+    void a_write_after_our_end_and_the_peers_end_gives_EPIPE_to_its_callback_then_to_ERROR() throws Exception {
+        // #101: Node's writeAfterFIN, "This socket has been ended by the other party"
+        Server server = Net.createServer(s -> s.resume()).listen(0, HOST);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        AtomicReference<Throwable> callback = new AtomicReference<>();
+        client.on(Socket.END, () -> {
+            boolean result = client.write("hello", e -> {
+                c.events.add("callback:" + (e instanceof NetException ne ? ne.code() : e));
+                callback.set(e);
+            });
+            c.events.add("write:" + result + ":" + c.count("error:"));
+        });
+        client.connect(port(server), HOST, client::end);
+        waitFor().until(c::closed);
+        server.close();
+        assertEquals(List.of("end:closed", "write:false:0", "callback:EPIPE", "error:EPIPE", "close:true"),
+                c.without("finish"));
+        assertEquals("This socket has been ended by the other party", callback.get().getMessage());
     }
 }
