@@ -754,13 +754,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             // As Node: the callback gets the error later, but the socket is destroyed with it now, so that it
             // wins over a close already under way (both sides ended: the auto-close after END). Once the peer
             // ended a socket that does not allow half-open, the error is Node's writeAfterFIN EPIPE.
-            NetException error = readEnded && !options.allowHalfOpen() ? Errors.endedByPeer()
-                    : Errors.writeAfterEnd();
-            if (callback != null) {
-                events.post(() -> callback.done(error));
-            }
-            destroy(error);
-            return false;
+            return failWrite(callback, readEnded && !options.allowHalfOpen() ? Errors.endedByPeer()
+                    : Errors.writeAfterEnd());
         }
         if (phase == Phase.NEW && failedBeforeConnect(callback)) {
             return false;
@@ -791,15 +786,23 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             if (phase != Phase.NEW || writes.isCorked()) {
                 return false;
             }
-            NetException error = Errors.socketClosed();
-            if (callback != null) {
-                events.post(() -> callback.done(error));
-            }
-            destroy(error);
+            failWrite(callback, Errors.socketClosed());
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A write that cannot be made: its callback gets {@code error} later (posted first, so before {@code ERROR}
+     * and {@code CLOSE}), the socket is destroyed with it now. Returns {@code false}, {@code write}'s answer.
+     */
+    private boolean failWrite(@Nullable Callback callback, NetException error) {
+        if (callback != null) {
+            events.post(() -> callback.done(error));
+        }
+        destroy(error);
+        return false;
     }
 
     /**

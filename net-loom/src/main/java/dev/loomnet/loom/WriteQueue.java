@@ -368,6 +368,7 @@ final class WriteQueue {
         }
     }
 
+    /** Whether chunks are held by {@link #cork()} now. */
     boolean isCorked() {
         lock.lock();
         try {

@@ -92,11 +92,7 @@ class HalfCloseTest {
     void a_half_open_server_stays_writable_after_the_clients_end_until_it_ends_itself() throws Exception {
         Flow.Accepted accepted = new Flow.Accepted();
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
-        Server server = Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(),
-                s -> {
-                    serverTrace.set(Trace.of(s));
-                    accepted.onConnection(s);
-                }).listen(0, HOST);
+        Server server = tracedHalfOpenServer(accepted, serverTrace);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
         client.connect(port(server), HOST, () -> client.end("hi"));
@@ -171,11 +167,7 @@ class HalfCloseTest {
     void end_before_connect_emits_FINISH_once_and_a_later_connect_still_sends_the_FIN() throws Exception {
         Flow.Accepted accepted = new Flow.Accepted();
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
-        Server server = Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(),
-                s -> {
-                    serverTrace.set(Trace.of(s));
-                    accepted.onConnection(s);
-                }).listen(0, HOST);
+        Server server = tracedHalfOpenServer(accepted, serverTrace);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
         client.end();                                                     // before connect(): FINISH at once
@@ -264,5 +256,13 @@ class HalfCloseTest {
         assertEquals(List.of("end:closed", "write:false:0", "callback:EPIPE", "error:EPIPE", "close:true"),
                 c.without("finish"));
         assertEquals("This socket has been ended by the other party", callback.get().getMessage());
+    }
+
+    /** A listening half-open server that traces each accepted socket and hands it to {@code accepted}. */
+    private static Server tracedHalfOpenServer(Flow.Accepted accepted, AtomicReference<Trace> serverTrace) {
+        return Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), s -> {
+            serverTrace.set(Trace.of(s));
+            accepted.onConnection(s);
+        }).listen(0, HOST);
     }
 }
