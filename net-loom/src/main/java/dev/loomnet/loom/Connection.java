@@ -208,8 +208,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             socket.resetAndDestroy();
             return null;
         }
-        socket.startWrites();                              // flush what was written while connecting
-        socket.events.runAndWait(socket::emitConnected);
+        socket.events.runAndWait(socket::emitConnected);   // starts the writes made while connecting
         socket.connectDone();
         return connected;
     }

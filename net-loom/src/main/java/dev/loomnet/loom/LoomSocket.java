@@ -345,16 +345,22 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     // events emitted from the connection thread
 
     void emitConnected() throws Exception {
-        if (phase != Phase.CONNECTED) {
-            return;
-        }
         lock.lock();
         try {
+            if (phase != Phase.CONNECTED) {
+                return;                      // destroyed while its events waited: no CONNECT, as in Node
+            }
             connectPending = false;
             signalFlowChanged();             // awaitConnected: the input stream may read from now on
         } finally {
             lock.unlock();
         }
+        // Writes made while connecting leave only now, with the CONNECT event (Node flushes them from a
+        // 'connect' listener). The handshake may finish long before: events wait while the listener that
+        // created this socket runs, and a destroy() in that window must send nothing and fail the writes
+        // with ERR_SOCKET_CLOSED_BEFORE_CONNECTION. The writer is its own thread, so a connect listener
+        // that blocks until its writes are flushed still gets them flushed.
+        writes.start();
         emit(CONNECT, Listener::handle);
         emit(READY, Listener::handle);
     }
@@ -968,6 +974,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return writes.awaitLengthAtMost(limit);
     }
 
+    /** {@link WriteQueue#awaitFlushed}: for the output stream's {@code flush}. */
+    boolean awaitFlushed() {
+        return writes.awaitFlushed();
+    }
+
     @Override
     public Socket onceDrain(Listener listener) {
         if (listener == null) {
@@ -1110,12 +1121,16 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     public Socket destroy(@Nullable Throwable error) {
         SocketChannel ch;
         Phase was;
+        boolean beforeConnect;
         lock.lock();
         try {
             was = phase;
             if (was == Phase.CLOSED) {
                 return this;
             }
+            // CONNECT not emitted yet counts as before the connection even when the handshake is done: the
+            // writes made meanwhile have not left (emitConnected starts them)
+            beforeConnect = was != Phase.CONNECTED || connectPending;
             phase = Phase.CLOSED;
             ch = channel;
             signalFlowChanged();
@@ -1135,7 +1150,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
         }
         Throwable callbackError = error != null ? error
-                : was == Phase.CONNECTED ? Errors.streamDestroyed() : Errors.closedBeforeConnection();
+                : beforeConnect ? Errors.closedBeforeConnection() : Errors.streamDestroyed();
         boolean counted = was != Phase.NEW || server != null;
         events.post(() -> emitClose(orphans, callbackError, error, counted));
         return this;

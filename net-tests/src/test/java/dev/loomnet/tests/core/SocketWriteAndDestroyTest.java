@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -252,6 +253,66 @@ class SocketWriteAndDestroyTest {
         log.awaitClosed();
         await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> log.events.size() == 2);
         assertEquals(List.of("callback:ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "close:false"), log.events);
+    }
+
+    @Test
+    void writes_while_connecting_stay_queued_until_connect_even_after_the_handshake_and_destroy_then_sends_nothing() {
+        // #99 with an IP literal: the handshake finishes while the listener that made the socket still runs, so
+        // its CONNECT waits; the writes must wait with it, and destroy() in that window is "before connection"
+        AtomicLong received = new AtomicLong();
+        List<String> serverSide = new CopyOnWriteArrayList<>();
+        Server counting = Net.createServer(c -> c.on(Socket.DATA, chunk -> received.addAndGet(chunk.length))
+                .on(Socket.CLOSE, hadError -> serverSide.add("close:" + hadError))).listen(0, Loopback.V4);
+        List<EventLog> logs = new CopyOnWriteArrayList<>();
+        List<Boolean> connectingAtDestroy = new CopyOnWriteArrayList<>();
+        Server other = Net.createServer();
+        other.on(Server.LISTENING, () -> {
+            Socket s = Net.socket();
+            EventLog log = EventLog.of(s);
+            logs.add(log);
+            s.connect(counting.address().port(), Loopback.V4);
+            s.write("early", e -> log.events.add("callback:" + EventLog.code(e)));
+            await().atMost(EventLog.WAIT).until(() -> s.address() != null);    // the handshake is done
+            s.write("late", e -> log.events.add("callback:" + EventLog.code(e)));
+            connectingAtDestroy.add(s.connecting());
+            s.destroy();
+        });
+        try {
+            other.listen(0, Loopback.V4);
+            await().atMost(EventLog.WAIT).until(() -> logs.size() == 1);
+            logs.get(0).awaitClosed();
+            await().atMost(EventLog.WAIT).until(() -> serverSide.size() == 1);
+            assertEquals(List.of(true), connectingAtDestroy);
+            assertEquals(List.of("callback:ERR_SOCKET_CLOSED_BEFORE_CONNECTION",
+                    "callback:ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "close:false"), logs.get(0).events);
+            assertEquals(0, received.get(), "bytes sent by a socket destroyed before its CONNECT");
+        } finally {
+            Loopback.closeAndWait(other);
+            Loopback.closeAndWait(counting);
+        }
+    }
+
+    @Test
+    void writes_while_connecting_go_out_with_connect_before_what_the_connect_listener_writes() {         // #99
+        Server other = Net.createServer();
+        List<EventLog> logs = new CopyOnWriteArrayList<>();
+        other.on(Server.LISTENING, () -> {
+            Socket s = Net.socket();
+            logs.add(EventLog.of(s));
+            s.connect(port, Loopback.V4, () -> s.end("three"));
+            s.write("one,");
+            await().atMost(EventLog.WAIT).until(() -> s.address() != null);    // the handshake is done
+            s.write("two,");
+        });
+        try {
+            other.listen(0, Loopback.V4);
+            await().atMost(EventLog.WAIT).until(() -> logs.size() == 1);
+            logs.get(0).awaitClosed();
+            assertEquals("one,two,three", logs.get(0).receivedText());
+            assertEquals("connect", logs.get(0).events.get(0));
+        } finally {
+            Loopback.closeAndWait(other);
+        }
     }
 
     @Test
