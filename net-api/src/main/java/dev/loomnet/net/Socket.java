@@ -623,9 +623,11 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * Returns this socket's output as a blocking stream: {@code write} hands the bytes to the kernel at once
      * when it can (on the connection's own thread with an empty queue) and copies whatever must wait into the
      * write queue, so the caller may reuse its array as soon as {@code write} returns; it then blocks the caller
-     * while the queue is at or above the high-water mark; {@code flush} blocks until the queue is empty;
-     * {@code close} ends the socket ({@link #end()}). Writes fail with an {@link java.io.IOException} once the
-     * socket was ended or destroyed.
+     * while the queue is at or above the high-water mark; {@code flush} blocks until the queue is empty, and
+     * fails with an {@link java.io.IOException} only if the socket is destroyed with bytes still unsent (a socket
+     * that closes right after its last byte left, as one without {@code allowHalfOpen} does once both sides
+     * ended, flushed everything); {@code close} ends the socket ({@link #end()}). Writes fail with an
+     * {@link java.io.IOException} once the socket was ended or destroyed.
      *
      * @return the output stream (the same object on every call)
      */

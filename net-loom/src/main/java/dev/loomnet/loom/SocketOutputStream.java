@@ -43,7 +43,7 @@ final class SocketOutputStream extends OutputStream {
 
     @Override
     public void flush() throws IOException {
-        if (!socket.awaitQueueBelow(0)) {
+        if (!socket.awaitFlushed()) {
             throw new IOException("socket was destroyed while flushing");
         }
     }

@@ -111,6 +111,8 @@ final class WriteQueue {
     private boolean ending;
     private boolean finished;
     private boolean failed;
+    /** Whether {@link #failAll} found bytes still unsent ({@link #awaitFlushed}); a boolean fits the padding. */
+    private boolean failedUnsent;
     private int corked;
 
     WriteQueue(Owner owner, int highWaterMark) {
@@ -154,15 +156,36 @@ final class WriteQueue {
     boolean awaitLengthAtMost(long limit) {
         lock.lock();
         try {
-            while (length > limit && !failed) {
-                if (shrunk == null) {
-                    shrunk = lock.newCondition();
-                }
-                shrunk.awaitUninterruptibly();
-            }
+            awaitLocked(limit);
             return !failed;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Blocks until every byte accepted so far has gone to the kernel.
+     *
+     * @return false if the queue failed (the socket was destroyed) with bytes still unsent; true when it failed
+     *     with none, even if this waiter woke only after the failure: a flush that completes and is followed at
+     *     once by the FIN and the socket's automatic destroy is still a completed flush
+     */
+    boolean awaitFlushed() {
+        lock.lock();
+        try {
+            awaitLocked(0);
+            return !failed || !failedUnsent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitLocked(long limit) {
+        while (length > limit && !failed) {
+            if (shrunk == null) {
+                shrunk = lock.newCondition();
+            }
+            shrunk.awaitUninterruptibly();
         }
     }
 
@@ -410,6 +433,9 @@ final class WriteQueue {
     List<Callback> failAll() {
         lock.lock();
         try {
+            if (!failed) {
+                failedUnsent = length > 0;
+            }
             failed = true;
             List<Callback> out = new ArrayList<>();
             if (inFlight != null) {

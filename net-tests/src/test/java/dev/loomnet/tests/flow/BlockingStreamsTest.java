@@ -115,6 +115,39 @@ class BlockingStreamsTest {
     }
 
     @Test
+    void flush_succeeds_when_the_socket_closed_after_its_last_byte_left_and_fails_when_bytes_were_lost()
+            throws Exception {
+        // The race this pins: a flush whose bytes all left, then the FIN and the automatic destroy of a socket
+        // without allowHalfOpen, all before the flushing thread woke up. That flush completed.
+        Flow.Accepted accepted = new Flow.Accepted();
+        Server server = Net.createServer(accepted).listen(0, HOST);
+        Socket client = Net.socket();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        client.on(Socket.DATA, received::writeBytes);
+        client.connect(port(server), HOST);
+        Socket sent = accepted.next();
+        OutputStream out = sent.outputStream();
+        out.write("all of it".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        waitFor().until(() -> sent.writableLength() == 0);
+        sent.destroy();
+        out.flush();                                                   // nothing was lost: no exception
+        waitFor().until(() -> received.size() == 9);
+
+        Socket stalled = Net.socket().pause();                         // reads nothing: the bytes must queue
+        stalled.connect(port(server), HOST);
+        Socket lost = accepted.next();
+        lost.write(new byte[32 << 20]);
+        waitFor().until(() -> lost.writableLength() > 0);
+        lost.destroy();
+        IOException e = assertThrows(IOException.class, () -> lost.outputStream().flush());
+        assertEquals("socket was destroyed while flushing", e.getMessage());
+        client.destroy();
+        stalled.destroy();
+        waitFor().until(() -> client.destroyed() && stalled.destroyed());
+        server.close();
+    }
+
+    @Test
     void an_echo_on_the_connections_own_thread_may_reuse_its_array_as_soon_as_write_returns() throws Exception {
         assertEchoedIntact(false);
     }
