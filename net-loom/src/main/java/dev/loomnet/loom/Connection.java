@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * full array then becomes the {@code data} chunk as it is, without a copy), and cut to twice the size of the
  * read (at least {@value #MIN_READ}) when a read uses a quarter or less. A connection that goes idle after
  * small messages therefore parks with a small buffer, while a streaming one reads in large chunks. A read that
- * fills a smaller buffer is topped up from what the kernel already holds ({@link #topUp}), so a small buffer
+ * fills a smaller buffer is topped up from what the kernel already holds ({@link #topUp}, {@link #topUpUnix}),
+ * so a small buffer
  * does not split a message that arrived whole (Node reads up to 64 KiB at once). Each
  * {@code data} chunk is a fresh array of exactly the bytes read (the full buffer itself, or a copy of a partial
  * read), which the listeners own. The exception is a socket whose only consumer is one pipe: no chunk is made,
@@ -113,8 +114,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                         throw readError;                  // a top-up read failed: reported after its bytes
                     }
                     n = ch.read(buffer);
-                    if (n == buffer.capacity() && onread == null && !socket.unix()) {
-                        buffer = topUp(ch, buffer);
+                    if (n == buffer.capacity() && onread == null && n < MAX_READ) {
+                        buffer = socket.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
                         n = buffer.position();
                     }
                     if (n > 0) {
@@ -332,8 +333,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * {@code data} chunk, as with Node's 64 KiB reads, however small the buffer had become while the
      * connection idled. It asks the kernel how much is waiting ({@code FIONREAD}, through the socket adaptor's
      * {@code available()}) rather than reading on, because a read with nothing waiting would block with the
-     * bytes already read undelivered. TCP only: the JDK offers no adaptor for Unix domain sockets, whose
-     * messages may therefore still arrive in several chunks while the buffer grows.
+     * bytes already read undelivered. TCP only: the JDK offers no adaptor for Unix domain sockets
+     * ({@link #topUpUnix}).
      *
      * <p>If asking or reading fails, the bytes read so far are still delivered and the failure is kept in
      * {@link #readError} for the next turn of the read loop, as if that read had failed: no byte is lost.
@@ -354,6 +355,41 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             }
         } catch (IOException e) {
             readError = e;
+        }
+        return buffer;
+    }
+
+    /**
+     * {@link #topUp} for a Unix domain socket, which has no {@code FIONREAD} in the JDK: reads on without
+     * blocking, into buffers four times bigger each turn (up to {@link #MAX_READ}), until a read leaves room or
+     * finds nothing. The blocking mode may only be switched while no writer thread is inside the channel's
+     * {@code write} (switching waits for its write lock, and a writer blocked on a peer that is not reading
+     * would stall this read loop with it), so the read loop takes the writer role for the attempt and skips
+     * the attempt while a writer runs: the message then arrives in several chunks, as before.
+     */
+    private ByteBuffer topUpUnix(SocketChannel ch, ByteBuffer full) {
+        if (!socket.claimWriterRole()) {
+            return full;
+        }
+        ByteBuffer buffer = full;
+        try {
+            ch.configureBlocking(false);
+            try {
+                while (!buffer.hasRemaining() && buffer.capacity() < MAX_READ) {
+                    int size = Math.min(Math.max(buffer.capacity() * 4, INITIAL_READ), MAX_READ);
+                    ByteBuffer bigger = ByteBuffer.allocate(size).put(buffer.flip());
+                    buffer = bigger;
+                    if (ch.read(bigger) <= 0) {
+                        break;                            // nothing more waiting, or EOF (read again next turn)
+                    }
+                }
+            } finally {
+                ch.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            readError = e;
+        } finally {
+            socket.releaseWriterRole();
         }
         return buffer;
     }

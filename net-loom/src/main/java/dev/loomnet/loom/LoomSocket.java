@@ -974,6 +974,16 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return writes.awaitLengthAtMost(limit);
     }
 
+    /** {@link WriteQueue#claimWriterRole}: for the read loop's non-blocking read on a Unix domain socket. */
+    boolean claimWriterRole() {
+        return writes.claimWriterRole();
+    }
+
+    /** {@link WriteQueue#releaseWriterRole}. */
+    void releaseWriterRole() {
+        writes.releaseWriterRole();
+    }
+
     /** {@link WriteQueue#awaitFlushed}: for the output stream's {@code flush}. */
     boolean awaitFlushed() {
         return writes.awaitFlushed();

@@ -391,6 +391,42 @@ final class WriteQueue {
         }
     }
 
+    /**
+     * Takes the writer role for a moment in which no other thread may be inside the channel's {@code write}:
+     * the read loop's non-blocking read attempt on a Unix domain socket toggles the blocking mode, which waits
+     * for the channel's write lock, and a writer blocked on a full peer holds that lock for as long as the peer
+     * does not read. Writes made meanwhile are queued; {@link #releaseWriterRole} starts a writer for them.
+     *
+     * @return false (and nothing taken) when a writer is running or the queue failed
+     */
+    boolean claimWriterRole() {
+        lock.lock();
+        try {
+            if (writerRunning || failed) {
+                return false;
+            }
+            writerRunning = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back the role {@link #claimWriterRole} took, handing it to a writer thread if writes queued. */
+    void releaseWriterRole() {
+        boolean start;
+        lock.lock();
+        try {
+            writerRunning = false;
+            start = claimWriter();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startWriter();
+        }
+    }
+
     /** Whether chunks are held by {@link #cork()} now. */
     boolean isCorked() {
         lock.lock();

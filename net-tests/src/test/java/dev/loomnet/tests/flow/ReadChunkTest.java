@@ -71,11 +71,40 @@ class ReadChunkTest {
         assertArrayEquals(large, chunks.get(chunks.size() - 1), "chunks: " + sizes(chunks));
     }
 
-    @Test
-    void a_unix_domain_socket_delivers_every_byte_in_order_though_it_may_split_a_first_message(@TempDir Path dir)
+    @ParameterizedTest
+    @ValueSource(ints = {129, 1000, 2049, 20_000, 32 * 1024})
+    void on_a_unix_domain_socket_a_first_message_written_at_once_arrives_as_one_chunk(int size,
+                                                                                       @TempDir Path dir)
             throws Exception {
-        byte[] message = Flow.randomBytes(20_000, 4);
-        assertArrayEquals(message, concat(firstMessageChunks(message, dir.resolve("s.sock"))));
+        // the JDK has no FIONREAD for Unix sockets: the read loop reads on without blocking instead
+        byte[] message = Flow.randomBytes(size, size);
+        List<byte[]> chunks = firstMessageChunks(message, dir.resolve("s.sock"));
+        assertEquals(1, chunks.size(), "chunks: " + sizes(chunks));
+        assertArrayEquals(message, chunks.get(0));
+    }
+
+    @Test
+    void a_unix_socket_whose_writer_is_blocked_on_a_peer_that_does_not_read_still_reads_every_byte(
+            @TempDir Path dir) throws Exception {
+        // Reading on without blocking means switching the channel's blocking mode, which waits for its write
+        // lock; a writer blocked on this peer holds that lock until the peer reads. The read loop must not wait.
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        Flow.Accepted accepted = new Flow.Accepted(s -> {
+            s.on(Socket.DATA, received::writeBytes).on(Socket.ERROR, e -> { });   // the reset at the end
+            s.write(new byte[32 << 20]);                               // far more than the kernel buffers
+        });
+        Server server = Net.createServer(accepted).listen(dir.resolve("w.sock"));
+        Socket client = Net.socket().pause();                          // reads nothing: the writer blocks
+        client.connect(dir.resolve("w.sock"));
+        Socket peer = accepted.next();
+        waitFor().until(() -> peer.writableLength() > 0 && peer.bytesWritten() == 32 << 20);
+        byte[] message = Flow.randomBytes(5000, 6);
+        client.write(message);
+        waitFor().until(() -> peer.bytesRead() == message.length);
+        client.destroy();
+        waitFor().until(peer::destroyed);
+        server.close();
+        assertArrayEquals(message, received.toByteArray());
     }
 
     @Test
