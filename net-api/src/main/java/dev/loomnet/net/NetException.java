@@ -42,6 +42,10 @@ public class NetException extends RuntimeException {
     public static final String EINVAL = "EINVAL";
     /** The descriptor is not a socket. */
     public static final String ENOTSOCK = "ENOTSOCK";
+    /** The process has no descriptor left (its open-file limit): {@code accept}, {@code connect}. */
+    public static final String EMFILE = "EMFILE";
+    /** The system has no descriptor left (its open-file table is full). */
+    public static final String ENFILE = "ENFILE";
     /** A port outside 0..65535. */
     public static final String ERR_SOCKET_BAD_PORT = "ERR_SOCKET_BAD_PORT";
     /** An argument of the wrong type (in Java: a null where a value is required). */

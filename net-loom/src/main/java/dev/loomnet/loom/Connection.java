@@ -497,7 +497,13 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     /** One blocking connect; a non-zero {@code timeoutNanos} has the timer close the channel when it passes. */
     private Attempt attempt(SocketAddress target, ConnectOptions options, long timeoutNanos) throws IOException {
         Attempt result = new Attempt();
-        SocketChannel ch = SocketChannel.open(familyOf(target));
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open(familyOf(target));
+        } catch (IOException e) {
+            result.error = e;                             // EMFILE: a failed attempt, "connect EMFILE host:port"
+            return result;
+        }
         if (!socket.attach(ch)) {
             ch.close();
             return result;

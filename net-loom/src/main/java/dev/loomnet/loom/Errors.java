@@ -71,6 +71,12 @@ final class Errors {
         if (m.contains("socket operation on non-socket")) {
             return NetException.ENOTSOCK;
         }
+        if (m.contains("too many open files in system")) {
+            return NetException.ENFILE;                   // before EMFILE: its message contains EMFILE's
+        }
+        if (m.contains("too many open files")) {
+            return NetException.EMFILE;
+        }
         if (m.contains("invalid argument")) {
             return NetException.EINVAL;
         }

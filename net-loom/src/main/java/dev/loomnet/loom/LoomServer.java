@@ -312,6 +312,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     // accepting
 
     private void acceptLoop(ServerSocketChannel ch, boolean v6, boolean ipv6Only) {
+        DescriptorReserve.ensure();                       // before the descriptors can run out
         while (ch.isOpen()) {
             SocketChannel accepted;
             try {
@@ -319,6 +320,9 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
             } catch (IOException e) {
                 if (!ch.isOpen()) {
                     return;
+                }
+                if (DescriptorReserve.outOfDescriptors(e) && DescriptorReserve.closeWaiting(ch) >= 0) {
+                    continue;                             // Node (libuv): the waiting clients are closed, no event
                 }
                 NetException error = Errors.io(e, "accept");
                 events.post(() -> emitError(error));

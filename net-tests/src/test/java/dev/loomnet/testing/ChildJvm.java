@@ -58,6 +58,20 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Runs {@code main} with extra JVM arguments (class or module path included) before the class name. */
     public static ChildJvm start(List<String> jvmArgs, Class<?> main, String... args) throws IOException {
+        return new ChildJvm(javaCommand(jvmArgs, main, args));
+    }
+
+    /**
+     * Runs {@code main} on the test class path in a process whose open-file limit is {@code limit} (bash's
+     * {@code ulimit -n}, then {@code exec} of the JVM), for tests of what happens when descriptors run out.
+     */
+    public static ChildJvm withOpenFileLimit(int limit, Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$0\" \"$@\""));
+        command.addAll(javaCommand(List.of("-cp", System.getProperty("java.class.path")), main, args));
+        return new ChildJvm(command);
+    }
+
+    private static List<String> javaCommand(List<String> jvmArgs, Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.add("-Xshare:auto");
@@ -65,7 +79,7 @@ public final class ChildJvm implements AutoCloseable {
         command.addAll(jvmArgs);
         command.add(main.getName());
         command.addAll(Arrays.asList(args));
-        return new ChildJvm(command);
+        return command;
     }
 
     /** The test class path entries. */
