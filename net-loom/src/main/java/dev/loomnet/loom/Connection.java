@@ -38,8 +38,7 @@ import org.jspecify.annotations.Nullable;
  * read (at least {@value #MIN_READ}) when a read uses a quarter or less. A connection that goes idle after
  * small messages therefore parks with a small buffer, while a streaming one reads in large chunks. A read that
  * fills a smaller buffer is topped up from what the kernel already holds ({@link #topUp}, {@link #topUpUnix}),
- * so a small buffer
- * does not split a message that arrived whole (Node reads up to 64 KiB at once). Each
+ * so a small buffer does not split a message that arrived whole (Node reads up to 64 KiB at once). Each
  * {@code data} chunk is a fresh array of exactly the bytes read (the full buffer itself, or a copy of a partial
  * read), which the listeners own. The exception is a socket whose only consumer is one pipe: no chunk is made,
  * the pipe borrows the buffer for the duration of the event and the buffer is reused ({@link #lend}).
