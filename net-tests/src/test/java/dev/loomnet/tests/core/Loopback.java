@@ -1,8 +1,13 @@
 package dev.loomnet.tests.core;
 
+import dev.loomnet.net.ConnectOptions;
+import dev.loomnet.net.Lookup;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Small loopback fixtures shared by the core tests. */
@@ -26,6 +31,19 @@ final class Loopback {
     /** A server on 127.0.0.1 that echoes every chunk back and ends when the client ends. */
     static Server echoServer() {
         return Net.createServer(s -> s.on(Socket.DATA, s::write)).listen(0, V4);
+    }
+
+    /**
+     * Connects {@code socket} to {@code port} on 127.0.0.1 through a lookup that answers only once {@code release}
+     * is counted down: until then the socket is surely connecting, as it is in Node until the next tick.
+     */
+    static Socket connectHeld(Socket socket, int port, CountDownLatch release) {
+        return socket.connect(ConnectOptions.builder().host("held.test").port(port).lookup((host, family) -> {
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the test never released the lookup");
+            }
+            return List.of(new Lookup.Address(V4, 4));
+        }).build());
     }
 
     /** Closes the server and waits for its close callback. */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * write/end/destroy errors and destroy idempotence (catalog #57, #58, #85, #86, #98, #99, #100, #102, #116, #118,
+ * write/end/destroy errors and destroy idempotence (catalog #57, #58, #85, #86, #87, #98, #99, #100, #102, #116, #118,
  * #126).
  */
 class SocketWriteAndDestroyTest {
@@ -93,6 +93,7 @@ class SocketWriteAndDestroyTest {
         EventLog log = EventLog.of(s);
         s.cork();
         s.write("corked, ");
+        long beforeConnect = s.bytesWritten();                  // #87: data queued before connect() counts
         s.connect(port, Loopback.V4);
         s.write("then connecting");                             // while connecting: queued behind
         s.uncork();
@@ -101,6 +102,8 @@ class SocketWriteAndDestroyTest {
         log.awaitClosed();
         assertEquals(List.of("connect", "ready", "data"), log.folded().subList(0, 3));
         assertEquals("close:false", log.events.get(log.events.size() - 1));
+        assertEquals(8, beforeConnect);
+        assertEquals(23, s.bytesWritten(), "each byte counted once, when written, not again when flushed");
     }
 
     @Test

@@ -11,9 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -101,5 +105,35 @@ class CorkTest {
         waitFor().until(t::closed);
         server.close();
         assertEquals("one two", received.toString());
+    }
+
+    @Test
+    void corked_writes_while_connecting_count_seven_bytes_at_once_at_connect_and_at_end() throws Exception {
+        // #88, Node's test-net-socket-byteswritten: the two corked writes are flushed as one gathering write
+        // once connected, which once made Node count them wrongly; "twø" is 3 characters and 4 bytes.
+        StringBuffer received = new StringBuffer();                    // one char per byte: no split to mend
+        Server server = Net.createServer(s -> s.on(Socket.DATA,
+                c -> received.append(new String(c, StandardCharsets.ISO_8859_1))).end()).listen(0, HOST);
+        Map<String, Long> seen = new ConcurrentHashMap<>();
+        Socket client = Net.socket().resume();
+        Trace t = Trace.ofLifecycle(client);
+        client.on(Socket.CONNECT, () -> seen.put("connect", client.bytesWritten()))
+                .on(Socket.END, () -> seen.put("end", client.bytesWritten()));
+        CountDownLatch lookup = new CountDownLatch(1);
+        Flow.connectHeld(client, port(server), lookup);
+        client.cork();
+        client.write("one");
+        client.write("twø".getBytes(StandardCharsets.UTF_8));
+        client.uncork();
+        seen.put("uncorked", client.bytesWritten());
+        boolean stillConnecting = client.connecting();
+        lookup.countDown();
+        waitFor().until(() -> t.closed() && received.length() == 7);
+        server.close();
+        assertTrue(stillConnecting, "the writes were made before the connection existed");
+        assertEquals(Map.of("uncorked", 7L, "connect", 7L, "end", 7L), seen);
+        assertEquals(7, client.bytesWritten(), "kept after close");
+        assertEquals("onetwø", new String(received.toString().getBytes(StandardCharsets.ISO_8859_1),
+                StandardCharsets.UTF_8));
     }
 }
