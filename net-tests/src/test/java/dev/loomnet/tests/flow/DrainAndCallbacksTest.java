@@ -94,6 +94,63 @@ class DrainAndCallbacksTest {
     }
 
     @Test
+    void a_write_loop_restarted_from_drain_runs_200_rounds_of_one_megabyte_buffers() throws Exception {  // #95
+        // Node's test-net-write-fully-async-buffer: `while (conn.write(Buffer.from(data)));` with a 1,000,000-byte
+        // buffer, run from the connect callback and again from every DRAIN; the 201st run ends the socket.
+        int rounds = 200;
+        byte[] data = new byte[1_000_000];
+        new java.util.Random(95).nextBytes(data);
+        AtomicLong received = new AtomicLong();
+        Server server = Net.createServer(conn -> conn.on(Socket.DATA, c -> received.addAndGet(c.length)))
+                .listen(0, HOST);
+
+        // Everything below runs on the client's event thread (CONNECT and DRAIN), as Node code would.
+        List<String> violations = new CopyOnWriteArrayList<>();
+        long[] state = new long[3];   // [0] runs of the loop, [1] writes, [2] drains
+        AtomicReference<Boolean> closed = new AtomicReference<>();
+        Socket client = Net.socket();
+        Runnable writeLoop = () -> {
+            if (state[0]++ == rounds) {
+                client.end();
+                return;
+            }
+            // A write that the kernel takes whole on the connection's own thread returns true in loomnet (Node
+            // counts it until its write completes: false at once for 1 MB), so a round may write more than one
+            // buffer; the bound only stops a loop that never meets backpressure.
+            for (int i = 0; ; i++) {
+                state[1]++;
+                if (!client.write(data.clone())) {              // Buffer.from(data): a fresh copy every time
+                    return;
+                }
+                if (i == 1000) {
+                    violations.add("write never returned false in round " + state[0]);
+                    client.end();
+                    return;
+                }
+            }
+        };
+        client.on(Socket.DRAIN, () -> {
+            state[2]++;
+            if (client.writableLength() != 0) {         // Node: 'drain' once the buffer is empty, one per round
+                violations.add("DRAIN " + state[2] + " with " + client.writableLength() + " bytes queued");
+            }
+            writeLoop.run();
+        }).on(Socket.CLOSE, closed::set).resume();
+        client.connect(port(server), HOST, writeLoop::run);
+
+        waitFor().until(() -> closed.get() != null);
+        waitFor().until(() -> received.get() == client.bytesWritten());
+        server.close();
+        assertEquals(List.of(), violations);
+        assertFalse(closed.get(), "CLOSE(hadError)");
+        assertEquals(rounds + 1, state[0], "runs of the loop");
+        assertEquals(rounds, state[2], "DRAIN count");
+        assertTrue(state[1] >= rounds, "writes " + state[1]);
+        assertEquals(state[1] * data.length, client.bytesWritten());
+        assertEquals(client.bytesWritten(), received.get());
+    }
+
+    @Test
     void write_callbacks_run_in_write_order_once_their_bytes_were_sent() throws Exception {
         int writes = 2000;
         AtomicLong received = new AtomicLong();
