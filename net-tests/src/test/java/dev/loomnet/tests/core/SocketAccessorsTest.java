@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -169,6 +170,42 @@ class SocketAccessorsTest {
             EventLog.waiting().until(() -> server.connections() == 0);
             Loopback.closeAndWait(server);
         }
+    }
+
+    /** The remote fields as a list, or what reading them threw. */
+    private static Object remote(Socket s) {
+        try {
+            return java.util.Arrays.asList(s.remoteAddress(), s.remoteFamily(), s.remotePort());
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    @Test
+    void remote_fields_read_while_connecting_to_a_closed_port_and_after_the_refusal_are_empty() throws Exception {
+        // #63, Node's test-net-during-close reads them while connecting to a server that is closing: they never
+        // throw, and are undefined (null, port 0) while connecting, at ERROR and at CLOSE, as in Node 20
+        int port = Loopback.closedPort();
+        Map<String, Object> seen = new ConcurrentHashMap<>();
+        Socket s = Net.socket();
+        EventLog log = EventLog.withoutData(s);
+        s.on(Socket.ERROR, e -> seen.put("error", remote(s)))
+                .on(Socket.CLOSE, hadError -> seen.put("close", remote(s)));
+        CountDownLatch lookup = new CountDownLatch(1);
+        Loopback.connectHeld(s, port, lookup);                 // surely connecting until released
+        seen.put("connecting", s.connecting());
+        seen.put("while connecting", remote(s));
+        lookup.countDown();
+        log.awaitClosed();
+        EventLog.waiting().until(() -> seen.containsKey("close"));
+        List<Object> none = java.util.Arrays.asList(null, null, 0);
+        assertAll(
+                () -> assertEquals(true, seen.get("connecting")),
+                () -> assertEquals(none, seen.get("while connecting")),
+                () -> assertEquals(none, seen.get("error")),
+                () -> assertEquals(none, seen.get("close")),
+                () -> assertEquals(none, remote(s), "after close"),
+                () -> assertEquals(List.of("error:ECONNREFUSED", "close:true"), log.events));
     }
 
     @Test
