@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.loomnet.net.AddressInfo;
 import dev.loomnet.net.ListenOptions;
@@ -142,6 +143,51 @@ class UnixSocketTest {
         client.connect(path);
         trace.awaitClosed();
         assertEquals("connect ECONNREFUSED " + path, trace.errors.get(0).getMessage());
+    }
+
+    /** The events of a failed pipe connect, without the attempt events. */
+    private static List<String> outcome(Fixtures.Trace trace) {
+        return trace.events.stream().filter(e -> !e.startsWith("attempt") && !e.startsWith("failed")).toList();
+    }
+
+    @Test
+    void connect_to_a_regular_file_is_refused_as_node_is_on_linux() throws Exception {               // #69
+        // Node's test-net-pipe-connect-errors accepts ENOTSOCK or ECONNREFUSED; Linux answers ECONNREFUSED, and
+        // so does Node 20 here: connect ECONNREFUSED <path>
+        Path path = Files.writeString(dir.resolve("plain.txt"), "");
+        Socket client = Net.socket();
+        Fixtures.Trace trace = Fixtures.Trace.of(client);
+        client.connect(path);
+        trace.awaitClosed();
+        NetException e = (NetException) trace.errors.get(0);
+        assertTrue(List.of(NetException.ENOTSOCK, NetException.ECONNREFUSED).contains(e.code()), e.code());
+        assertEquals(List.of("error:" + e.code(), "close:true"), outcome(trace));
+        assertEquals("connect " + e.code() + " " + path, e.getMessage());
+        assertEquals("connect", e.syscall());
+        assertTrue(Files.isRegularFile(path), "the file is left alone");
+    }
+
+    @Test
+    void connect_to_a_socket_file_with_mode_0_gives_eacces() throws Exception {                      // #69
+        Path path = dir.resolve("closed.sock");
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(Fixtures.collect(accepted)).listen(path);
+        try {
+            Files.setPosixFilePermissions(path, Set.of());
+            // Root may connect to any socket file whatever its mode (Node's test skips this case for root too);
+            // access(2), which isWritable asks, answers as connect(2) will.
+            assumeFalse(Files.isWritable(path), "running as root: mode 0 does not stop connect");
+            Socket client = Net.socket();
+            Fixtures.Trace trace = Fixtures.Trace.of(client);
+            client.connect(path);
+            trace.awaitClosed();
+            assertEquals(List.of("error:EACCES", "close:true"), outcome(trace));
+            NetException e = (NetException) trace.errors.get(0);
+            assertEquals("connect EACCES " + path, e.getMessage());
+            assertEquals(List.of(), accepted);
+        } finally {
+            closeAndWait(server);
+        }
     }
 
     @Test
