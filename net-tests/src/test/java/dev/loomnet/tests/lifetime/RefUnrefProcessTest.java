@@ -12,10 +12,12 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.tests.server.Fixtures;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ref()}/{@code unref()} and JVM lifetime, with child JVMs (catalog #140-#142): a child whose {@code main}
@@ -28,6 +30,23 @@ class RefUnrefProcessTest {
         try (ChildJvm child = ChildJvm.onClassPath(UnrefServerMain.class, "after")) {
             assertEquals(0, child.awaitExit(), String.valueOf(child.lines()));
             assertTrue(child.lines().get(0).startsWith("port "), String.valueOf(child.lines()));
+        }
+    }
+
+    @Test
+    void an_unrefd_unix_socket_server_lets_the_jvm_exit_where_a_refd_one_keeps_it_up(@TempDir Path dir)
+            throws Exception {                                                                       // #140
+        // Node's test-pipe-unref: listen on a pipe path, unref, and the process exits. The control first: the
+        // same server left ref'd holds the JVM up, so the exit below is the unref's doing.
+        Path refd = dir.resolve("refd.sock");
+        try (ChildJvm child = ChildJvm.onClassPath(UnrefServerMain.class, "ipc-ref", refd.toString())) {
+            assertEquals("path " + refd + " listening true", child.awaitLine("path "));
+            await().during(Duration.ofMillis(300)).atMost(ChildJvm.WAIT).until(child::isAlive);
+        }
+        Path unrefd = dir.resolve("unrefd.sock");
+        try (ChildJvm child = ChildJvm.onClassPath(UnrefServerMain.class, "ipc", unrefd.toString())) {
+            assertEquals(0, child.awaitExit(), String.valueOf(child.lines()));
+            assertEquals(List.of("path " + unrefd + " listening true"), child.lines());
         }
     }
 
