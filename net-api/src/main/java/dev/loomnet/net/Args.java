@@ -34,6 +34,16 @@ final class Args {
         return value;
     }
 
+    /**
+     * Node's {@code keepAliveInitialDelay} rule: a negative delay is taken as 0 (the system's delay), not
+     * rejected. Node's Socket and Server constructors set {@code options.keepAliveInitialDelay} to 0 when it
+     * is below 0 before turning it into seconds, so {@code -123000} ms gives {@code setKeepAlive(true, 0)}.
+     */
+    static Duration keepAliveInitialDelay(Duration value) {
+        notNull(value, "keepAliveInitialDelay");
+        return value.isNegative() ? Duration.ZERO : value;
+    }
+
     /** Node's {@code autoSelectFamilyAttemptTimeout} rule: at least 1 ms, and below 10 ms means 10 ms. */
     static Duration attemptTimeout(Duration value) {
         notNull(value, "autoSelectFamilyAttemptTimeout");

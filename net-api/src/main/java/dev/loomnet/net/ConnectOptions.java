@@ -260,9 +260,10 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         }
 
         /**
-         * Sets {@code keepAliveInitialDelay} of the socket.
+         * Sets {@code keepAliveInitialDelay} of the socket. Only whole seconds are used; a negative delay is
+         * taken as {@code Duration.ZERO} (the system's delay), as Node does, not rejected.
          *
-         * @param value not negative
+         * @param value the delay, not {@code null}
          * @return this builder
          */
         public Builder keepAliveInitialDelay(Duration value) {

@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  *                              {@link Socket#resume()} (default {@code false})
  * @param noDelay               set {@code TCP_NODELAY} on accepted sockets before {@link Server#CONNECTION}
  * @param keepAlive             enable {@code SO_KEEPALIVE} on accepted sockets before {@link Server#CONNECTION}
- * @param keepAliveInitialDelay idle time before the first keep-alive probe (whole seconds are used)
+ * @param keepAliveInitialDelay idle time before the first keep-alive probe (whole seconds are used;
+ *                              {@code Duration.ZERO}, or a negative delay, which is stored as zero as Node
+ *                              does: the system default)
  * @param highWaterMark         the write high-water mark of accepted sockets
  *                              (default {@value SocketOptions#DEFAULT_HIGH_WATER_MARK})
  * @param blockList             clients to refuse, or {@code null}: a connection from a blocked address is
@@ -32,12 +34,12 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
      * @param pauseOnConnect        see the record description
      * @param noDelay               see the record description
      * @param keepAlive             see the record description
-     * @param keepAliveInitialDelay must not be negative
+     * @param keepAliveInitialDelay not {@code null}; a negative delay is taken as {@code Duration.ZERO}, as in Node
      * @param highWaterMark         must not be negative
      * @param blockList             a block list or {@code null}
      */
     public ServerOptions {
-        Args.nonNegative(keepAliveInitialDelay, "keepAliveInitialDelay");
+        keepAliveInitialDelay = Args.keepAliveInitialDelay(keepAliveInitialDelay);
         Args.highWaterMark(highWaterMark);
     }
 
@@ -128,13 +130,14 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
         }
 
         /**
-         * Sets {@code keepAliveInitialDelay}.
+         * Sets {@code keepAliveInitialDelay}. Only whole seconds are used; a negative delay is taken as
+         * {@code Duration.ZERO} (the system's delay), as Node does, not rejected.
          *
-         * @param value the delay, not negative
+         * @param value the delay, not {@code null}
          * @return this builder
          */
         public Builder keepAliveInitialDelay(Duration value) {
-            this.keepAliveInitialDelay = Args.nonNegative(value, "keepAliveInitialDelay");
+            this.keepAliveInitialDelay = Args.keepAliveInitialDelay(value);
             return this;
         }
 

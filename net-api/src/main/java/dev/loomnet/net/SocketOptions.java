@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param noDelay               set {@code TCP_NODELAY} when connected (default {@code false}, as Node)
  * @param keepAlive             enable {@code SO_KEEPALIVE} when connected (default {@code false})
  * @param keepAliveInitialDelay idle time before the first keep-alive probe, whole seconds are used
- *                              ({@code Duration.ZERO}: the system default)
+ *                              ({@code Duration.ZERO}: the system default; a negative delay is stored as
+ *                              {@code Duration.ZERO}, as Node sets it to 0)
  * @param highWaterMark         queued bytes at which {@link Socket#write(byte[])} starts returning
  *                              {@code false} (default {@value #DEFAULT_HIGH_WATER_MARK}, Node 22's)
  * @param blockList             destinations this socket refuses to connect to, or {@code null}: connecting to
@@ -35,13 +36,13 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
      * @param allowHalfOpen         see the record description
      * @param noDelay               see the record description
      * @param keepAlive             see the record description
-     * @param keepAliveInitialDelay must not be negative
+     * @param keepAliveInitialDelay not {@code null}; a negative delay is taken as {@code Duration.ZERO}, as in Node
      * @param highWaterMark         must not be negative
      * @param blockList             a block list or {@code null}
      * @param onread                the read callback or {@code null}
      */
     public SocketOptions {
-        Args.nonNegative(keepAliveInitialDelay, "keepAliveInitialDelay");
+        keepAliveInitialDelay = Args.keepAliveInitialDelay(keepAliveInitialDelay);
         Args.highWaterMark(highWaterMark);
     }
 
@@ -123,13 +124,14 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
         }
 
         /**
-         * Sets {@code keepAliveInitialDelay}.
+         * Sets {@code keepAliveInitialDelay}. Only whole seconds are used; a negative delay is taken as
+         * {@code Duration.ZERO} (the system's delay), as Node does, not rejected.
          *
-         * @param value the delay, not negative
+         * @param value the delay, not {@code null}
          * @return this builder
          */
         public Builder keepAliveInitialDelay(Duration value) {
-            this.keepAliveInitialDelay = Args.nonNegative(value, "keepAliveInitialDelay");
+            this.keepAliveInitialDelay = Args.keepAliveInitialDelay(value);
             return this;
         }
 

@@ -3,13 +3,16 @@ package dev.loomnet.loom;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.loomnet.net.ConnectOptions;
 import dev.loomnet.net.Net;
+import dev.loomnet.net.NetException;
 import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.net.SocketOptions;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -137,5 +140,56 @@ class SocketOptionsAppliedTest {
         assertEquals(false, option(off, StandardSocketOptions.TCP_NODELAY));
         assertEquals(false, option(off, StandardSocketOptions.SO_KEEPALIVE));
         closeAll(off, offPeer, plain);
+    }
+
+    @Test
+    void a_negative_keep_alive_initial_delay_is_taken_as_zero_as_node_does() throws Exception {       // #147
+        // Node sets a negative keepAliveInitialDelay to 0 in the Socket and Server constructors, so that
+        // connect({keepAlive: true, keepAliveInitialDelay: -123000}) calls setKeepAlive(true, 0), as 123 ms does:
+        // the system's delay is left alone. Neither throws.
+        Duration negative = Duration.ofMillis(-123_000);
+        assertEquals(Duration.ZERO, SocketOptions.builder().keepAliveInitialDelay(negative).build()
+                .keepAliveInitialDelay());
+        assertEquals(Duration.ZERO, ServerOptions.builder().keepAliveInitialDelay(negative).build()
+                .keepAliveInitialDelay());
+        assertEquals(Duration.ZERO, ConnectOptions.builder().port(1).keepAliveInitialDelay(negative).build()
+                .socketOptions().keepAliveInitialDelay());
+        assertEquals(Duration.ZERO, new SocketOptions(false, false, true, negative, 1, null, null)
+                .keepAliveInitialDelay());
+        NetException nullDelay = assertThrows(NetException.class,
+                () -> SocketOptions.builder().keepAliveInitialDelay(null));
+        assertEquals(NetException.ERR_INVALID_ARG_TYPE, nullDelay.code());
+
+        int systemDelay;
+        try (SocketChannel fresh = SocketChannel.open()) {
+            systemDelay = fresh.getOption(ExtendedSocketOptions.TCP_KEEPIDLE);
+        }
+        BlockingQueue<Integer> serverSide = new LinkedBlockingQueue<>();
+        BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
+        Server server = Net.createServer(ServerOptions.builder().keepAlive(true)
+                .keepAliveInitialDelay(Duration.ofMillis(-3_000)).build(), s -> {
+            serverSide.add(((LoomSocket) s).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+            accepted.add(s.resume());
+        }).listen(0, "127.0.0.1");
+        // Node's cases: -123000 -> 0, 123 -> 0, undefined (not set here) -> 0
+        for (Duration delay : java.util.Arrays.asList(negative, Duration.ofMillis(123), null)) {
+            AtomicBoolean connected = new AtomicBoolean();
+            ConnectOptions.Builder options = ConnectOptions.builder().port(server.address().port()).host("127.0.0.1")
+                    .keepAlive(true);
+            if (delay != null) {
+                options.keepAliveInitialDelay(delay);
+            }
+            Socket client = Net.connect(options.build(), () -> connected.set(true));
+            client.resume();
+            Socket peer = accepted.poll(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(connected::get);
+            assertEquals(true, option(client, StandardSocketOptions.SO_KEEPALIVE), String.valueOf(delay));
+            assertEquals(systemDelay, ((LoomSocket) client).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE),
+                    String.valueOf(delay));
+            assertEquals(systemDelay, serverSide.poll(30, TimeUnit.SECONDS), "the server's accepted socket");
+            client.destroy();
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.destroyed() && peer.destroyed());
+        }
+        server.close();
     }
 }
