@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * <p>A socket created and connected from a plain thread (for example {@code main}) may emit its first events
  * at once: attach listeners before {@link #connect}, as in {@code Net.socket().on(...).connect(port)}, or
  * pass the connect listener to the factory. {@link #DATA} is safe either way: like a Node stream, the socket
- * reads nothing until a {@code DATA} listener is added or {@link #resume()} is called.
+ * emits no {@code DATA} until a {@code DATA} listener is added or {@link #resume()} is called; what it reads
+ * ahead before then (one read, as Node reads into its buffer once connected) is the first chunk. A peer's FIN
+ * with nothing unread emits {@link #END} even on a socket nobody reads, so that it can close.
  *
  * <h2>Errors</h2>
  * A listener that throws destroys this socket with what it threw: {@code ERROR} (with that exception), then

@@ -102,7 +102,24 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             SocketChannel ch = begin();
             OnRead onread = socket.options.onread();
             ByteBuffer buffer = onread == null ? ByteBuffer.allocate(MIN_READ) : ByteBuffer.wrap(onread.nextBuffer());
-            while (ch != null && socket.awaitFlowing()) {
+            while (ch != null) {
+                if (onread == null && socket.wantsReadAhead()) {
+                    if (!readAhead(ch, buffer)) {
+                        return;                           // EOF (END emitted) or failed
+                    }
+                    buffer.clear();
+                    continue;
+                }
+                if (!socket.awaitFlowing()) {
+                    return;
+                }
+                byte[] early = socket.mayHaveReadAhead() ? takeReadAhead() : null;
+                if (early != null) {
+                    if (!emitChunk(early)) {
+                        return;                           // closed while paused
+                    }
+                    continue;
+                }
                 int n;
                 socket.readLock.lock();
                 try {
@@ -211,6 +228,59 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         socket.events.runAndWait(socket::emitConnected);   // starts the writes made while connecting
         socket.connectDone();
         return connected;
+    }
+
+    /**
+     * One read while nobody reads the socket ({@link LoomSocket#wantsReadAhead}), as Node reads into its buffer:
+     * the bytes are kept for the first reader (the first {@code DATA} chunk, or the input stream), and a FIN
+     * with nothing unread emits {@code END} at once, so that the socket can close. A full read is topped up as
+     * in the read loop, so a message that arrived whole stays one chunk. In a method of its own, unlike the
+     * flowing read: a socket that nobody reads is not the idle connection whose stack depth matters.
+     *
+     * @return false when the loop must end: EOF (after {@code END}) or a failed read (the socket is failed)
+     */
+    private boolean readAhead(SocketChannel ch, ByteBuffer buffer) throws Exception {
+        int n;
+        socket.readLock.lock();
+        try {
+            if (!socket.wantsReadAhead()) {
+                return true;                              // a reader came first (or a pause, or a close)
+            }
+            n = ch.read(buffer);
+            ByteBuffer filled = buffer;
+            if (n == buffer.capacity() && n < MAX_READ) {
+                filled = socket.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
+                n = filled.position();
+            }
+            if (n > 0) {
+                socket.addBytesRead(n);
+                socket.keepReadAhead(Arrays.copyOf(filled.array(), n));
+            } else if (n < 0) {
+                socket.readAheadEnded();
+            }
+        } catch (IOException e) {
+            if (socket.phase() != LoomSocket.Phase.CLOSED) {
+                socket.fail(Errors.io(e, "read"));
+            }
+            return false;
+        } finally {
+            socket.readLock.unlock();
+        }
+        if (n < 0) {
+            socket.events.runAndWait(socket::emitEnd);
+            return false;
+        }
+        return true;
+    }
+
+    /** What the read loop read ahead, as the first chunk now that the socket flows; null if none. */
+    private byte @Nullable [] takeReadAhead() {
+        socket.readLock.lock();
+        try {
+            return socket.takeReadAhead();
+        } finally {
+            socket.readLock.unlock();
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -93,6 +94,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private @Nullable TextDecoder decoder;
     private volatile @Nullable SocketInputStream input;
     private volatile @Nullable SocketOutputStream output;
+    /**
+     * Bytes read ahead while nobody read the socket (Node reads into its buffer as soon as a socket is
+     * connected, listener or not), handed out before any later read; under {@link #readLock}.
+     */
+    private @Nullable ByteBuffer readAhead;
+    /** The read-ahead met the peer's FIN with nothing unread, and {@code END} was emitted; under readLock. */
+    private boolean readAheadEnded;
 
     private volatile Phase phase = Phase.NEW;
     private volatile int flow = FLOW_UNSET;
@@ -518,6 +526,65 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     void addBytesRead(int n) {
         BYTES_READ.setRelease(this, bytesRead + n);      // the caller holds readLock: one writer
         touchTimer();
+    }
+
+    /**
+     * Whether the read loop should read ahead: the socket is connected, nobody reads it yet (no {@code DATA} or
+     * {@code TEXT} listener, no pipe, not resumed, not paused, no input stream) and nothing read ahead is
+     * waiting. Node starts reading when a socket connects, so a peer's FIN with no data is seen, and emits
+     * {@code end}, even on a socket nobody reads (a server that only writes then still closes); without
+     * this, such a socket never saw the FIN and stayed open for good.
+     */
+    boolean wantsReadAhead() {
+        return flow == FLOW_UNSET && input == null && phase == Phase.CONNECTED && !connectPending
+                && readAhead == null && !readAheadEnded;
+    }
+
+    /** Under readLock: keeps the bytes the read loop read ahead. */
+    void keepReadAhead(byte[] bytes) {
+        readAhead = ByteBuffer.wrap(bytes);
+    }
+
+    /** Under readLock: the read-ahead met EOF with nothing unread (END follows from the read loop). */
+    void readAheadEnded() {
+        readAheadEnded = true;
+    }
+
+    /** Under readLock: whether the read-ahead met EOF, for the input stream (which then returns -1). */
+    boolean readAheadEndedAlready() {
+        return readAheadEnded;
+    }
+
+    /**
+     * Whether bytes read ahead may be waiting, without the lock: for the read loop, which alone sets them (so
+     * it sees its own write), on its per-read path; a stale true only costs the locked {@link #takeReadAhead()}.
+     */
+    boolean mayHaveReadAhead() {
+        return readAhead != null;
+    }
+
+    /** Under readLock: what is left of the read-ahead, as a {@code DATA} chunk, or null. */
+    byte @Nullable [] takeReadAhead() {
+        ByteBuffer r = readAhead;
+        if (r == null) {
+            return null;
+        }
+        readAhead = null;
+        return r.position() == 0 ? r.array() : Arrays.copyOfRange(r.array(), r.position(), r.limit());
+    }
+
+    /** Under readLock: copies up to {@code len} read-ahead bytes into {@code b}; 0 when there are none. */
+    int takeReadAhead(byte[] b, int off, int len) {
+        ByteBuffer r = readAhead;
+        if (r == null) {
+            return 0;
+        }
+        int n = Math.min(len, r.remaining());
+        r.get(b, off, n);
+        if (!r.hasRemaining()) {
+            readAhead = null;
+        }
+        return n;
     }
 
     /** Parks the connection thread until data is wanted; false once the socket is closed. */

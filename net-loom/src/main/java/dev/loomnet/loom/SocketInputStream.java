@@ -47,6 +47,14 @@ final class SocketInputStream extends InputStream {
             if (socket.flowing()) {
                 throw flowing();
             }
+            int early = socket.takeReadAhead(b, off, len);   // read before this stream was asked for
+            if (early > 0) {
+                return early;                             // counted in bytesRead when they were read
+            }
+            if (socket.readAheadEndedAlready()) {
+                eof = true;                               // the read loop met the FIN and emitted END
+                return -1;
+            }
             SocketChannel ch = socket.channel();
             if (ch == null || socket.destroyed()) {
                 throw new IOException("socket is closed");
