@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,8 +43,8 @@ class NodeInteropTest {
     /** Several MiB each way, in 64 KiB writes that follow {@code write()}'s backpressure. */
     private static final int SIZE = 4 << 20;
 
-    @BeforeAll
-    static void node_is_installed() {
+    @BeforeEach
+    void node_is_installed() {
         Optional<String> why = NodeProcess.unavailable();
         assumeTrue(why.isEmpty(), () -> why.orElseThrow());
     }

@@ -76,11 +76,20 @@ final class NodeProcess implements AutoCloseable {
 
     /**
      * Why the interop tests cannot run here, or empty when they can: {@code node} is on the {@code PATH} and
-     * at least version {@value #MIN_MAJOR}. Runs {@code node --version} once per call.
+     * at least version {@value #MIN_MAJOR}. Asks {@code node --version} once per JVM.
      *
      * @return the reason to skip, for {@code Assumptions.assumeTrue}
      */
     static Optional<String> unavailable() {
+        return Availability.REASON;
+    }
+
+    /** Holder: the check runs on first use, once. */
+    private static final class Availability {
+        static final Optional<String> REASON = check();
+    }
+
+    private static Optional<String> check() {
         if (NODE == null) {
             return Optional.of("node is not on the PATH: the Node interop tests are skipped (CI machines have Node "
                     + MIN_MAJOR + "+ installed)");
@@ -88,10 +97,15 @@ final class NodeProcess implements AutoCloseable {
         try {
             Process version = new ProcessBuilder(NODE.toString(), "--version").redirectErrorStream(true).start();
             String text;
+            // One short line: it fits in the pipe, so waiting for the exit first cannot block the child.
             try (InputStream in = version.getInputStream()) {
+                if (!version.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    return Optional.of(NODE + " --version gave no answer within " + WAIT
+                            + ": the Node interop tests are skipped");
+                }
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
             } finally {
-                if (!version.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (version.isAlive()) {
                     version.destroyForcibly().waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
                 }
             }

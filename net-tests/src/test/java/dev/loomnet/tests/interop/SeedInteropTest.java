@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +36,8 @@ class SeedInteropTest {
 
     private static final String ECHO_IN_FIRST_CHUNK = "Hello from client";
 
-    @BeforeAll
-    static void node_is_installed() {
+    @BeforeEach
+    void node_is_installed() {
         Optional<String> why = NodeProcess.unavailable();
         assumeTrue(why.isEmpty(), () -> why.orElseThrow());
     }
