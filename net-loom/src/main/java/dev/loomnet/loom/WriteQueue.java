@@ -59,8 +59,12 @@ final class WriteQueue {
         /** The queue emptied after a write returned {@code false}. */
         void drained();
 
-        /** FIN was sent after {@code end()}; {@code callbacks} are the end callbacks. */
-        void finished(List<Callback> callbacks);
+        /**
+         * FIN was sent after {@code end()}. The end callbacks stay in the queue until the owner takes them with
+         * {@link #takeEndCallbacks()} when it reports the finish, so that a {@code destroy()} in between still
+         * finds them in {@link #failAll()}, and an {@code end(callback)} in between still gets this finish.
+         */
+        void finished();
 
         /** Writes what the kernel takes now without blocking; returns the bytes written (maybe 0). */
         int writeNow(ByteBuffer data) throws IOException;
@@ -348,6 +352,16 @@ final class WriteQueue {
         boolean finNow = false;
         lock.lock();
         try {
+            if (failed) {
+                // Destroyed since the socket looked: failAll has run and would never report the callback.
+                lock.unlock();
+                try {
+                    owner.rejected(callback);
+                } finally {
+                    lock.lock();
+                }
+                return;
+            }
             if (callback != null) {
                 if (endCallbacks == null) {
                     endCallbacks = new ArrayList<>(1);
@@ -373,6 +387,38 @@ final class WriteQueue {
             }
         } else if (start) {
             startWriter();
+        }
+    }
+
+    /**
+     * Adds a callback to the end callbacks of an {@link #end} already made (a second {@code end(callback)}); false,
+     * and nothing added, once the queue failed.
+     */
+    boolean addEndCallback(Callback callback) {
+        lock.lock();
+        try {
+            if (failed) {
+                return false;
+            }
+            if (endCallbacks == null) {
+                endCallbacks = new ArrayList<>(1);
+            }
+            endCallbacks.add(callback);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the end callbacks, for the owner's report of the finish ({@link Owner#finished()}). */
+    List<Callback> takeEndCallbacks() {
+        lock.lock();
+        try {
+            List<Callback> out = endCallbacks == null ? List.of() : endCallbacks;
+            endCallbacks = null;
+            return out;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -628,16 +674,13 @@ final class WriteQueue {
             throw new java.nio.channels.ClosedChannelException();
         }
         ch.shutdownOutput();
-        List<Callback> callbacks;
         lock.lock();
         try {
             finished = true;
             writerRunning = false;
-            callbacks = endCallbacks == null ? List.of() : endCallbacks;
-            endCallbacks = null;
         } finally {
             lock.unlock();
         }
-        owner.finished(callbacks);
+        owner.finished();                                 // which takes the end callbacks (see Owner.finished)
     }
 }
