@@ -561,14 +561,12 @@ final class WriteQueue {
         return false;
     }
 
-    /** The writer (a thread, an inline write or the FIN) failed: give up the role and let the owner destroy. */
+    /**
+     * The writer (a thread, an inline write or the FIN) failed: let the owner destroy the socket. The writer role
+     * is kept: a write arriving before the destroy's {@link #failAll} must not start a new writer, whose batch
+     * would replace {@link #inFlight} and so lose the failed batch's callbacks.
+     */
     private void writerFailed(IOException e) {
-        lock.lock();
-        try {
-            writerRunning = false;
-        } finally {
-            lock.unlock();
-        }
         owner.writeFailed(e);
     }
 

@@ -13,7 +13,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,33 @@ class WriteQueueCallbackTest {
 
     private static ByteBuffer bytes(int n) {
         return ByteBuffer.wrap(new byte[n]);
+    }
+
+    @Test
+    void a_write_between_a_writer_failure_and_the_destroy_starts_no_second_writer_and_no_callback_is_lost()
+            throws Exception {
+        // The writer gave up its role before the socket was destroyed: a write in between started a second
+        // writer, whose batch replaced the failed one in flight, and failAll never saw the first callback.
+        Owner owner = new Owner();
+        try (SocketChannel closed = SocketChannel.open()) {
+            closed.close();
+            owner.channel = closed;                     // every write fails
+        }
+        WriteQueue queue = new WriteQueue(owner, 1024, owner.lock);
+        Callback first = callback();
+        Callback second = callback();
+        AtomicReference<List<Callback>> failed = new AtomicReference<>();
+        CountDownLatch destroyed = new CountDownLatch(1);
+        owner.onWriteFailed = () -> {                    // on the failed writer's thread, before the destroy
+            queue.write(bytes(10), second);
+            failed.set(queue.failAll());                // what LoomSocket.destroy does
+            destroyed.countDown();
+        };
+        queue.start();
+        queue.write(bytes(10), first);                  // not inline: a writer thread, which fails
+        assertTrue(destroyed.await(10, TimeUnit.SECONDS));
+        assertEquals(1, owner.writersStarted.get());
+        assertEquals(List.of(first, second), failed.get());
     }
 
     @Test
