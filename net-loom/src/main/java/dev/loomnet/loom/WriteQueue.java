@@ -47,7 +47,10 @@ final class WriteQueue {
     interface Owner {
         @Nullable SocketChannel channel();
 
-        /** {@code bytes} reached the kernel; {@code callbacks} (in order, may be empty) are to run now. */
+        /**
+         * {@code bytes} reached the kernel; {@code callbacks} (in order, may be empty) are to run now. Called under
+         * the queue's lock, so that the owner posts them before a {@code destroy()}'s {@link #failAll} returns.
+         */
         void flushed(long bytes, List<Callback> callbacks);
 
         /**
@@ -331,11 +334,12 @@ final class WriteQueue {
                     needDrain = false;
                 }
             }
+            if (written > 0 || done) {
+                // under the lock, for the reason given in runWriter
+                owner.flushed(written, done && callback != null ? List.of(callback) : List.of());
+            }
         } finally {
             lock.unlock();
-        }
-        if (written > 0 || done) {
-            owner.flushed(written, done && callback != null ? List.of(callback) : List.of());
         }
         if (drain) {
             owner.drained();
@@ -630,10 +634,13 @@ final class WriteQueue {
                     signalShrunk();
                     callbacks = new ArrayList<>(0);
                     collect(batch, callbacks);
+                    // Reported under the lock, as failAll takes callbacks under it: a destroy() either finds the
+                    // batch still in flight (failed, above) or comes after this post, and so does its CLOSE.
+                    // Reported after unlocking, the callbacks could run after CLOSE.
+                    owner.flushed(bytes, callbacks);
                 } finally {
                     lock.unlock();
                 }
-                owner.flushed(bytes, callbacks);
             }
         } catch (IOException e) {
             writerFailed(e);

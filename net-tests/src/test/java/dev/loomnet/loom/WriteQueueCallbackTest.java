@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +166,24 @@ class WriteQueueCallbackTest {
             assertTrue(queue.addEndCallback(third));
             assertEquals(List.of(third), queue.failAll());
             assertFalse(queue.addEndCallback(callback()));
+        }
+    }
+
+    @Test
+    void flushed_callbacks_are_reported_under_the_queue_lock_from_the_writer_and_from_an_inline_write()
+            throws Exception {
+        // Reported after unlocking, a destroy() could run its failAll, post CLOSE, and the callbacks of a batch
+        // that had just left would run after CLOSE, with null.
+        Owner owner = new Owner();
+        try (Pair pair = new Pair()) {
+            owner.channel = pair.client;
+            WriteQueue queue = new WriteQueue(owner, 1024, owner.lock);
+            queue.start();
+            queue.write(bytes(100), callback(), true);  // inline, on this thread
+            queue.write(bytes(100), callback());        // queued: the writer thread
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(2)).until(() -> owner.flushedUnderLock.size() == 2);
+            assertEquals(List.of(true, true), owner.flushedUnderLock);
         }
     }
 
