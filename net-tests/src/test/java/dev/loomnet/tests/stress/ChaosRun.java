@@ -51,8 +51,22 @@ import org.jspecify.annotations.Nullable;
  */
 final class ChaosRun {
 
-    /** Bound of every wait for the pair (a healthy pair settles in milliseconds). */
-    static final int WAIT_SECONDS = 10;
+    /**
+     * Scenarios that failed in this JVM. A healthy pair settles in milliseconds, so the bounds below are generous;
+     * but a regression that breaks every scenario would then cost the full bounds 200 times over. After a few
+     * failures the bounds are cut short, so that a broken build still fails within minutes.
+     */
+    private static final AtomicInteger FAILED_RUNS = new AtomicInteger();
+
+    /** Bound of every wait for the pair: 10 s, or 2 s once three scenarios failed. */
+    static int waitSeconds() {
+        return FAILED_RUNS.get() < 3 ? 10 : 2;
+    }
+
+    /** How many scenarios failed in this JVM ({@link ChaosTest} skips the rest after ten). */
+    static int failedRuns() {
+        return FAILED_RUNS.get();
+    }
     /** Bound of one {@code AWAIT} operation. */
     static final int AWAIT_MILLIS = 20;
 
@@ -98,13 +112,13 @@ final class ChaosRun {
             connect(srv);
             second = Thread.ofVirtual().name("chaos-second").start(() -> runAll(scenario.threadOps()));
             runAll(scenario.testOps());
-            second.join(Duration.ofSeconds(WAIT_SECONDS));
+            second.join(Duration.ofSeconds(waitSeconds()));
             if (second.isAlive()) {
-                violations.add("the second thread's operations did not finish within " + WAIT_SECONDS + " s");
+                violations.add("the second thread's operations did not finish within " + waitSeconds() + " s");
             }
             finale();
-            if (!awaitClosed(WAIT_SECONDS)) {
-                violations.add("the pair did not settle within " + WAIT_SECONDS + " s: " + state(client) + "; "
+            if (!awaitClosed(waitSeconds())) {
+                violations.add("the pair did not settle within " + waitSeconds() + " s: " + state(client) + "; "
                         + state(server));
                 rescue();
             }
@@ -124,7 +138,11 @@ final class ChaosRun {
                 listening.close();
             }
         }
-        return violations.isEmpty() ? null : report();
+        if (violations.isEmpty()) {
+            return null;
+        }
+        FAILED_RUNS.incrementAndGet();
+        return report();
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -513,7 +531,7 @@ final class ChaosRun {
             }
         }
         try {
-            awaitClosed(5);
+            awaitClosed(Math.min(waitSeconds(), 2));     // destroyed now: CLOSE is due at once
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -524,7 +542,7 @@ final class ChaosRun {
         for (Peer p : List.of(client, server)) {
             for (Thread t : p.helpers) {
                 try {
-                    if (!t.join(Duration.ofSeconds(WAIT_SECONDS))) {
+                    if (!t.join(Duration.ofSeconds(waitSeconds()))) {
                         violations.add(p.side + "'s " + t.getName() + " thread did not end");
                         t.interrupt();
                     }
@@ -565,10 +583,14 @@ final class ChaosRun {
         }
     }
 
-    /** Callbacks may come after CLOSE (writes rejected after destroy): wait for each one's first call. */
+    /**
+     * Callbacks may come after CLOSE (writes rejected after destroy): wait (2 s, or 0.4 s once scenarios failed)
+     * for each one's first call.
+     */
     private void awaitCallbacks() {
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(2)).pollInSameThread().pollDelay(Duration.ZERO)
+            Awaitility.await().atMost(Duration.ofMillis(waitSeconds() * 200L)).pollInSameThread()
+                    .pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(2))
                     .until(() -> java.util.stream.Stream.of(client, server)
                             .allMatch(p -> p.callbacks.stream().allMatch(cb -> cb.calls.get() > 0)));
@@ -584,8 +606,8 @@ final class ChaosRun {
             error.set(e);
             closed.countDown();
         });
-        if (!closed.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-            violations.add("server.close(cb) did not call back within " + WAIT_SECONDS + " s; connections()="
+        if (!closed.await(waitSeconds(), TimeUnit.SECONDS)) {
+            violations.add("server.close(cb) did not call back within " + waitSeconds() + " s; connections()="
                     + srv.connections());
         } else if (error.get() != null) {
             violations.add("server.close(cb) failed: " + error.get());

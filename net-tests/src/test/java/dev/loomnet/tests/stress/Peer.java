@@ -113,7 +113,7 @@ final class Peer {
             return s;
         }
         try {
-            if (neverAccepted || !ready.await(ChaosRun.WAIT_SECONDS, TimeUnit.SECONDS)) {
+            if (neverAccepted || !ready.await(ChaosRun.waitSeconds(), TimeUnit.SECONDS)) {
                 neverAccepted = true;                     // the run has failed; do not wait again per operation
                 throw new AssertionError(side + " was never accepted");
             }
