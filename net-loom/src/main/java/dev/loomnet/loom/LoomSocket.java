@@ -738,13 +738,24 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     @Override
-    public void finished(List<Callback> callbacks) {
+    public void finished() {
         touchTimer();
         events.post(() -> {
-            if (phase == Phase.CLOSED) {
-                return;
+            List<Callback> callbacks;
+            lock.lock();
+            try {
+                if (phase == Phase.CLOSED) {
+                    return;                           // destroy()'s failAll took the end callbacks, with its error
+                }
+                // The end callbacks are taken now, not when the FIN left: an end(callback) made in between (in an
+                // END listener, say) belongs to this FINISH, and a destroy() in between must still find them in
+                // the queue (it used to find none, and this task then dropped them). Under the lock, under which
+                // destroy() closes the socket and a later end(callback) checks `finished`.
+                finished = true;
+                callbacks = writes.takeEndCallbacks();
+            } finally {
+                lock.unlock();
             }
-            finished = true;
             try {
                 try {
                     if (!finishEmitted) {
@@ -950,13 +961,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         if (p == null) {                            // already ended or destroyed
             if (callback != null) {
-                if (phase == Phase.CLOSED && !finished) {
-                    events.post(() -> callback.done(Errors.streamDestroyed()));
-                } else if (finished) {
-                    events.post(() -> callback.done(null));
-                } else {
-                    writes.end(callback);
-                }
+                endAgain(callback);
             }
             return this;
         }
@@ -988,6 +993,26 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         writes.end(callback);
         return this;
+    }
+
+    /**
+     * The callback of an {@code end} after the first: it runs with {@code null} at once if the socket finished,
+     * on the coming {@code FINISH} if the end is under way (Node queues it for {@code 'finish'}), or with
+     * {@code ERR_STREAM_DESTROYED} if the socket was destroyed first. Decided under the lock, under which the
+     * {@code FINISH} task takes the end callbacks and {@code destroy()} closes the socket, so that the callback
+     * cannot fall between them.
+     */
+    private void endAgain(Callback callback) {
+        lock.lock();
+        try {
+            if (finished) {
+                events.post(() -> callback.done(null));
+            } else if (phase == Phase.CLOSED || !writes.addEndCallback(callback)) {
+                events.post(() -> callback.done(Errors.streamDestroyed()));
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

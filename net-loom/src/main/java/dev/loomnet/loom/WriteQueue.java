@@ -47,7 +47,10 @@ final class WriteQueue {
     interface Owner {
         @Nullable SocketChannel channel();
 
-        /** {@code bytes} reached the kernel; {@code callbacks} (in order, may be empty) are to run now. */
+        /**
+         * {@code bytes} reached the kernel; {@code callbacks} (in order, may be empty) are to run now. Called under
+         * the queue's lock, so that the owner posts them before a {@code destroy()}'s {@link #failAll} returns.
+         */
         void flushed(long bytes, List<Callback> callbacks);
 
         /**
@@ -59,8 +62,12 @@ final class WriteQueue {
         /** The queue emptied after a write returned {@code false}. */
         void drained();
 
-        /** FIN was sent after {@code end()}; {@code callbacks} are the end callbacks. */
-        void finished(List<Callback> callbacks);
+        /**
+         * FIN was sent after {@code end()}. The end callbacks stay in the queue until the owner takes them with
+         * {@link #takeEndCallbacks()} when it reports the finish, so that a {@code destroy()} in between still
+         * finds them in {@link #failAll()}, and an {@code end(callback)} in between still gets this finish.
+         */
+        void finished();
 
         /** Writes what the kernel takes now without blocking; returns the bytes written (maybe 0). */
         int writeNow(ByteBuffer data) throws IOException;
@@ -327,11 +334,12 @@ final class WriteQueue {
                     needDrain = false;
                 }
             }
+            if (written > 0 || done) {
+                // under the lock, for the reason given in runWriter
+                owner.flushed(written, done && callback != null ? List.of(callback) : List.of());
+            }
         } finally {
             lock.unlock();
-        }
-        if (written > 0 || done) {
-            owner.flushed(written, done && callback != null ? List.of(callback) : List.of());
         }
         if (drain) {
             owner.drained();
@@ -348,6 +356,16 @@ final class WriteQueue {
         boolean finNow = false;
         lock.lock();
         try {
+            if (failed) {
+                // Destroyed since the socket looked: failAll has run and would never report the callback.
+                lock.unlock();
+                try {
+                    owner.rejected(callback);
+                } finally {
+                    lock.lock();
+                }
+                return;
+            }
             if (callback != null) {
                 if (endCallbacks == null) {
                     endCallbacks = new ArrayList<>(1);
@@ -373,6 +391,38 @@ final class WriteQueue {
             }
         } else if (start) {
             startWriter();
+        }
+    }
+
+    /**
+     * Adds a callback to the end callbacks of an {@link #end} already made (a second {@code end(callback)}); false,
+     * and nothing added, once the queue failed.
+     */
+    boolean addEndCallback(Callback callback) {
+        lock.lock();
+        try {
+            if (failed) {
+                return false;
+            }
+            if (endCallbacks == null) {
+                endCallbacks = new ArrayList<>(1);
+            }
+            endCallbacks.add(callback);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the end callbacks, for the owner's report of the finish ({@link Owner#finished()}). */
+    List<Callback> takeEndCallbacks() {
+        lock.lock();
+        try {
+            List<Callback> out = endCallbacks == null ? List.of() : endCallbacks;
+            endCallbacks = null;
+            return out;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -515,14 +565,12 @@ final class WriteQueue {
         return false;
     }
 
-    /** The writer (a thread, an inline write or the FIN) failed: give up the role and let the owner destroy. */
+    /**
+     * The writer (a thread, an inline write or the FIN) failed: let the owner destroy the socket. The writer role
+     * is kept: a write arriving before the destroy's {@link #failAll} must not start a new writer, whose batch
+     * would replace {@link #inFlight} and so lose the failed batch's callbacks.
+     */
     private void writerFailed(IOException e) {
-        lock.lock();
-        try {
-            writerRunning = false;
-        } finally {
-            lock.unlock();
-        }
         owner.writeFailed(e);
     }
 
@@ -586,10 +634,13 @@ final class WriteQueue {
                     signalShrunk();
                     callbacks = new ArrayList<>(0);
                     collect(batch, callbacks);
+                    // Reported under the lock, as failAll takes callbacks under it: a destroy() either finds the
+                    // batch still in flight (failed, above) or comes after this post, and so does its CLOSE.
+                    // Reported after unlocking, the callbacks could run after CLOSE.
+                    owner.flushed(bytes, callbacks);
                 } finally {
                     lock.unlock();
                 }
-                owner.flushed(bytes, callbacks);
             }
         } catch (IOException e) {
             writerFailed(e);
@@ -628,16 +679,13 @@ final class WriteQueue {
             throw new java.nio.channels.ClosedChannelException();
         }
         ch.shutdownOutput();
-        List<Callback> callbacks;
         lock.lock();
         try {
             finished = true;
             writerRunning = false;
-            callbacks = endCallbacks == null ? List.of() : endCallbacks;
-            endCallbacks = null;
         } finally {
             lock.unlock();
         }
-        owner.finished(callbacks);
+        owner.finished();                                 // which takes the end callbacks (see Owner.finished)
     }
 }

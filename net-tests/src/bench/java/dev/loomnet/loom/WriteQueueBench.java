@@ -101,7 +101,7 @@ public class WriteQueueBench {
         }
 
         @Override
-        public void finished(List<Callback> callbacks) {
+        public void finished() {
         }
 
         @Override

@@ -45,6 +45,23 @@ public final class UncaughtExceptions {
         return found[0];
     }
 
+    /**
+     * Removes and returns, without waiting, the exceptions seen so far that match {@code filter} (for a test that
+     * knows an exception may or may not go uncaught, depending on a race it provokes on purpose).
+     *
+     * @param filter which exceptions to take
+     * @return the matching records, in the order they were seen
+     */
+    public List<Uncaught> takeAll(Predicate<Throwable> filter) {
+        List<Uncaught> out = new ArrayList<>();
+        for (Uncaught u : seen) {
+            if (filter.test(u.error()) && seen.remove(u)) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
     /** Removes and returns everything seen so far. */
     List<Uncaught> drain() {
         List<Uncaught> out = new ArrayList<>();

@@ -198,6 +198,23 @@ class SocketWriteAndDestroyTest {
     }
 
     @Test
+    void end_with_a_callback_then_destroy_before_FINISH_fails_the_callback_once_before_close() {
+        // Found by ChaosTest. end()'s FIN left at once and took the callback along, the
+        // destroy() came before the FINISH task, and that task, finding the socket closed, dropped the callback.
+        // Node fails pending end callbacks with ERR_STREAM_DESTROYED when the stream is destroyed.
+        Socket s = Net.socket();
+        EventLog log = EventLog.of(s);
+        s.connect(port, Loopback.V4, () -> {
+            s.end(e -> log.events.add("callback:" + EventLog.code(e)));
+            s.destroy();
+        });
+        log.awaitClosed();
+        await().atMost(EventLog.WAIT).until(() -> log.events.stream().filter(e -> e.startsWith("callback:")).count() >= 1);
+        assertEquals(List.of("callback:" + NetException.ERR_STREAM_DESTROYED, "close:false"), log.events.stream()
+                .filter(e -> e.startsWith("callback:") || e.startsWith("close:") || e.equals("finish")).toList());
+    }
+
+    @Test
     void destroy_twice_closes_once_and_returns_the_socket() {                         // #98, #127
         EventLog[] log = new EventLog[1];
         Socket s = connected(log);

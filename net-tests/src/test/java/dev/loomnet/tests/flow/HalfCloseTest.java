@@ -237,6 +237,29 @@ class HalfCloseTest {
     }
 
     @Test
+    void an_end_callback_given_after_the_FIN_left_runs_on_the_coming_FINISH_with_null() throws Exception {
+        // Found by ChaosTest. The FIN of the first end() leaves at once, its FINISH comes after
+        // this listener; the second end's callback was kept past that FINISH and got ERR_STREAM_DESTROYED when
+        // the socket closed, or nothing while the half-open peer kept it open. Node queues it for 'finish'.
+        Flow.Accepted accepted = new Flow.Accepted(Socket::resume);
+        Server server = Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), accepted)
+                .listen(0, HOST);
+        Socket client = Net.socket();
+        Trace c = Trace.of(client);
+        client.connect(port(server), HOST, () -> {
+            client.end();
+            client.end(e -> c.events.add("callback:" + e + ":" + client.readyState().nodeName()));
+        });
+        Socket peer = accepted.next();
+        waitFor().until(() -> c.count("callback:") == 1);
+        assertEquals(List.of("finish:readOnly", "callback:null:readOnly"), c.events);
+        peer.end();
+        waitFor().until(() -> c.closed() && peer.destroyed());
+        server.close();
+        assertEquals(List.of("finish:readOnly", "callback:null:readOnly", "end:closed", "close:false"), c.events);
+    }
+
+    @Test
     void a_write_after_our_end_and_the_peers_end_gives_EPIPE_to_its_callback_then_to_ERROR() throws Exception {
         // #101: Node's writeAfterFIN, "This socket has been ended by the other party"
         Server server = Net.createServer(s -> s.resume()).listen(0, HOST);

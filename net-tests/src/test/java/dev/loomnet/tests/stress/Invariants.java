@@ -1,0 +1,277 @@
+package dev.loomnet.tests.stress;
+
+import dev.loomnet.net.NetException;
+import dev.loomnet.net.Socket;
+import dev.loomnet.tests.stress.Scenario.ReadMode;
+import dev.loomnet.tests.stress.Scenario.Side;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The invariants every chaos run must satisfy once both sockets have closed, whatever the operations did.
+ * Each is stated where it is checked; the sources are the Javadoc of {@code Socket}, guide.md sections 6 to 9,
+ * design.md sections 5 and 8, and Node's stream rules where loomnet follows them.
+ */
+final class Invariants {
+
+    private Invariants() {
+    }
+
+    static void check(Scenario scenario, Peer client, Peer server, List<String> out) {
+        for (Peer p : List.of(client, server)) {
+            events(p, out);
+            callbacks(p, out);
+            p.anomalies.forEach(a -> out.add(p.side + ": " + a));
+        }
+        bytes(client, server, out);
+        bytes(server, client, out);
+        exact(client, server, out);
+    }
+
+    /** The events with callback results and notes left out. */
+    private static List<String> events(Peer p) {
+        return p.log.stream().filter(e -> !e.startsWith("cb:") && !e.startsWith("note:")).toList();
+    }
+
+    /** Whether {@code entry} is the event {@code name}, with or without an argument ({@code close:true}). */
+    private static boolean is(String entry, String name) {
+        return entry.equals(name) || entry.startsWith(name + ":");
+    }
+
+    private static long count(List<String> events, String name) {
+        return events.stream().filter(e -> is(e, name)).count();
+    }
+
+    private static int first(List<String> events, String name) {
+        for (int i = 0; i < events.size(); i++) {
+            if (is(events.get(i), name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void events(Peer p, List<String> out) {
+        List<String> ev = events(p);
+        String who = p.side + ": ";
+        // CLOSE exactly once, and nothing after it (guide.md 8: "CLOSE is emitted exactly once").
+        long closes = count(ev, "close");
+        int close = first(ev, "close");
+        if (closes != 1) {
+            out.add(who + "CLOSE emitted " + closes + " times");
+        } else if (close != ev.size() - 1) {
+            out.add(who + "events after CLOSE: " + ev.subList(close + 1, ev.size()));
+        }
+        for (String once : List.of("end", "finish", "connect", "ready", "error")) {
+            if (count(ev, once) > 1) {
+                out.add(who + once + " emitted " + count(ev, once) + " times");
+            }
+        }
+        // ERROR only from destroy(error), emitted right before CLOSE(true) (design.md 8, destroy step 5); so
+        // also never before CONNECT, END or FINISH. CLOSE(hadError) is true iff ERROR was emitted.
+        int error = first(ev, "error");
+        if (error >= 0 && error + 1 != close) {
+            out.add(who + "ERROR is not immediately followed by CLOSE");
+        }
+        if (close >= 0 && ev.get(close).equals("close:true") != (error >= 0)) {
+            out.add(who + ev.get(close) + " but ERROR " + (error >= 0 ? "was" : "was not") + " emitted");
+        }
+        if (error >= 0) {
+            Throwable e = p.errors.get(0);
+            if (!(e instanceof NetException) && p.ownErrors.stream().noneMatch(own -> own == e)) {
+                out.add(who + "ERROR with an error that is neither a NetException nor the test's own: " + e);
+            }
+        }
+        int end = first(ev, "end");
+        if (end >= 0 && ev.subList(end, ev.size()).stream().anyMatch(e -> is(e, "data"))) {
+            out.add(who + "DATA after END");
+        }
+        if (p.side == Side.C) {
+            // Nothing is read, flushed or finished before CONNECT (writes made while connecting leave with it).
+            int connect = first(ev, "connect");
+            for (String e : List.of("data", "end", "finish", "drain")) {
+                int i = first(ev, e);
+                if (i >= 0 && (connect < 0 || i < connect)) {
+                    out.add(who + e + " before CONNECT");
+                }
+            }
+            int ready = first(ev, "ready");
+            if (ready >= 0 && ready != connect + 1) {
+                out.add(who + "READY does not follow CONNECT");
+            }
+        } else {
+            if (ev.isEmpty() || !ev.get(0).equals("connection")) {
+                out.add(who + "events before the CONNECTION listener ran");
+            }
+            if (first(ev, "connect") >= 0 || first(ev, "ready") >= 0) {
+                out.add(who + "an accepted socket emitted CONNECT or READY");
+            }
+            if (p.connectionsAtClose != 0) {
+                out.add(who + "server.connections() was " + p.connectionsAtClose + " inside its CLOSE listener");
+            }
+        }
+        // DRAIN only after a write returned false (design.md 5). Writes by a pipe or an output stream return
+        // their answer to loomnet, not to the test, so those sockets are not counted; end(data) hides its
+        // write's answer, so each may account for one DRAIN.
+        ReadMode mode = p.config.mode();
+        long drains = count(ev, "drain");
+        if ((mode == ReadMode.EVENTS || mode == ReadMode.PIPE)
+                && drains > p.falseReturns.get() + p.endDataOps.get()) {
+            out.add(who + drains + " DRAIN events but only " + p.falseReturns.get() + " writes returned false");
+        }
+        if (!p.timeoutSet && count(ev, "timeout") > 0) {
+            out.add(who + "TIMEOUT without a timeout set");
+        }
+        // A pipe ends its destination once, on the source's END, and writes nothing after that.
+        if (p.recorderEnds.get() > 1) {
+            out.add(who + "the pipe ended its destination " + p.recorderEnds.get() + " times");
+        }
+        if (p.recorderWritesAfterEnd.get() > 0) {
+            out.add(who + "the pipe wrote to its destination after ending it");
+        }
+        if (p.recorderEnds.get() > 0) {
+            int pipeEnd = p.log.indexOf("note:pipe-end");
+            int srcEnd = p.log.indexOf("end");
+            if (srcEnd < 0 || srcEnd > pipeEnd) {
+                out.add(who + "the pipe ended its destination without the source's END before it");
+            }
+        }
+    }
+
+    private static void callbacks(Peer p, List<String> out) {
+        String who = p.side + ": ";
+        Peer.Cb firstError = null;
+        Peer.Cb lastNull = null;
+        for (Peer.Cb cb : p.callbacks) {                  // in the order they were made
+            int calls = cb.calls.get();
+            if (calls != 1) {
+                out.add(who + "callback " + cb.label + " called " + calls + " times");
+                continue;
+            }
+            Throwable e = cb.error.get();
+            if (e != null && !(e instanceof NetException) && p.ownErrors.stream().noneMatch(own -> own == e)) {
+                out.add(who + "callback " + cb.label + " got " + e);
+            }
+            if (cb.issuedWhileOpen && cb.afterClose) {
+                // Taken while the socket was open, so destroy's failAll or an earlier completion had it: it runs
+                // before CLOSE, the socket's last word (guide.md 8; design.md 8, destroy step 5).
+                out.add(who + "callback " + cb.label + " (given while open) ran after CLOSE with "
+                        + (e == null ? "null" : Peer.code(e)));
+            }
+            if (cb.write < 0) {
+                if (e == null && !cb.afterFinish) {
+                    out.add(who + "end callback " + cb.label + " succeeded before FINISH");
+                }
+                continue;
+            }
+            // Write callbacks: successes in write order, and no success after an earlier write failed.
+            if (e == null) {
+                if (firstError != null) {
+                    out.add(who + "callback " + cb.label + " succeeded after " + firstError.label + " failed");
+                }
+                if (lastNull != null && lastNull.rank > cb.rank) {
+                    out.add(who + "callback " + cb.label + " succeeded before " + lastNull.label);
+                }
+                lastNull = cb;
+            } else if (firstError == null) {
+                firstError = cb;
+            }
+        }
+    }
+
+    /** What {@code writer} wrote against what {@code reader} received. */
+    private static void bytes(Peer writer, Peer reader, List<String> out) {
+        Socket w = Objects.requireNonNull(writer.socketOrNull());
+        Socket r = Objects.requireNonNull(reader.socketOrNull());
+        String dir = writer.side + "->" + reader.side + ": ";
+        // An echo writes back what it read: what C receives from an ECHO V must be a prefix of what C wrote.
+        byte[] written = writer.config.mode() == ReadMode.ECHO ? reader.writtenBytes() : writer.writtenBytes();
+        long lastSent = writer.callbacks.stream()
+                .filter(cb -> cb.write > 0 && cb.calls.get() > 0 && cb.error.get() == null)
+                .mapToLong(cb -> cb.endOffset).max().orElse(0);
+        boolean readerEnded = events(reader).contains("end");
+        long got;
+        if (reader.config.mode() == ReadMode.ECHO) {
+            got = r.bytesRead();                          // what the echo read; its content is not recorded
+            if (got > written.length) {
+                out.add(dir + "the echo read " + got + " bytes, more than the " + written.length + " written");
+            }
+        } else {
+            byte[] received = reader.receivedBytes();
+            got = received.length;
+            int n = Math.min(received.length, written.length);
+            int mismatch = Arrays.mismatch(received, 0, n, written, 0, n);
+            if (received.length > written.length) {
+                out.add(dir + "received " + received.length + " bytes, more than the " + written.length + " written");
+            } else if (mismatch >= 0) {
+                out.add(dir + "received bytes differ from the written ones at offset " + mismatch);
+            }
+            // bytesRead counts what was read; everything read is delivered before END (a chunk held while
+            // paused can be lost only when the socket is destroyed). The input stream counts exactly.
+            long read = r.bytesRead();
+            if ((readerEnded || reader.config.mode() == ReadMode.STREAM) ? read != got : read < got) {
+                out.add(dir + reader.side + ".bytesRead() is " + read + " but " + got + " bytes were delivered"
+                        + (readerEnded ? " before END" : ""));
+            }
+        }
+        if (w.bytesWritten() < got) {
+            out.add(dir + writer.side + ".bytesWritten() is " + w.bytesWritten() + " but " + reader.side
+                    + " received " + got);
+        }
+        if (writer.config.mode() != ReadMode.ECHO && w.bytesWritten() > written.length) {
+            out.add(dir + writer.side + ".bytesWritten() is " + w.bytesWritten() + " but only " + written.length
+                    + " bytes were given to write");
+        }
+        // A callback with null means its bytes reached the kernel, ahead of any FIN: a reader that saw END got them.
+        if (readerEnded && got < lastSent) {
+            out.add(dir + "write callbacks succeeded for " + lastSent + " bytes but " + reader.side
+                    + " ended after " + got);
+        }
+    }
+
+    /**
+     * When nothing closed the pair early (no destroy, reset, destroySoon or throwing listener, no ERROR on
+     * either side) and both closed cleanly, every byte written before a socket's end arrived, both saw END and
+     * FINISH, and every callback succeeded.
+     */
+    private static void exact(Peer client, Peer server, List<String> out) {
+        for (Peer p : List.of(client, server)) {
+            List<String> ev = events(p);
+            if (p.violated || !p.errors.isEmpty() || !ev.contains("close:false")) {
+                return;
+            }
+        }
+        for (Peer p : List.of(client, server)) {
+            List<String> ev = events(p);
+            if (!ev.contains("end") || !ev.contains("finish")) {
+                out.add(p.side + ": closed cleanly without both END and FINISH");
+            }
+            // A write made after the end was asked for may be refused (after CLOSE it is, silently, with
+            // ERR_STREAM_DESTROYED); anything written before it, and every end callback, must succeed.
+            long mark = p.endMark();
+            p.callbacks.stream().filter(cb -> cb.error.get() != null && (cb.write < 0 || cb.endOffset <= mark))
+                    .forEach(cb -> out.add(p.side + ": callback " + cb.label + " failed in a clean run: "
+                            + Peer.code(Objects.requireNonNull(cb.error.get()))));
+        }
+        for (Peer writer : List.of(client, server)) {
+            Peer reader = writer.side == Side.C ? server : client;
+            if (writer.config.mode() == ReadMode.ECHO) {
+                continue;                                 // covered by C's own bytes coming back, below
+            }
+            long mark = writer.endMark();
+            long got = reader.config.mode() == ReadMode.ECHO
+                    ? Objects.requireNonNull(reader.socketOrNull()).bytesRead() : reader.receivedBytes().length;
+            if (mark < 0) {
+                out.add(writer.side + ": closed cleanly but the test never saw it end");
+            } else if (got < mark) {
+                out.add(writer.side + "->" + reader.side + ": only " + got + " of the " + mark
+                        + " bytes written before end arrived");
+            }
+            if (reader.config.mode() == ReadMode.ECHO && client.receivedBytes().length < mark) {
+                out.add("V->C: the echo returned " + client.receivedBytes().length + " of the " + mark
+                        + " bytes C wrote before end");
+            }
+        }
+    }
+}
