@@ -21,9 +21,10 @@ import org.jspecify.annotations.Nullable;
  * <p>A socket created and connected from a plain thread (for example {@code main}) may emit its first events
  * at once: attach listeners before {@link #connect}, as in {@code Net.socket().on(...).connect(port)}, or
  * pass the connect listener to the factory. {@link #DATA} is safe either way: like a Node stream, the socket
- * emits no {@code DATA} until a {@code DATA} listener is added or {@link #resume()} is called; what it reads
- * ahead before then (one read, as Node reads into its buffer once connected) is the first chunk. A peer's FIN
- * with nothing unread emits {@link #END} even on a socket nobody reads, so that it can close.
+ * emits no {@code DATA} until a {@code DATA} listener is added or {@link #resume()} is called, and a client
+ * reads nothing before then. An accepted socket reads ahead once its {@code CONNECTION} listeners returned
+ * (one read, as Node reads into its buffer once connected): those bytes are its first chunk, and a peer's FIN
+ * with nothing unread emits {@link #END} even if nobody reads it, so that it can close.
  *
  * <h2>Errors</h2>
  * A listener that throws destroys this socket with what it threw: {@code ERROR} (with that exception), then

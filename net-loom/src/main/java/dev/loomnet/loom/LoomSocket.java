@@ -529,14 +529,19 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     /**
-     * Whether the read loop should read ahead: the socket is connected, nobody reads it yet (no {@code DATA} or
-     * {@code TEXT} listener, no pipe, not resumed, not paused, no input stream) and nothing read ahead is
-     * waiting. Node starts reading when a socket connects, so a peer's FIN with no data is seen, and emits
-     * {@code end}, even on a socket nobody reads (a server that only writes then still closes); without
-     * this, such a socket never saw the FIN and stayed open for good.
+     * Whether the read loop should read ahead: an accepted socket, connected, that nobody reads yet (no
+     * {@code DATA} or {@code TEXT} listener, no pipe, not resumed, not paused, no input stream), with nothing
+     * read ahead waiting. Node starts reading when a socket connects, so a peer's FIN with no data is seen,
+     * and emits {@code end}, even on a socket nobody reads (a server that only writes then still closes);
+     * without this, such a socket never saw the FIN and stayed open for good.
+     *
+     * <p>Accepted sockets only: their read loop starts once the {@code CONNECTION} listeners returned, which
+     * is where Node code attaches its listeners. A client connected from a plain thread gets its listeners
+     * after {@code connect()} returns, in Java at any time; reading ahead there could emit {@code END} before
+     * its {@code END} listener exists, so a client reads nothing until asked.
      */
     boolean wantsReadAhead() {
-        return flow == FLOW_UNSET && input == null && phase == Phase.CONNECTED && !connectPending
+        return server != null && flow == FLOW_UNSET && input == null && phase == Phase.CONNECTED
                 && readAhead == null && !readAheadEnded;
     }
 

@@ -89,10 +89,7 @@ class BlockingStreamsTest {
         byte[] buf = new byte[8192];
         for (int n, reads = 0; (n = in.read(buf)) >= 0 && reads < 1_000_000; reads++) {
             got.write(buf, 0, n);
-            // bytesRead counts what was read from the kernel, as in Node: before inputStream() was asked
-            // for, the socket may have read ahead (up to 32 KiB), which the stream then hands out first
-            assertTrue(client.bytesRead() >= got.size() && client.bytesRead() <= got.size() + 32 * 1024,
-                    client.bytesRead() + " read, " + got.size() + " delivered");
+            assertEquals(got.size(), client.bytesRead());               // exact after every read
         }
         assertEquals(-1, in.read());
         assertArrayEquals(data, got.toByteArray());

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * A socket that nobody reads yet still reads ahead, as Node does from the moment a socket connects: the
- * peer's FIN with nothing unread emits {@code END} (so a server that only writes closes its sockets), and
- * bytes read ahead reach the first reader, listener or input stream, before anything else.
+ * An accepted socket that nobody reads yet still reads ahead, as Node does from the moment a socket connects:
+ * the peer's FIN with nothing unread emits {@code END} (so a server that only writes closes its sockets), and
+ * bytes read ahead reach the first reader, listener or input stream, before anything else. A client reads
+ * nothing until asked, so that listeners added from a plain thread after {@code connect()} miss nothing.
  */
 class ReadAheadTest {
 
@@ -52,7 +53,7 @@ class ReadAheadTest {
     void bytes_read_ahead_are_the_first_chunk_of_a_data_listener_added_later() throws Exception {
         Flow.Accepted accepted = new Flow.Accepted();
         Server server = Net.createServer(accepted).listen(0, HOST);
-        Socket client = Net.connect(port(server), HOST);
+        Socket client = Net.connect(port(server), HOST).resume();    // a client reads only when asked
         Socket peer = accepted.next();
         byte[] first = Flow.randomBytes(3000, 1);
         client.write(first);
@@ -77,7 +78,7 @@ class ReadAheadTest {
         Flow.Accepted accepted = new Flow.Accepted();
         Server server = Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), accepted)
                 .listen(0, HOST);
-        Socket client = Net.connect(port(server), HOST);
+        Socket client = Net.connect(port(server), HOST).resume();    // a client reads only when asked
         Socket peer = accepted.next();
         client.write("early,");
         waitFor().until(() -> peer.bytesRead() == 6);
@@ -100,7 +101,7 @@ class ReadAheadTest {
         Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.END, () -> events.add("end")));
         Server server = Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), accepted)
                 .listen(0, HOST);
-        Socket client = Net.connect(port(server), HOST).end();
+        Socket client = Net.connect(port(server), HOST).resume().end();
         Socket peer = accepted.next();
         waitFor().until(() -> events.contains("end"));
         assertEquals(-1, peer.inputStream().read());                   // not "socket is closed"
@@ -129,10 +130,27 @@ class ReadAheadTest {
     }
 
     @Test
+    void a_client_reads_nothing_until_asked_so_listeners_added_after_connect_miss_nothing() throws Exception {
+        // From a plain thread the listeners come after connect() returns: a read-ahead could emit END first.
+        Server server = Net.createServer(s -> s.end("bye")).listen(0, HOST);
+        AtomicBoolean connected = new AtomicBoolean();
+        Socket client = Net.connect(port(server), HOST, () -> connected.set(true));
+        waitFor().until(connected::get);
+        Flow.holdsFor(300).until(() -> client.bytesRead() == 0);
+        List<String> events = new CopyOnWriteArrayList<>();
+        client.on(Socket.END, () -> events.add("end")).on(Socket.CLOSE, hadError -> events.add("close"))
+                .on(Socket.DATA, chunk -> events.add(new String(chunk, StandardCharsets.UTF_8)));
+        waitFor().until(() -> events.contains("close"));
+        assertEquals(List.of("bye", "end", "close"), events);
+        waitFor().until(() -> server.connections() == 0);
+        server.close();
+    }
+
+    @Test
     void a_paused_socket_does_not_read_ahead() throws Exception {
         Flow.Accepted accepted = new Flow.Accepted(Socket::pause);
         Server server = Net.createServer(accepted).listen(0, HOST);
-        Socket client = Net.connect(port(server), HOST);
+        Socket client = Net.connect(port(server), HOST).resume();    // a client reads only when asked
         Socket peer = accepted.next();
         client.write("held");
         Flow.holdsFor(300).until(() -> peer.bytesRead() == 0);       // Node's pause() stops reading
