@@ -562,7 +562,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     /**
      * Whether bytes read ahead may be waiting, without the lock: for the read loop, which alone sets them (so
-     * it sees its own write), on its per-read path; a stale true only costs the locked {@link #takeReadAhead()}.
+     * it sees its own write); a stale true only costs the locked {@link #takeReadAhead()}.
      */
     boolean mayHaveReadAhead() {
         return readAhead != null;
