@@ -64,6 +64,8 @@ public class NetException extends RuntimeException {
     public static final String ERR_STREAM_WRITE_AFTER_END = "ERR_STREAM_WRITE_AFTER_END";
     /** {@code write} after {@code destroy}. */
     public static final String ERR_STREAM_DESTROYED = "ERR_STREAM_DESTROYED";
+    /** {@code end(callback)} on a socket that already finished (its callback gets it; nothing is emitted). */
+    public static final String ERR_STREAM_ALREADY_FINISHED = "ERR_STREAM_ALREADY_FINISHED";
     /** {@code write(null)}. */
     public static final String ERR_STREAM_NULL_VALUES = "ERR_STREAM_NULL_VALUES";
     /** An operation that needs an open socket on a socket that has none. */

@@ -216,6 +216,8 @@ public interface Socket extends EventEmitter<Socket>, Writable {
 
     /**
      * As {@link #end()}; {@code callback} runs on {@link #FINISH}, or with the error if the socket fails first.
+     * Called again after the socket finished, the callback gets {@code ERR_STREAM_ALREADY_FINISHED}; after it
+     * was destroyed, {@code ERR_STREAM_DESTROYED} (as Node's {@code end(cb)}).
      *
      * @param callback completion callback
      * @return this socket

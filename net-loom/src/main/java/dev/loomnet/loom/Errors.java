@@ -124,6 +124,16 @@ final class Errors {
         return new NetException(code, "getaddrinfo " + code + " " + host, "getaddrinfo", null, 0, e);
     }
 
+    /** Node's error for {@code end(callback)} on a stream that already finished. */
+    static NetException alreadyFinished() {
+        return new NetException(NetException.ERR_STREAM_ALREADY_FINISHED, "Cannot call end after a stream was finished");
+    }
+
+    /** Node's {@code ERR_STREAM_DESTROYED} for {@code end(callback)} on a destroyed stream. */
+    static NetException endAfterDestroy() {
+        return new NetException(NetException.ERR_STREAM_DESTROYED, "Cannot call end after a stream was destroyed");
+    }
+
     static NetException streamDestroyed() {
         return new NetException(NetException.ERR_STREAM_DESTROYED, "Cannot call write after a stream was destroyed");
     }

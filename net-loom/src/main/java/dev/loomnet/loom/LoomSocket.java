@@ -1011,9 +1011,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             if (finished) {
-                events.post(() -> callback.done(null));
+                events.post(() -> callback.done(Errors.alreadyFinished()));      // Node's end() after 'finish'
             } else if (phase == Phase.CLOSED || !writes.addEndCallback(callback)) {
-                events.post(() -> callback.done(Errors.streamDestroyed()));
+                events.post(() -> callback.done(Errors.endAfterDestroy()));
             }
         } finally {
             lock.unlock();

@@ -336,6 +336,32 @@ class SocketWriteAndDestroyTest {
     }
 
     @Test
+    void end_with_a_callback_after_finish_gives_err_stream_already_finished_and_after_destroy_err_stream_destroyed() {
+        // Node's Writable.end(cb): finished is checked before destroyed; neither emits ERROR
+        EventLog[] log = new EventLog[1];
+        Socket s = connected(log);
+        List<String> results = new CopyOnWriteArrayList<>();
+        s.end(e -> results.add("first:" + (e == null ? "null" : EventLog.code(e))));
+        await().atMost(EventLog.WAIT).until(() -> log[0].events.contains("finish"));
+        s.end(e -> results.add("after finish:" + EventLog.code(e) + ":" + e.getMessage()));
+        log[0].awaitClosed();
+        s.end(e -> results.add("after close:" + EventLog.code(e)));
+        await().atMost(EventLog.WAIT).until(() -> results.size() == 3);     // another socket's queue follows
+        Socket never = Net.socket();
+        EventLog neverLog = EventLog.of(never);
+        never.destroy();
+        never.end(e -> results.add("after destroy:" + EventLog.code(e) + ":" + e.getMessage()));
+        await().atMost(EventLog.WAIT).until(() -> results.size() == 4);
+        assertEquals(List.of("first:null",
+                "after finish:ERR_STREAM_ALREADY_FINISHED:Cannot call end after a stream was finished",
+                "after close:ERR_STREAM_ALREADY_FINISHED",
+                "after destroy:ERR_STREAM_DESTROYED:Cannot call end after a stream was destroyed"), results);
+        assertTrue(log[0].errors.isEmpty(), log[0].events::toString);
+        neverLog.awaitClosed();
+        assertTrue(neverLog.errors.isEmpty(), neverLog.events::toString);
+    }
+
+    @Test
     void with_high_water_mark_0_a_write_while_connecting_returns_false_and_is_still_sent() {  // #86
         Socket s = Net.socket(SocketOptions.builder().highWaterMark(0).build());
         EventLog log = EventLog.of(s);
