@@ -50,6 +50,16 @@ class SocketWriteAndDestroyTest {
         Loopback.closeAndWait(server);
     }
 
+    /** The server's socket, writing to a client that went away: exactly one ECONNRESET or EPIPE, then CLOSE(true). */
+    private static void assertOneResetOrPipeErrorThenClose(List<String> serverEvents) {
+        await().atMost(EventLog.WAIT).until(() -> serverEvents.stream().anyMatch(e -> e.startsWith("close:")));
+        await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> serverEvents.size() == 2);
+        assertEquals(2, serverEvents.size(), serverEvents::toString);
+        assertTrue(serverEvents.get(0).equals("error:ECONNRESET") || serverEvents.get(0).equals("error:EPIPE"),
+                serverEvents::toString);
+        assertEquals("close:true", serverEvents.get(1));
+    }
+
     /** A connected client with a log attached before connecting; returns once CONNECT ran. */
     private Socket connected(EventLog[] logOut) {
         Socket s = Net.socket();
@@ -390,12 +400,7 @@ class SocketWriteAndDestroyTest {
             s.on(Socket.DATA, chunk -> s.destroy());
             s.connect(big.address().port(), Loopback.V4);
             log.awaitClosed();
-            await().atMost(EventLog.WAIT).until(() -> serverEvents.stream().anyMatch(e -> e.startsWith("close:")));
-            await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> serverEvents.size() == 2);
-            assertEquals(2, serverEvents.size(), serverEvents::toString);
-            assertTrue(serverEvents.get(0).equals("error:ECONNRESET") || serverEvents.get(0).equals("error:EPIPE"),
-                    serverEvents::toString);
-            assertEquals("close:true", serverEvents.get(1));
+            assertOneResetOrPipeErrorThenClose(serverEvents);
             assertEquals(1, serverErrors.size());
             assertTrue(log.errors.isEmpty(), log.events::toString);
         } finally {
@@ -453,12 +458,7 @@ class SocketWriteAndDestroyTest {
             assertSame(s, pausedReturn.get());
             s.destroy();
             log.awaitClosed();
-            await().atMost(EventLog.WAIT).until(() -> serverEvents.stream().anyMatch(e -> e.startsWith("close:")));
-            await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> serverEvents.size() == 2);
-            assertEquals(2, serverEvents.size(), serverEvents::toString);
-            assertTrue(serverEvents.get(0).equals("error:ECONNRESET") || serverEvents.get(0).equals("error:EPIPE"),
-                    serverEvents::toString);
-            assertEquals("close:true", serverEvents.get(1));
+            assertOneResetOrPipeErrorThenClose(serverEvents);
         } finally {
             Loopback.closeAndWait(big);
         }

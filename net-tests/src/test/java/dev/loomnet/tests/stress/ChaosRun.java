@@ -379,14 +379,19 @@ final class ChaosRun {
         try {
             Peer.Cb cb = p.appendWrite(data, withCallback);
             boolean below = cb == null ? s.write(data) : s.write(data, p.callback(cb));
-            if (cb != null) {
-                cb.issuedWhileOpen = !s.destroyed();
-            }
-            if (!below) {
-                p.falseReturns.incrementAndGet();
-            }
+            recordWrite(p, s, cb, below);
         } finally {
             p.writeLock.unlock();
+        }
+    }
+
+    /** Under the peer's write lock, after a write: whether loomnet took the callback while open, and a false return. */
+    private static void recordWrite(Peer p, Socket s, Peer.@Nullable Cb cb, boolean below) {
+        if (cb != null) {
+            cb.issuedWhileOpen = !s.destroyed();
+        }
+        if (!below) {
+            p.falseReturns.incrementAndGet();
         }
     }
 
@@ -399,12 +404,7 @@ final class ChaosRun {
             Peer.Cb cb = p.appendWrite(encoded, op.callback());
             Callback callback = cb == null ? null : p.callback(cb);
             boolean below = callback == null ? s.write(text, charset) : s.write(text, charset, callback);
-            if (cb != null) {
-                cb.issuedWhileOpen = !s.destroyed();
-            }
-            if (!below) {
-                p.falseReturns.incrementAndGet();
-            }
+            recordWrite(p, s, cb, below);
         } finally {
             p.writeLock.unlock();
         }
