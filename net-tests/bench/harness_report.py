@@ -9,7 +9,11 @@ median over runs of each scenario's headline figure per server, and prints Markd
 1. the headline figure per server (median, with the runs in brackets when there are several), then for each
    loomnet variant the ratio to raw-vt and to the best peer (the best non-loomnet server in that row);
 2. server CPU per unit of work (us per message / MB / connection), the steadier comparison on a shared
-   2-core machine (see the harness's NOTES.md).
+   2-core machine (see the harness's NOTES.md);
+3. each loomnet variant's ratio to the reference per round: the k-th run of the variant (in time order) over the
+   k-th run of the reference, and the median of those ratios. A round runs every server within a few minutes,
+   so this cancels the drift of the machine between rounds (on a shared machine a whole round can run 10-25%
+   slower than the one before), which the ratio of the medians does not.
 
 Ratios are oriented so that >= 1.00 means loomnet is at least as good: for throughput loomnet / peer, for
 memory per connection peer / loomnet. Runs with ok=false are left out and counted in the "bad runs" line.
@@ -91,6 +95,29 @@ def ratio(subject, peer, higher_better):
     return f"{(subject / peer) if higher_better else (peer / subject):.2f}"
 
 
+def paired_rows(runs, names, subjects, ref):
+    """Per-round ratios of each subject to ref, for scenarios where both have the same number of runs."""
+    rows = []
+    for name in names:
+        refs = sorted(runs.get((name, ref), []), key=lambda r: r.get("ts", ""))
+        spec = headline(refs[0]) if refs else None
+        if spec is None:
+            continue
+        field, _, higher = spec
+        row = [name]
+        for subj in subjects:
+            recs = sorted(runs.get((name, subj), []), key=lambda r: r.get("ts", ""))
+            pairs = [(a.get(field), b.get(field)) for a, b in zip(recs, refs)]
+            ratios = [float(ratio(a, b, higher)) for a, b in pairs
+                      if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a and b]
+            if len(recs) != len(refs) or not ratios:
+                row.append("-")
+                continue
+            row.append(f"{statistics.median(ratios):.2f} [" + ", ".join(f"{r:.2f}" for r in ratios) + "]")
+        rows.append(row)
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
@@ -151,6 +178,13 @@ def main():
         print("| " + " | ".join(["scenario", "unit"] + servers) + " |")
         print("|" + "---|" * 2 + "---:|" * len(servers))
         for row in cpu_rows:
+            print("| " + " | ".join(row) + " |")
+    paired = paired_rows(runs, names, subjects, args.ref)
+    if paired:
+        print(f"\n### Ratio to {args.ref} per round (runs paired in time order; median, then each round)\n")
+        print("| " + " | ".join(["scenario"] + subjects) + " |")
+        print("|---|" + "---:|" * len(subjects))
+        for row in paired:
             print("| " + " | ".join(row) + " |")
     counts = {f"{s}": sum(len(runs.get((n, s), [])) for n in names) for s in servers}
     print(f"\nRuns kept per server: " + ", ".join(f"{s} {c}" for s, c in counts.items()))
