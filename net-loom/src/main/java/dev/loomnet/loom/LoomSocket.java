@@ -260,7 +260,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         localAddr = null;
         remoteAddr = null;
         attemptedAddresses = List.of();
-        if (flow == FLOW_ON && !hasListeners(DATA)) {
+        // A socket nobody reads any more starts the next connection unread, as a new one. One that still has a
+        // reader (a DATA or TEXT listener, or onread) flows on, as Node's reconnected socket reads once connected
+        // unless paused; with DATA alone counted, an onread or TEXT-only socket never read its second connection.
+        if (flow == FLOW_ON && !hasListeners(DATA) && !hasListeners(TEXT) && options.onread() == null) {
             flow = FLOW_UNSET;
         }
     }

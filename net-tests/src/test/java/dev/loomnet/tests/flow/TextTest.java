@@ -76,6 +76,32 @@ class TextTest {
         assertEquals("ok \uFFFD", atEnd.get());
     }
 
+    /**
+     * A closed socket read only through TEXT, connected again, reads again: it used to reset its flow as if
+     * nobody read it (it has no DATA listener) and never read the second connection. Found by the chaos test's
+     * reconnect group (seed and details in design.md section 16).
+     */
+    @Test
+    void a_socket_with_only_a_TEXT_listener_connected_again_after_close_reads_the_new_connection() throws Exception {
+        Server server = Net.createServer(s -> s.resume().end("é€")).listen(0, HOST);
+        StringBuffer text = new StringBuffer();
+        AtomicInteger closes = new AtomicInteger();
+        Socket client = Net.socket().on(Socket.TEXT, text::append)
+                .on(Socket.CLOSE, hadError -> closes.incrementAndGet());
+        client.connect(port(server), HOST);
+        waitFor().until(() -> closes.get() == 1);
+        assertEquals("é€", text.toString());
+
+        client.connect(port(server), HOST);
+        try {
+            waitFor().until(() -> closes.get() == 2);
+        } finally {
+            client.destroy();
+            server.close();
+        }
+        assertEquals("é€é€", text.toString());
+    }
+
     @Test
     void latin1_round_trips_all_256_byte_values() throws Exception {
         Server server = Net.createServer(s -> s.pipe(s)).listen(0, HOST);      // echo
