@@ -61,6 +61,11 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     private final boolean v6Socket;
     /** A failed {@link #topUp} read, thrown by the next turn of the read loop once the bytes before it went. */
     private @Nullable IOException readError;
+    /**
+     * A chunk its event held back ({@link LoomSocket#emitData}), for the read loop to emit again once the socket
+     * flows; set by the event, read by the read loop after {@code runAndWait} returned (which orders the two).
+     */
+    private byte @Nullable [] held;
 
     private Connection(LoomSocket socket, Origin origin, @Nullable ConnectOptions options,
                        @Nullable SocketChannel channel, boolean v6Socket) {
@@ -320,8 +325,26 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             return false;
         }
         socket.events.runAndWait(this, chunk);           // this.run(chunk): no lambda per chunk
+        return emitHeld();
+    }
+
+    /**
+     * Emits again, once the socket flows, a chunk its event held ({@link #held}); false if it closed first.
+     * Only a pause or unpipe from another thread, between the read loop's check and the event, holds one.
+     */
+    private boolean emitHeld() {
+        byte[] chunk;
+        while ((chunk = held) != null) {
+            held = null;
+            if (!socket.awaitFlowing()) {
+                return false;
+            }
+            socket.events.runAndWait(this, chunk);
+        }
         return true;
     }
+
+
 
     /**
      * The event-queue task of one read, so that the read loop allocates no lambda per chunk: a {@code byte[]}
@@ -331,14 +354,14 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     @Override
     public void run(Object read) throws Exception {
         if (read instanceof byte[] chunk) {
-            socket.emitData(chunk);
+            held = socket.emitData(chunk) ? null : chunk;
             return;
         }
         OnRead onread = socket.options.onread();
         if (onread != null) {
             socket.emitOnRead(onread, (ByteBuffer) read);
         } else {
-            socket.emitBorrowed((ByteBuffer) read);
+            held = socket.emitBorrowed((ByteBuffer) read);
         }
     }
 
@@ -368,6 +391,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         }
         ByteBuffer view = buffer.flip();
         socket.events.runAndWait(this, view);            // this.run(view)
+        if (!emitHeld()) {
+            return null;
+        }
         return nextBuffer(buffer, n);
     }
 

@@ -406,17 +406,20 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * Emits the bytes of {@code view} (the read loop's buffer, reused after this returns) to the sole pipe
      * without a chunk of their own if a pipe is still the only consumer (checked again here, inside the
      * event: listeners may have changed since the read), else as an ordinary chunk.
+     *
+     * @return null, or the bytes as a chunk of their own to emit again once the socket flows ({@link #emitData})
      */
-    void emitBorrowed(ByteBuffer view) throws Exception {
+    byte @Nullable [] emitBorrowed(ByteBuffer view) throws Exception {
         if (phase == Phase.CLOSED) {
-            return;
+            return null;
         }
         Pipe pipe = soloPipe();
         if (pipe == null) {
-            emitData(Bytes.takeRemaining(view));          // listeners changed since the read: a chunk they own
-            return;
+            byte[] chunk = Bytes.takeRemaining(view);     // listeners changed since the read: a chunk they own
+            return emitData(chunk) ? null : chunk;
         }
         pipe.pushBorrowed(view);
+        return null;
     }
 
     /**
@@ -432,17 +435,31 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    void emitData(byte[] chunk) throws Exception {
+    /**
+     * Emits one chunk as {@code DATA}, then {@code TEXT}; returns false, emitting nothing, if the chunk is to be
+     * held until the socket flows again, as Node buffers what arrives while paused. The read loop checked the
+     * flow before this event, but a {@code pause()} or {@code unpipe()} from another thread can come between:
+     * a socket paused by now holds the chunk, and so does one whose {@code DATA} listeners changed under the
+     * emit (the last pipe stopped, which {@link #unpipe} does only after pausing, or a listener was added
+     * meanwhile), which would otherwise have sent the chunk to nobody.
+     */
+    boolean emitData(byte[] chunk) throws Exception {
         if (phase == Phase.CLOSED) {
-            return;
+            return true;
         }
-        emit(DATA, DataListener::onData, chunk);
+        if (flow != FLOW_ON) {
+            return false;
+        }
+        if (!emit(DATA, DataListener::onData, chunk) && (flow != FLOW_ON || hasListeners(DATA))) {
+            return false;
+        }
         if (textWanted && hasListeners(TEXT) && phase != Phase.CLOSED) {
             String text = decoder(encoding).decode(chunk);
             if (!text.isEmpty()) {
                 emit(TEXT, l -> l.onText(text));
             }
         }
+        return true;
     }
 
     private TextDecoder decoder(Charset charset) {
@@ -1163,23 +1180,35 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return this;
     }
 
+    /**
+     * Node's {@code unpipe(destination)}: nothing if it is not piped there; otherwise the pipe stops, and if it
+     * was the last one the socket pauses, whatever listeners it has, so that whoever reads next (a listener
+     * added then, with {@code resume()}) misses no chunk. The pause comes first: a chunk whose event no longer
+     * finds the pipe then finds the socket paused and is held ({@link #emitData}).
+     */
     @Override
     public Socket unpipe(dev.loomnet.net.Writable destination) {
-        List<Pipe> removed = List.of();
+        List<Pipe> removed;
+        boolean last;
         lock.lock();
         try {
             List<Pipe> list = pipes;
-            if (list != null) {
-                removed = list.stream().filter(p -> p.destination == destination).toList();
-                pipes = list.stream().filter(p -> p.destination != destination).toList();
+            if (list == null) {
+                return this;
             }
+            removed = list.stream().filter(p -> p.destination == destination).toList();
+            pipes = list.stream().filter(p -> p.destination != destination).toList();
+            last = pipes.isEmpty();
         } finally {
             lock.unlock();
         }
-        removed.forEach(Pipe::stop);
-        if (!hasListeners(DATA) && !hasListeners(TEXT)) {
+        if (removed.isEmpty()) {
+            return this;
+        }
+        if (last) {
             pause();
         }
+        removed.forEach(Pipe::stop);
         return this;
     }
 

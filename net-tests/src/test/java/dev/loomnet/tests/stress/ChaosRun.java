@@ -916,6 +916,9 @@ final class ChaosRun {
                 b.append(", text ").append(p.receivedText().length()).append(" chars");
             }
             b.append('\n');
+            if (!p.errors.isEmpty()) {
+                b.append(who).append(" errors: ").append(p.errors).append('\n');
+            }
         }
         return b.toString();
     }
