@@ -66,6 +66,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * flows; set by the event, read by the read loop after {@code runAndWait} returned (which orders the two).
      */
     private byte @Nullable [] held;
+    /** This connection's own thread, which the socket names as its {@code ioThread} until a reconnect. */
+    private volatile @Nullable Thread thread;
 
     private Connection(LoomSocket socket, Origin origin, @Nullable ConnectOptions options,
                        @Nullable SocketChannel channel, boolean v6Socket) {
@@ -129,7 +131,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                         socket.addBytesRead(n);           // under readLock: the counter has one writer at a time
                     }
                 } catch (IOException e) {
-                    if (socket.phase() != LoomSocket.Phase.CLOSED) {
+                    if (socket.servedBy(thread)) {
                         socket.fail(Errors.io(e, "read"));
                     }
                     return;
@@ -138,7 +140,11 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                 }
                 if (n < 0) {
                     if (socket.awaitFlowing()) {
-                        socket.events.runAndWait(socket::emitEnd);
+                        socket.events.runAndWait(() -> {
+                            if (socket.servedBy(thread)) {       // not after a reconnect that came meanwhile
+                                socket.emitEnd();
+                            }
+                        });
                     }
                     return;
                 }
@@ -150,7 +156,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                 }
             }
         } catch (Throwable t) {
-            socket.fail(t);
+            if (socket.ioThread == thread) {
+                socket.fail(t);
+            }
         } finally {
             socket.events.abandonCurrentThread();
             Threads.ended();
@@ -160,7 +168,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     /** Everything before the read loop; returns the channel to read, or null when there is nothing to read. */
     private @Nullable SocketChannel begin() throws Exception {
         socket.events.adoptCurrentThread();
-        socket.ioThread = Thread.currentThread();
+        thread = Thread.currentThread();
+        socket.ioThread = thread;
         return switch (origin) {
             case CLIENT -> beginClient(options);
             case ACCEPTED -> beginAccepted(channel, v6Socket);
@@ -344,8 +353,6 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         return true;
     }
 
-
-
     /**
      * The event-queue task of one read, so that the read loop allocates no lambda per chunk: a {@code byte[]}
      * is a {@code data} chunk ({@link #deliver}), a {@code ByteBuffer} the {@code onread} buffer
@@ -353,6 +360,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      */
     @Override
     public void run(Object read) throws Exception {
+        if (socket.ioThread != thread) {
+            return;                                      // read before a reconnect that came meanwhile: not its data
+        }
         if (read instanceof byte[] chunk) {
             held = socket.emitData(chunk) ? null : chunk;
             return;

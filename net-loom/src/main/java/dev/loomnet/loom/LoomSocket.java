@@ -247,6 +247,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     private void resetForReconnect() {
+        // The previous connection's thread may still be on its way out (waiting for the flow, or woken by the
+        // close of its channel): from now on it is not this socket's, and awaitFlowing and the read loop's
+        // error and EOF paths leave the new connection alone (Node ignores a closed handle's callbacks).
+        ioThread = null;
         writes = new WriteQueue(this, options.highWaterMark(), lock);
         readEnded = false;
         writeEnded = false;
@@ -612,10 +616,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return n;
     }
 
-    /** Parks the connection thread until data is wanted; false once the socket is closed. */
+    /**
+     * Parks the connection thread until data is wanted; false once the socket is closed, or once it serves
+     * another connection (a reconnect) than the calling thread's.
+     */
     boolean awaitFlowing() {
         if (flow == FLOW_ON) {
-            return phase != Phase.CLOSED;
+            return phase != Phase.CLOSED && ioThread == Thread.currentThread();
         }
         lock.lock();
         try {
@@ -632,8 +639,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     }
                     continue;
                 }
-                if (flow == FLOW_ON || phase == Phase.CLOSED) {
-                    return phase != Phase.CLOSED;
+                boolean current = ioThread == Thread.currentThread();
+                if (flow == FLOW_ON || phase == Phase.CLOSED || !current) {
+                    return phase != Phase.CLOSED && current;
                 }
                 idleWaiting = true;
                 try {
@@ -1344,6 +1352,14 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             // reported once, as ERROR. Anything else is a bug in the listener and goes to the handler.
             Threads.uncaught(t);
         }
+    }
+
+    /**
+     * Whether the calling connection thread's read failure or EOF is this socket's: it is open and that thread
+     * serves its current connection (not one closed before a reconnect).
+     */
+    boolean servedBy(@Nullable Thread connectionThread) {
+        return phase != Phase.CLOSED && ioThread == connectionThread;
     }
 
     /** The read loop or connect failed with {@code error}. */
