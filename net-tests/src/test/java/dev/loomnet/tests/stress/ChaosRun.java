@@ -154,6 +154,7 @@ final class ChaosRun {
                         Peer previous = clients.get(i - 1);
                         previous.detach();                // its connection closed; the next peer records the next
                         joinHelpers(List.of(previous));   // an onread helper's late resume() would be the next's
+                        previous.snapshot();
                         clients.get(i).timeoutSet = previous.timeoutSet;   // the timeout is the socket's, kept
                         clients.get(i).textCarried = clients.subList(0, i).stream()
                                 .anyMatch(earlier -> earlier.config.hasText() && !earlier.log.contains("end"));

@@ -157,7 +157,10 @@ final class Peer {
         removals.clear();
     }
 
-    /** The socket's counters once its connection closed, for the checks (a reconnect restarts them). */
+    /**
+     * Keeps the socket's counters for the checks, before a reconnect restarts them. Not taken at CLOSE: an input
+     * stream read that returned just before a destroy counts its bytes after the CLOSE listeners ran.
+     */
     void snapshot() {
         Socket s = socket;
         if (s != null && finalBytesRead < 0) {
@@ -248,7 +251,6 @@ final class Peer {
                     if (server != null) {
                         connectionsAtClose = server.connections();
                     }
-                    snapshot();
                     closed.countDown();
                 });
         if (config.mode() == ReadMode.EVENTS) {
