@@ -198,6 +198,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             throw new NetException(NetException.ERR_MISSING_ARGS,
                     "The \"options\" or \"port\" or \"path\" argument must be specified");
         }
+        boolean again = false;
         lock.lock();
         try {
             switch (phase) {
@@ -209,6 +210,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                                 "Invalid state: the socket is closing; connect again after its 'close' event");
                     }
                     resetForReconnect();
+                    again = true;
                 }
                 case NEW -> { }
             }
@@ -217,6 +219,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             unix = options.isPath();
         } finally {
             lock.unlock();
+        }
+        if (again) {
+            // A read of the previous connection that returned just before its destroy may still be counting its
+            // bytes, under readLock (a read started later meets the closed channel): restart the count after it,
+            // or they land on this connection. Not under the lock: the read loop takes the lock inside readLock.
+            readLock.lock();
+            try {
+                BYTES_READ.setRelease(this, 0L);
+            } finally {
+                readLock.unlock();
+            }
         }
         if (connectListener != null) {
             once(CONNECT, connectListener);
@@ -259,7 +272,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         closeEmitted = false;
         destroyOnFinish = false;
         resetOnConnect = false;
-        BYTES_READ.setRelease(this, 0L);
         channel = null;
         localAddr = null;
         remoteAddr = null;

@@ -251,14 +251,17 @@ class ClientConnectTest {
      * A connection destroyed with a writer blocked on a peer that does not read (and a read loop waiting), and
      * its socket connected again from the CLOSE listener: neither thread of the first connection may act on the
      * second once the close wakes them. They did, and destroyed the new connection with {@code write UNKNOWN}
-     * or {@code read UNKNOWN} (found by {@code ChaosTest#reconnect} seed 11, about one run in 75). Fifty rounds,
-     * as the old threads race the reconnect.
+     * or {@code read UNKNOWN} (found by {@code ChaosTest#reconnect} seed 11, about one run in 75), and a read
+     * that returned just before the destroy counted its bytes on the new connection (seed 3, rarer). Fifty
+     * rounds, as the old threads race the reconnect.
      */
     @Test
     void the_threads_of_a_destroyed_connection_leave_the_next_connection_of_its_socket_alone() {
         List<Socket> accepted = new CopyOnWriteArrayList<>();
-        Server deaf = Net.createServer(ServerOptions.builder().pauseOnConnect(true).build(), accepted::add)
-                .listen(0, "127.0.0.1");
+        Server deaf = Net.createServer(ServerOptions.builder().pauseOnConnect(true).build(), c -> {
+            accepted.add(c);
+            c.write(new byte[1000]);                     // the client's read loop is busy when it is destroyed
+        }).listen(0, "127.0.0.1");
         int deafPort = deaf.address().port();
         Socket s = Net.socket();
         List<String> events = new CopyOnWriteArrayList<>();
@@ -267,6 +270,9 @@ class ClientConnectTest {
         s.on(Socket.DATA, chunk -> { });
         s.on(Socket.ERROR, e -> events.add(round.get() + ":error:" + EventLog.code(e)));
         s.on(Socket.CLOSE, hadError -> {
+            if (s.bytesRead() > 1000) {
+                events.add(round.get() + ":error:bytesRead " + s.bytesRead() + " counts an earlier connection's");
+            }
             events.add(round.get() + ":close:" + hadError);
             if (round.incrementAndGet() < 50) {
                 s.connect(deafPort, "127.0.0.1", () -> s.write(big));   // again, while the old threads wake
@@ -288,6 +294,7 @@ class ClientConnectTest {
         List<String> errors = events.stream().filter(e -> e.contains("error")).toList();
         assertEquals(List.of(), errors, events::toString);
         assertEquals(50, events.size(), events::toString);
+        assertTrue(s.bytesRead() <= 1000, () -> "bytesRead " + s.bytesRead());
     }
 
     @Test
