@@ -266,7 +266,7 @@ class ClientConnectTest {
         Socket s = Net.socket();
         List<String> events = new CopyOnWriteArrayList<>();
         AtomicInteger round = new AtomicInteger();
-        byte[] big = new byte[4 << 20];                  // far more than the kernel buffers take
+        byte[] big = new byte[32 << 20];                 // far more than the kernel buffers take
         s.on(Socket.DATA, chunk -> { });
         s.on(Socket.ERROR, e -> events.add(round.get() + ":error:" + EventLog.code(e)));
         s.on(Socket.CLOSE, hadError -> {
