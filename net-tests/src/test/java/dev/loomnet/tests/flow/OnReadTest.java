@@ -150,17 +150,7 @@ class OnReadTest {
         }));
         AtomicInteger closes = new AtomicInteger();
         client.on(Socket.CLOSE, hadError -> closes.incrementAndGet());
-        client.connect(port(server), HOST);
-        waitFor().until(() -> closes.get() == 1);
-        assertEquals("hello", seen.text());
-
-        client.connect(port(server), HOST);
-        try {
-            waitFor().until(() -> closes.get() == 2);
-        } finally {
-            client.destroy();
-            server.close();
-        }
+        Flow.connectTwice(client, server, closes, seen::text, "hello");
         assertEquals("hellohello", seen.text());
         assertEquals(5, client.bytesRead());
     }

@@ -79,7 +79,7 @@ class PauseResumeTest {
 
     /**
      * A {@code pause()} from another thread after a chunk was read, while its event waits behind another (a
-     * write callback that blocks): the chunk is held until {@code resume()}, not emitted while paused (Node
+     * listener that blocks): the chunk is held until {@code resume()}, not emitted while paused (Node
      * emits no data while paused; flow-control.md section 10).
      */
     @Test
@@ -94,13 +94,7 @@ class PauseResumeTest {
         peer.write("a");
         waitFor().until(() -> received.toString().equals("a"));
 
-        CountDownLatch blocking = new CountDownLatch(1);
-        CountDownLatch gate = new CountDownLatch(1);
-        client.write("w", error -> {                      // holds the client's events until the gate opens
-            blocking.countDown();
-            gate.await();
-        });
-        blocking.await();
+        CountDownLatch gate = Flow.holdEvents(client);
         peer.write("b");
         waitFor().until(() -> client.bytesRead() == 2);  // read; its event waits behind the callback
         client.pause();

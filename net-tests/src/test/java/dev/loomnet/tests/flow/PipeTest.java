@@ -146,7 +146,7 @@ class PipeTest {
 
     /**
      * Switching from a pipe to a {@code DATA} listener from another thread while a read's event waits behind
-     * another event (a write callback that blocks): that chunk must go to the listener added after
+     * another event (a listener that blocks): that chunk must go to the listener added after
      * {@code unpipe}, not to nobody. With a {@code TEXT} listener too, {@code unpipe} must still pause the
      * source, as Node's unpipe of the last pipe does whatever listeners are left. Found by {@code
      * ChaosTest#pipes} seed 2, whose DATA recorder lost 90 KB across the switch.
@@ -169,13 +169,7 @@ class PipeTest {
         peer.write("a");
         waitFor().until(() -> collector.received().length == 1);
 
-        CountDownLatch blocking = new CountDownLatch(1);
-        CountDownLatch gate = new CountDownLatch(1);
-        source.write("w", error -> {                      // holds the source's events until the gate opens
-            blocking.countDown();
-            gate.await();
-        });
-        blocking.await();
+        CountDownLatch gate = Flow.holdEvents(source);
         peer.write("b");
         waitFor().until(() -> source.bytesRead() == 2);  // read; its event waits behind the callback
         source.unpipe(collector);

@@ -88,17 +88,7 @@ class TextTest {
         AtomicInteger closes = new AtomicInteger();
         Socket client = Net.socket().on(Socket.TEXT, text::append)
                 .on(Socket.CLOSE, hadError -> closes.incrementAndGet());
-        client.connect(port(server), HOST);
-        waitFor().until(() -> closes.get() == 1);
-        assertEquals("é€", text.toString());
-
-        client.connect(port(server), HOST);
-        try {
-            waitFor().until(() -> closes.get() == 2);
-        } finally {
-            client.destroy();
-            server.close();
-        }
+        Flow.connectTwice(client, server, closes, text::toString, "é€");
         assertEquals("é€é€", text.toString());
     }
 
