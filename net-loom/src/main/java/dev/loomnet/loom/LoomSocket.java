@@ -1189,6 +1189,24 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return destination;
     }
 
+    /**
+     * A pipe's destination drained: resumes this socket unless that pipe was unpiped meanwhile. Decided under the
+     * lock under which {@link #unpipe} removes it (and then pauses): a destination that drains on a thread of its
+     * own could otherwise resume the socket right after an unpipe from another thread paused it, and chunks would
+     * flow to whatever was left, or to nobody (Node removes the pipe's drain listener in unpipe).
+     */
+    void resumeForPipe(Pipe pipe) {
+        lock.lock();
+        try {
+            List<Pipe> list = pipes;
+            if (list != null && list.contains(pipe)) {
+                setFlow(FLOW_ON);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public Socket unpipe() {
         List<Pipe> list = pipes;

@@ -71,7 +71,7 @@ final class Pipe implements DataListener, Listener, CloseListener {
 
     private void drained() {
         if (active) {
-            source.resume();
+            source.resumeForPipe(this);
         }
     }
 
