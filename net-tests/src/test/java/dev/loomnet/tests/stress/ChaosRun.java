@@ -558,7 +558,10 @@ final class ChaosRun {
      * that records into the same place, {@code resume()}. Not a byte may be lost or recorded twice across it.
      * Once per socket; a later UNPIPE only calls {@code unpipe} again, which must change nothing.
      */
-    private void unpipe(Peer p, Socket s, Op op) {
+    private void unpipe(Peer p, Socket s, Op op) throws InterruptedException {
+        if (p.recorder == null && !p.ready.await(waitSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError(p.side + " never set up");   // V is attached before its pipe is made
+        }
         Peer.Recorder recorder = Objects.requireNonNull(p.recorder);
         boolean first = p.unpipeClaimed.compareAndSet(false, true);
         if (op.arg() == 0) {

@@ -120,6 +120,8 @@ final class Peer {
     volatile boolean unpiped;
     /** Every {@code resume()} the test made on this socket: the ops, the finale and the onread helper. */
     final AtomicInteger resumes = new AtomicInteger();
+    /** {@code resume()} calls under way: one counted before a false may still land after that false's pause. */
+    private final AtomicInteger resuming = new AtomicInteger();
     /** ONREAD: {@link #resumes} when the callback last returned {@code false}, or -1. */
     private volatile int resumesAtFalse = -1;
     /** ONREAD: the array the buffer function handed out last. */
@@ -179,8 +181,13 @@ final class Peer {
 
     /** {@code s.resume()}, counted (the onread check needs to know whether anybody resumed). */
     void resume(Socket s) {
+        resuming.incrementAndGet();                       // first: onRead reads the two the other way round
         resumes.incrementAndGet();
-        s.resume();
+        try {
+            s.resume();
+        } finally {
+            resuming.decrementAndGet();
+        }
     }
 
     /** The socket; for V, waits (bounded) until the server accepted it. */
@@ -345,7 +352,9 @@ final class Peer {
         if (every == 0 || reads.incrementAndGet() % every != 0) {
             return true;
         }
-        resumesAtFalse = resumes.get();
+        // A resume() counted already but still under way may land after this false's pause: no check then.
+        int counted = resumes.get();
+        resumesAtFalse = resuming.get() > 0 ? -1 : counted;
         resumeDue = true;                                 // a thread of our own resumes it, as an application would
         return false;
     }
