@@ -1190,18 +1190,23 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     /**
-     * A pipe's destination drained: resumes this socket unless that pipe was unpiped meanwhile. Decided under the
-     * lock under which {@link #unpipe} removes it (and then pauses): a destination that drains on a thread of its
-     * own could otherwise resume the socket right after an unpipe from another thread paused it, and chunks would
-     * flow to whatever was left, or to nobody (Node removes the pipe's drain listener in unpipe).
+     * A pipe's back-pressure: pauses ({@code on} false: its destination's {@code write} returned false) or resumes
+     * (it drained) this socket, unless that pipe was unpiped meanwhile; returns whether it did. Decided under the
+     * lock under which {@link #unpipe} removes the pipe (and then pauses): from another thread, an unpipe could
+     * otherwise fall between the pipe's check and its pause or resume, and a drain (a destination may drain on a
+     * thread of its own) resumed the socket right after the unpipe paused it, chunks flowing to whatever was left
+     * or to nobody; or a late pause stopped a socket that had been switched to a DATA listener and resumed (Node
+     * removes the pipe's listeners in unpipe, on its one thread).
      */
-    void resumeForPipe(Pipe pipe) {
+    boolean flowForPipe(Pipe pipe, boolean on) {
         lock.lock();
         try {
             List<Pipe> list = pipes;
-            if (list != null && list.contains(pipe)) {
-                setFlow(FLOW_ON);
+            if (list == null || !list.contains(pipe)) {
+                return false;
             }
+            setFlow(on ? FLOW_ON : FLOW_OFF);
+            return true;
         } finally {
             lock.unlock();
         }
