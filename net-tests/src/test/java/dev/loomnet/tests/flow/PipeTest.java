@@ -116,6 +116,29 @@ class PipeTest {
         assertTrue(collector.pauses.get() > 0);
     }
 
+    /**
+     * A destination that is full at once (every {@code write} returns false, so the pipe pauses the source):
+     * {@code onWrite} runs in each write, {@code onDrain} gets each drain listener the pipe leaves with it.
+     */
+    private record Full(Runnable onWrite, java.util.function.Consumer<Listener> onDrain) implements Writable {
+        @Override
+        public boolean write(byte[] chunk) {
+            onWrite.run();
+            return false;
+        }
+
+        @Override
+        public Writable onceDrain(Listener listener) {
+            onDrain.accept(listener);
+            return this;
+        }
+
+        @Override
+        public Writable end() {
+            return this;
+        }
+    }
+
     /** After unpipe: a DATA listener and resume() get the "b" the pipe did not take; then both ends close. */
     private static void readOnDirectly(Socket source, Socket peer, Trace t, Server server) {
         StringBuffer after = new StringBuffer();
@@ -205,23 +228,7 @@ class PipeTest {
         int resumedAfterUnpipe = 0;
         for (int round = 0; round < 300; round++) {
             AtomicReference<Listener> drain = new AtomicReference<>();
-            Writable full = new Writable() {
-                @Override
-                public boolean write(byte[] chunk) {
-                    return false;                         // full at once: the pipe pauses the source
-                }
-
-                @Override
-                public Writable onceDrain(Listener listener) {
-                    drain.set(listener);
-                    return this;
-                }
-
-                @Override
-                public Writable end() {
-                    return this;
-                }
-            };
+            Writable full = new Full(() -> { }, drain::set);
             source.pipe(full);
             peer.write("x");
             waitFor().until(() -> drain.get() != null && source.isPaused());
@@ -267,23 +274,7 @@ class PipeTest {
         int pausedAfterResume = 0;
         for (int round = 0; round < 1000; round++) {
             CountDownLatch writing = new CountDownLatch(1);
-            Writable full = new Writable() {
-                @Override
-                public boolean write(byte[] chunk) {
-                    writing.countDown();
-                    return false;                         // the pipe pauses the source, racing the unpipe
-                }
-
-                @Override
-                public Writable onceDrain(Listener listener) {
-                    return this;                          // never drains: only the unpipe's resume goes on
-                }
-
-                @Override
-                public Writable end() {
-                    return this;
-                }
-            };
+            Writable full = new Full(writing::countDown, listener -> { });  // never drains: only the resume goes on
             source.pipe(full);
             if (round == 0) {
                 source.on(Socket.DATA, chunk -> chunks.incrementAndGet());   // after the pipe's, in each event
