@@ -604,7 +604,8 @@ public interface Socket extends EventEmitter<Socket>, Writable {
     Socket unpipe();
 
     /**
-     * Stops the pipe into {@code destination} ({@code socket.unpipe(destination)}).
+     * Stops the pipe into {@code destination} ({@code socket.unpipe(destination)}); if it was the last pipe the
+     * socket pauses, whatever listeners it has, as in Node. Nothing happens if {@code destination} is not piped.
      *
      * @param destination a destination given to {@link #pipe(Writable)}
      * @return this socket

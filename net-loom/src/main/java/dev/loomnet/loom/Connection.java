@@ -61,6 +61,13 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     private final boolean v6Socket;
     /** A failed {@link #topUp} read, thrown by the next turn of the read loop once the bytes before it went. */
     private @Nullable IOException readError;
+    /**
+     * A chunk its event held back ({@link LoomSocket#emitData}), for the read loop to emit again once the socket
+     * flows; set by the event, read by the read loop after {@code runAndWait} returned (which orders the two).
+     */
+    private byte @Nullable [] held;
+    /** This connection's own thread, which the socket names as its {@code ioThread} until a reconnect. */
+    private volatile @Nullable Thread thread;
 
     private Connection(LoomSocket socket, Origin origin, @Nullable ConnectOptions options,
                        @Nullable SocketChannel channel, boolean v6Socket) {
@@ -124,7 +131,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                         socket.addBytesRead(n);           // under readLock: the counter has one writer at a time
                     }
                 } catch (IOException e) {
-                    if (socket.phase() != LoomSocket.Phase.CLOSED) {
+                    if (socket.servedBy(thread)) {
                         socket.fail(Errors.io(e, "read"));
                     }
                     return;
@@ -133,7 +140,11 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                 }
                 if (n < 0) {
                     if (socket.awaitFlowing()) {
-                        socket.events.runAndWait(socket::emitEnd);
+                        socket.events.runAndWait(() -> {
+                            if (socket.servedBy(thread)) {       // not after a reconnect that came meanwhile
+                                socket.emitEnd();
+                            }
+                        });
                     }
                     return;
                 }
@@ -145,7 +156,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                 }
             }
         } catch (Throwable t) {
-            socket.fail(t);
+            if (socket.ioThread == thread) {
+                socket.fail(t);
+            }
         } finally {
             socket.events.abandonCurrentThread();
             Threads.ended();
@@ -155,7 +168,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     /** Everything before the read loop; returns the channel to read, or null when there is nothing to read. */
     private @Nullable SocketChannel begin() throws Exception {
         socket.events.adoptCurrentThread();
-        socket.ioThread = Thread.currentThread();
+        thread = Thread.currentThread();
+        socket.ioThread = thread;
         return switch (origin) {
             case CLIENT -> beginClient(options);
             case ACCEPTED -> beginAccepted(channel, v6Socket);
@@ -320,6 +334,22 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             return false;
         }
         socket.events.runAndWait(this, chunk);           // this.run(chunk): no lambda per chunk
+        return emitHeld();
+    }
+
+    /**
+     * Emits again, once the socket flows, a chunk its event held ({@link #held}); false if it closed first.
+     * Only a pause or unpipe from another thread, between the read loop's check and the event, holds one.
+     */
+    private boolean emitHeld() {
+        byte[] chunk;
+        while ((chunk = held) != null) {
+            held = null;
+            if (!socket.awaitFlowing()) {
+                return false;
+            }
+            socket.events.runAndWait(this, chunk);
+        }
         return true;
     }
 
@@ -330,15 +360,18 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      */
     @Override
     public void run(Object read) throws Exception {
+        if (socket.ioThread != thread) {
+            return;                                      // read before a reconnect that came meanwhile: not its data
+        }
         if (read instanceof byte[] chunk) {
-            socket.emitData(chunk);
+            held = socket.emitData(chunk) ? null : chunk;
             return;
         }
         OnRead onread = socket.options.onread();
         if (onread != null) {
             socket.emitOnRead(onread, (ByteBuffer) read);
         } else {
-            socket.emitBorrowed((ByteBuffer) read);
+            held = socket.emitBorrowed((ByteBuffer) read);
         }
     }
 
@@ -368,6 +401,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         }
         ByteBuffer view = buffer.flip();
         socket.events.runAndWait(this, view);            // this.run(view)
+        if (!emitHeld()) {
+            return null;
+        }
         return nextBuffer(buffer, n);
     }
 

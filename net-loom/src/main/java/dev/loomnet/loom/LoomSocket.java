@@ -198,6 +198,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             throw new NetException(NetException.ERR_MISSING_ARGS,
                     "The \"options\" or \"port\" or \"path\" argument must be specified");
         }
+        boolean again = false;
         lock.lock();
         try {
             switch (phase) {
@@ -209,6 +210,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                                 "Invalid state: the socket is closing; connect again after its 'close' event");
                     }
                     resetForReconnect();
+                    again = true;
                 }
                 case NEW -> { }
             }
@@ -217,6 +219,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             unix = options.isPath();
         } finally {
             lock.unlock();
+        }
+        if (again) {
+            // A read of the previous connection that returned just before its destroy may still be counting its
+            // bytes, under readLock (a read started later meets the closed channel): restart the count after it,
+            // or they land on this connection. Not under the lock: the read loop takes the lock inside readLock.
+            readLock.lock();
+            try {
+                BYTES_READ.setRelease(this, 0L);
+            } finally {
+                readLock.unlock();
+            }
         }
         if (connectListener != null) {
             once(CONNECT, connectListener);
@@ -247,6 +260,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     private void resetForReconnect() {
+        // The previous connection's thread may still be on its way out (waiting for the flow, or woken by the
+        // close of its channel): from now on it is not this socket's, and awaitFlowing and the read loop's
+        // error and EOF paths leave the new connection alone (Node ignores a closed handle's callbacks).
+        ioThread = null;
         writes = new WriteQueue(this, options.highWaterMark(), lock);
         readEnded = false;
         writeEnded = false;
@@ -255,12 +272,14 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         closeEmitted = false;
         destroyOnFinish = false;
         resetOnConnect = false;
-        BYTES_READ.setRelease(this, 0L);
         channel = null;
         localAddr = null;
         remoteAddr = null;
         attemptedAddresses = List.of();
-        if (flow == FLOW_ON && !hasListeners(DATA)) {
+        // A socket nobody reads any more starts the next connection unread, as a new one. One that still has a
+        // reader (a DATA or TEXT listener, or onread) flows on, as Node's reconnected socket reads once connected
+        // unless paused; with DATA alone counted, an onread or TEXT-only socket never read its second connection.
+        if (flow == FLOW_ON && !hasListeners(DATA) && !hasListeners(TEXT) && options.onread() == null) {
             flow = FLOW_UNSET;
         }
     }
@@ -403,17 +422,20 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * Emits the bytes of {@code view} (the read loop's buffer, reused after this returns) to the sole pipe
      * without a chunk of their own if a pipe is still the only consumer (checked again here, inside the
      * event: listeners may have changed since the read), else as an ordinary chunk.
+     *
+     * @return null, or the bytes as a chunk of their own to emit again once the socket flows ({@link #emitData})
      */
-    void emitBorrowed(ByteBuffer view) throws Exception {
+    byte @Nullable [] emitBorrowed(ByteBuffer view) throws Exception {
         if (phase == Phase.CLOSED) {
-            return;
+            return null;
         }
         Pipe pipe = soloPipe();
         if (pipe == null) {
-            emitData(Bytes.takeRemaining(view));          // listeners changed since the read: a chunk they own
-            return;
+            byte[] chunk = Bytes.takeRemaining(view);     // listeners changed since the read: a chunk they own
+            return emitData(chunk) ? null : chunk;
         }
         pipe.pushBorrowed(view);
+        return null;
     }
 
     /**
@@ -429,17 +451,31 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    void emitData(byte[] chunk) throws Exception {
+    /**
+     * Emits one chunk as {@code DATA}, then {@code TEXT}; returns false, emitting nothing, if the chunk is to be
+     * held until the socket flows again, as Node buffers what arrives while paused. The read loop checked the
+     * flow before this event, but a {@code pause()} or {@code unpipe()} from another thread can come between:
+     * a socket paused by now holds the chunk, and so does one whose {@code DATA} listeners changed under the
+     * emit (the last pipe stopped, which {@link #unpipe} does only after pausing, or a listener was added
+     * meanwhile), which would otherwise have sent the chunk to nobody.
+     */
+    boolean emitData(byte[] chunk) throws Exception {
         if (phase == Phase.CLOSED) {
-            return;
+            return true;
         }
-        emit(DATA, DataListener::onData, chunk);
+        if (flow != FLOW_ON) {
+            return false;
+        }
+        if (!emit(DATA, DataListener::onData, chunk) && (flow != FLOW_ON || hasListeners(DATA))) {
+            return false;
+        }
         if (textWanted && hasListeners(TEXT) && phase != Phase.CLOSED) {
             String text = decoder(encoding).decode(chunk);
             if (!text.isEmpty()) {
                 emit(TEXT, l -> l.onText(text));
             }
         }
+        return true;
     }
 
     private TextDecoder decoder(Charset charset) {
@@ -592,10 +628,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return n;
     }
 
-    /** Parks the connection thread until data is wanted; false once the socket is closed. */
+    /**
+     * Parks the connection thread until data is wanted; false once the socket is closed, or once it serves
+     * another connection (a reconnect) than the calling thread's.
+     */
     boolean awaitFlowing() {
         if (flow == FLOW_ON) {
-            return phase != Phase.CLOSED;
+            return phase != Phase.CLOSED && ioThread == Thread.currentThread();
         }
         lock.lock();
         try {
@@ -612,8 +651,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     }
                     continue;
                 }
-                if (flow == FLOW_ON || phase == Phase.CLOSED) {
-                    return phase != Phase.CLOSED;
+                boolean current = ioThread == Thread.currentThread();
+                if (flow == FLOW_ON || phase == Phase.CLOSED || !current) {
+                    return phase != Phase.CLOSED && current;
                 }
                 idleWaiting = true;
                 try {
@@ -1149,6 +1189,29 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return destination;
     }
 
+    /**
+     * A pipe's back-pressure: pauses ({@code on} false: its destination's {@code write} returned false) or resumes
+     * (it drained) this socket, unless that pipe was unpiped meanwhile; returns whether it did. Decided under the
+     * lock under which {@link #unpipe} removes the pipe (and then pauses): from another thread, an unpipe could
+     * otherwise fall between the pipe's check and its pause or resume, and a drain (a destination may drain on a
+     * thread of its own) resumed the socket right after the unpipe paused it, chunks flowing to whatever was left
+     * or to nobody; or a late pause stopped a socket that had been switched to a DATA listener and resumed (Node
+     * removes the pipe's listeners in unpipe, on its one thread).
+     */
+    boolean flowForPipe(Pipe pipe, boolean on) {
+        lock.lock();
+        try {
+            List<Pipe> list = pipes;
+            if (list == null || !list.contains(pipe)) {
+                return false;
+            }
+            setFlow(on ? FLOW_ON : FLOW_OFF);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public Socket unpipe() {
         List<Pipe> list = pipes;
@@ -1160,23 +1223,35 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return this;
     }
 
+    /**
+     * Node's {@code unpipe(destination)}: nothing if it is not piped there; otherwise the pipe stops, and if it
+     * was the last one the socket pauses, whatever listeners it has, so that whoever reads next (a listener
+     * added then, with {@code resume()}) misses no chunk. The pause comes first: a chunk whose event no longer
+     * finds the pipe then finds the socket paused and is held ({@link #emitData}).
+     */
     @Override
     public Socket unpipe(dev.loomnet.net.Writable destination) {
-        List<Pipe> removed = List.of();
+        List<Pipe> removed;
+        boolean last;
         lock.lock();
         try {
             List<Pipe> list = pipes;
-            if (list != null) {
-                removed = list.stream().filter(p -> p.destination == destination).toList();
-                pipes = list.stream().filter(p -> p.destination != destination).toList();
+            if (list == null) {
+                return this;
             }
+            removed = list.stream().filter(p -> p.destination == destination).toList();
+            pipes = list.stream().filter(p -> p.destination != destination).toList();
+            last = pipes.isEmpty();
         } finally {
             lock.unlock();
         }
-        removed.forEach(Pipe::stop);
-        if (!hasListeners(DATA) && !hasListeners(TEXT)) {
+        if (removed.isEmpty()) {
+            return this;
+        }
+        if (last) {
             pause();
         }
+        removed.forEach(Pipe::stop);
         return this;
     }
 
@@ -1312,6 +1387,14 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             // reported once, as ERROR. Anything else is a bug in the listener and goes to the handler.
             Threads.uncaught(t);
         }
+    }
+
+    /**
+     * Whether the calling connection thread's read failure or EOF is this socket's: it is open and that thread
+     * serves its current connection (not one closed before a reconnect).
+     */
+    boolean servedBy(@Nullable Thread connectionThread) {
+        return phase != Phase.CLOSED && ioThread == connectionThread;
     }
 
     /** The read loop or connect failed with {@code error}. */

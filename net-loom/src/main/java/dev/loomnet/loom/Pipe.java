@@ -61,17 +61,19 @@ final class Pipe implements DataListener, Listener, CloseListener {
         }
     }
 
-    /** Node's pipe backpressure: a {@code false} from {@code write} pauses the source until {@code drain}. */
+    /**
+     * Node's pipe backpressure: a {@code false} from {@code write} pauses the source until {@code drain}; both
+     * only while this pipe is still the source's ({@link LoomSocket#flowForPipe}).
+     */
     private void written(boolean below) {
-        if (!below && active) {
-            source.pause();
+        if (!below && active && source.flowForPipe(this, false)) {
             destination.onceDrain(this::drained);
         }
     }
 
     private void drained() {
         if (active) {
-            source.resume();
+            source.flowForPipe(this, true);
         }
     }
 

@@ -571,7 +571,18 @@ final class WriteQueue {
      * would replace {@link #inFlight} and so lose the failed batch's callbacks.
      */
     private void writerFailed(IOException e) {
-        owner.writeFailed(e);
+        boolean destroyed;
+        lock.lock();
+        try {
+            destroyed = failed;
+        } finally {
+            lock.unlock();
+        }
+        // A queue failed by destroy() sees its channel closed: that is no error of the socket, which may by now
+        // serve a new connection (a reconnect) with a queue of its own.
+        if (!destroyed) {
+            owner.writeFailed(e);
+        }
     }
 
     private void startWriter() {

@@ -11,6 +11,7 @@ import dev.loomnet.net.Listener;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
+import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -243,6 +245,56 @@ class ClientConnectTest {
         for (int i = 0; i < 51; i++) {
             assertEquals("round" + (char) ('A' + i % 26) + ":true:false:6:6", rounds.get(i));
         }
+    }
+
+    /**
+     * A connection destroyed with a writer blocked on a peer that does not read (and a read loop waiting), and
+     * its socket connected again from the CLOSE listener: neither thread of the first connection may act on the
+     * second once the close wakes them. They did, and destroyed the new connection with {@code write UNKNOWN}
+     * or {@code read UNKNOWN} (found by {@code ChaosTest#reconnect} seed 11, about one run in 75), and a read
+     * that returned just before the destroy counted its bytes on the new connection (seed 3, rarer). Fifty
+     * rounds, as the old threads race the reconnect.
+     */
+    @Test
+    void the_threads_of_a_destroyed_connection_leave_the_next_connection_of_its_socket_alone() {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Server deaf = Net.createServer(ServerOptions.builder().pauseOnConnect(true).build(), c -> {
+            accepted.add(c);
+            c.write(new byte[1000]);                     // the client's read loop is busy when it is destroyed
+        }).listen(0, "127.0.0.1");
+        int deafPort = deaf.address().port();
+        Socket s = Net.socket();
+        List<String> events = new CopyOnWriteArrayList<>();
+        AtomicInteger round = new AtomicInteger();
+        byte[] big = new byte[32 << 20];                 // far more than the kernel buffers take
+        s.on(Socket.DATA, chunk -> { });
+        s.on(Socket.ERROR, e -> events.add(round.get() + ":error:" + EventLog.code(e)));
+        s.on(Socket.CLOSE, hadError -> {
+            if (s.bytesRead() > 1000) {
+                events.add(round.get() + ":error:bytesRead " + s.bytesRead() + " counts an earlier connection's");
+            }
+            events.add(round.get() + ":close:" + hadError);
+            if (round.incrementAndGet() < 50) {
+                s.connect(deafPort, "127.0.0.1", () -> s.write(big));   // again, while the old threads wake
+            }
+        });
+        s.on(Socket.CONNECT, () -> {
+            int now = round.get();
+            Thread.ofVirtual().start(() -> {
+                await().atMost(EventLog.WAIT).until(() -> s.writableLength() > 0 || round.get() != now);
+                if (round.get() == now) {
+                    s.destroy();                         // the writer is blocked in write: the close wakes it
+                }
+            });
+        });
+        s.connect(deafPort, "127.0.0.1", () -> s.write(big));
+        await().atMost(Duration.ofSeconds(60)).until(() -> round.get() == 50 && s.destroyed());
+        accepted.forEach(Socket::destroy);               // paused for good: they would never see the close
+        Loopback.closeAndWait(deaf);
+        List<String> errors = events.stream().filter(e -> e.contains("error")).toList();
+        assertEquals(List.of(), errors, events::toString);
+        assertEquals(50, events.size(), events::toString);
+        assertTrue(s.bytesRead() <= 1000, () -> "bytesRead " + s.bytesRead());
     }
 
     @Test

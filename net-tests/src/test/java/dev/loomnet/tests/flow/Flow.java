@@ -54,6 +54,46 @@ final class Flow {
         return server.address().port();
     }
 
+    /**
+     * Holds {@code socket}'s events until the returned latch is counted down: a {@code TIMEOUT} listener blocks
+     * (listeners may), so the event of the next read waits behind it while the read itself happens. The timeout
+     * fires after 20 ms of quiet, when the connection's thread sits in its read, so a thread of the event queue
+     * runs the listener rather than the connection's own thread (which would then not read). Returns once the
+     * listener blocks; the timeout is cleared.
+     */
+    static CountDownLatch holdEvents(Socket socket) throws InterruptedException {
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        socket.setTimeout(Duration.ofMillis(20), () -> {
+            blocking.countDown();
+            gate.await();
+        });
+        if (!blocking.await(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the timeout never fired");
+        }
+        socket.setTimeout(Duration.ZERO);
+        return gate;
+    }
+
+    /**
+     * Connects {@code client} to {@code server}, waits for its {@code CLOSE} ({@code closes} reaching 1), checks
+     * what it {@code read} against {@code expected}, then connects the same socket again and waits for the second
+     * {@code CLOSE}; the socket is destroyed and the server closed either way. For the reconnect tests.
+     */
+    static void connectTwice(Socket client, Server server, java.util.concurrent.atomic.AtomicInteger closes,
+                             java.util.function.Supplier<String> read, String expected) {
+        client.connect(port(server), HOST);
+        waitFor().until(() -> closes.get() == 1);
+        org.junit.jupiter.api.Assertions.assertEquals(expected, read.get(), "the first connection");
+        client.connect(port(server), HOST);
+        try {
+            waitFor().until(() -> closes.get() == 2);
+        } finally {
+            client.destroy();
+            server.close();
+        }
+    }
+
     /** Deterministic pseudo-random bytes. */
     static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];

@@ -135,6 +135,26 @@ class OnReadTest {
         server.close();
     }
 
+    /**
+     * A closed onread socket connected again reads again, as in Node (it reads once connected unless paused).
+     * It used to reset its flow as if nobody read it (it has no DATA listener), and so never read the second
+     * connection: found by the chaos test's reconnect group (seed and details in design.md section 16).
+     */
+    @Test
+    void an_onread_socket_connected_again_after_close_reads_the_new_connection() throws Exception {
+        Server server = Net.createServer(s -> s.resume().end("hello")).listen(0, HOST);
+        Seen seen = new Seen();
+        Socket client = withOnRead(OnRead.of(new byte[16], (nread, buf) -> {
+            seen.add(nread, buf);
+            return true;
+        }));
+        AtomicInteger closes = new AtomicInteger();
+        client.on(Socket.CLOSE, hadError -> closes.incrementAndGet());
+        Flow.connectTwice(client, server, closes, seen::text, "hello");
+        assertEquals("hellohello", seen.text());
+        assertEquals(5, client.bytesRead());
+    }
+
     @Test
     void an_empty_or_null_buffer_is_rejected_at_the_call() {
         NetException empty = assertThrows(NetException.class, () -> OnRead.of(new byte[0], (n, b) -> true));

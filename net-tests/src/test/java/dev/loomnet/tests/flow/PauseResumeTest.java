@@ -14,6 +14,7 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,6 +75,36 @@ class PauseResumeTest {
         server.close();
         assertEquals(cap, received.get());
         assertEquals(cap, client.bytesWritten());
+    }
+
+    /**
+     * A {@code pause()} from another thread after a chunk was read, while its event waits behind another (a
+     * listener that blocks): the chunk is held until {@code resume()}, not emitted while paused (Node
+     * emits no data while paused; flow-control.md section 10).
+     */
+    @Test
+    void a_chunk_whose_event_was_waiting_when_pause_came_is_held_until_resume() throws Exception {
+        Flow.Accepted accepted = new Flow.Accepted(Socket::resume);
+        Server server = Net.createServer(accepted).listen(0, HOST);
+        StringBuffer received = new StringBuffer();
+        Socket client = Net.socket().on(Socket.DATA, chunk -> received.append(new String(chunk)));
+        Trace t = Trace.ofLifecycle(client);
+        client.connect(port(server), HOST);
+        Socket peer = accepted.next();
+        peer.write("a");
+        waitFor().until(() -> received.toString().equals("a"));
+
+        CountDownLatch gate = Flow.holdEvents(client);
+        peer.write("b");
+        waitFor().until(() -> client.bytesRead() == 2);  // read; its event waits behind the callback
+        client.pause();
+        gate.countDown();
+        holdsFor(200).until(() -> received.toString().equals("a"));
+        client.resume();
+        waitFor().until(() -> received.toString().equals("ab"));
+        peer.end();
+        waitFor().until(() -> t.closed() && peer.destroyed());
+        server.close();
     }
 
     @Test

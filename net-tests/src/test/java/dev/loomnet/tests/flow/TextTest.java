@@ -76,6 +76,22 @@ class TextTest {
         assertEquals("ok \uFFFD", atEnd.get());
     }
 
+    /**
+     * A closed socket read only through TEXT, connected again, reads again: it used to reset its flow as if
+     * nobody read it (it has no DATA listener) and never read the second connection. Found by the chaos test's
+     * reconnect group (seed and details in design.md section 16).
+     */
+    @Test
+    void a_socket_with_only_a_TEXT_listener_connected_again_after_close_reads_the_new_connection() throws Exception {
+        Server server = Net.createServer(s -> s.resume().end("é€")).listen(0, HOST);
+        StringBuffer text = new StringBuffer();
+        AtomicInteger closes = new AtomicInteger();
+        Socket client = Net.socket().on(Socket.TEXT, text::append)
+                .on(Socket.CLOSE, hadError -> closes.incrementAndGet());
+        Flow.connectTwice(client, server, closes, text::toString, "é€");
+        assertEquals("é€é€", text.toString());
+    }
+
     @Test
     void latin1_round_trips_all_256_byte_values() throws Exception {
         Server server = Net.createServer(s -> s.pipe(s)).listen(0, HOST);      // echo

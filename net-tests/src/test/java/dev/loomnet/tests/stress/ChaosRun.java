@@ -11,6 +11,7 @@ import dev.loomnet.tests.stress.Scenario.Kind;
 import dev.loomnet.tests.stress.Scenario.Op;
 import dev.loomnet.tests.stress.Scenario.ReadMode;
 import dev.loomnet.tests.stress.Scenario.Side;
+import dev.loomnet.tests.stress.Scenario.SideConfig;
 import dev.loomnet.tests.stress.Scenario.Trigger;
 import dev.loomnet.testing.UncaughtExceptions;
 import java.io.IOException;
@@ -19,8 +20,11 @@ import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,16 +38,17 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs one {@link Scenario} on a real loopback pair and returns what went wrong.
+ * Runs one {@link Scenario} on real loopback pairs and returns what went wrong.
  *
- * <p>The order of a run: listen; create the client with its recorders and triggers and {@code connect()}; start
- * the second thread; run the test thread's operations (the first ones usually while the client is still
- * connecting); join the second thread; then the <em>finale</em>, which makes sure the pair can settle whatever
+ * <p>The order of a run: listen; create each client with its recorders and triggers and {@code connect()}; start
+ * the second thread; run the test thread's operations (the first ones usually while the clients are still
+ * connecting); join the second thread; then the <em>finale</em>, which makes sure the pairs can settle whatever
  * the operations did: every socket that reads by events is resumed and every socket that may be ended is
- * ended. Then wait (bounded) for both {@code CLOSE} events and every callback, close the server, and check
- * {@link Invariants}. Listener operations keep firing during the finale, except {@code pause()}, which the
- * finale locks out: a pause after the finale's {@code resume()} would leave a socket that never reads its
- * peer's FIN.
+ * ended. Then wait (bounded) for every {@code CLOSE} event and every callback, toggle the options of the closed
+ * sockets, close the server, and check {@link Invariants} for each pair. Listener operations keep firing during
+ * the finale, except {@code pause()}, which the finale locks out: a pause after the finale's {@code resume()}
+ * would leave a socket that never reads its peer's FIN. A {@code reconnect} scenario runs all this once per pair,
+ * one pair after the other, connecting the same client socket again once its {@code CLOSE} was emitted.
  *
  * <p>Operations that destroy or end a socket first wait until the server accepted V: a client destroyed before
  * its handshake completes (by a {@code destroy()}, or by a write after {@code end()}) may never reach the
@@ -79,61 +84,108 @@ final class ChaosRun {
         }
     }
 
+    /** A {@code server.getConnections(cb)} call and what its callback got. */
+    private static final class CountCall {
+        final int op;
+        final AtomicInteger calls = new AtomicInteger();
+        volatile int count = -1;
+        volatile @Nullable Throwable error;
+
+        CountCall(int op) {
+            this.op = op;
+        }
+    }
+
     private final Scenario scenario;
     private final Path dir;
     private final UncaughtExceptions uncaught;
-    private final Peer client;
-    private final Peer server;
+    /** Each pair's client and accepted socket; for reconnect, the clients share one socket, one after the other. */
+    private final List<Peer> clients = new ArrayList<>();
+    private final List<Peer> servers = new ArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     /** What became of each listener operation: fired, skipped. */
     private final Map<Integer, String> opStatus = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock finaleLock = new ReentrantReadWriteLock();
-    private volatile boolean finale;
+    /** The pairs whose finale began; guarded by {@link #finaleLock}. */
+    private final boolean[] finale;
     private final AtomicInteger accepted = new AtomicInteger();
+    private final List<CountCall> countCalls = new CopyOnWriteArrayList<>();
     private @Nullable Server listening;
 
     ChaosRun(Scenario scenario, Path dir, UncaughtExceptions uncaught) {
         this.scenario = scenario;
         this.dir = dir;
         this.uncaught = uncaught;
-        this.client = new Peer(Side.C, scenario.client());
-        this.server = new Peer(Side.V, scenario.server());
+        for (int i = 0; i < scenario.pairs(); i++) {
+            clients.add(new Peer(Side.C, i, scenario.clients().get(i)));
+            servers.add(new Peer(Side.V, i, scenario.servers().get(i)));
+        }
+        this.finale = new boolean[scenario.pairs()];
     }
 
-    private Peer peer(Side side) {
-        return side == Side.C ? client : server;
+    private Peer peer(int pair, Side side) {
+        return side == Side.C ? clients.get(pair) : servers.get(pair);
+    }
+
+    private List<Peer> peers() {
+        List<Peer> all = new ArrayList<>(clients);
+        all.addAll(servers);
+        return all;
+    }
+
+    private List<Peer> peers(List<Integer> pairs) {
+        List<Peer> out = new ArrayList<>();
+        for (int i : pairs) {
+            out.add(clients.get(i));
+            out.add(servers.get(i));
+        }
+        return out;
     }
 
     /** Runs the scenario; returns the failure report, or null if every invariant held. */
     @Nullable String run() {
-        Thread second = null;
         try {
             Server srv = listen();
-            connect(srv);
-            second = Thread.ofVirtual().name("chaos-second").start(() -> runAll(scenario.threadOps()));
-            runAll(scenario.testOps());
-            second.join(Duration.ofSeconds(waitSeconds()));
-            if (second.isAlive()) {
-                violations.add("the second thread's operations did not finish within " + waitSeconds() + " s");
+            if (scenario.reconnect()) {
+                Socket c = null;
+                AtomicReference<Peer> current = new AtomicReference<>(clients.get(0));
+                for (int i = 0; i < scenario.pairs() && violations.isEmpty(); i++) {
+                    if (i > 0) {
+                        Peer previous = clients.get(i - 1);
+                        previous.detach();                // its connection closed; the next peer records the next
+                        joinHelpers(List.of(previous));   // an onread helper's late resume() would be the next's
+                        previous.snapshot();
+                        clients.get(i).timeoutSet = previous.timeoutSet;   // the timeout is the socket's, kept
+                        clients.get(i).textCarried = clients.subList(0, i).stream()
+                                .anyMatch(earlier -> earlier.config.hasText() && !earlier.log.contains("end"));
+                        current.set(clients.get(i));
+                    }
+                    c = connect(srv, i, c, current);
+                    round(List.of(i));
+                }
+            } else {
+                for (int i = 0; i < scenario.pairs(); i++) {
+                    connect(srv, i, null, new AtomicReference<>(clients.get(i)));
+                }
+                round(java.util.stream.IntStream.range(0, scenario.pairs()).boxed().toList());
             }
-            finale();
-            if (!awaitClosed(waitSeconds())) {
-                violations.add("the pair did not settle within " + waitSeconds() + " s: " + state(client) + "; "
-                        + state(server));
-                rescue();
-            }
-            joinHelpers();
+            toggleClosed();
+            joinHelpers(peers());
             awaitCallbacks();
             closeServer(srv);
             thrownErrors();
-            Invariants.check(scenario, client, server, violations);
+            countCalls();
+            for (int i = 0; i < scenario.pairs(); i++) {
+                if (clients.get(i).isReady() && servers.get(i).isReady()) {
+                    Invariants.check(scenario, clients.get(i), servers.get(i), violations);
+                } else if (violations.isEmpty()) {
+                    violations.add("pair " + i + " never connected");
+                }
+            }
         } catch (Throwable t) {
             violations.add("the run failed: " + t);
             rescue();
         } finally {
-            if (second != null && second.isAlive()) {
-                second.interrupt();
-            }
             if (listening != null && listening.listening()) {
                 listening.close();
             }
@@ -145,11 +197,62 @@ final class ChaosRun {
         return report();
     }
 
+    /** The operations of {@code pairs} on the two threads, then their finale and their closing. */
+    private void round(List<Integer> pairs) throws InterruptedException {
+        Thread second = Thread.ofVirtual().name("chaos-second").start(() -> runAll(scenario.threadOps(), pairs));
+        try {
+            runAll(scenario.testOps(), pairs);
+            second.join(Duration.ofSeconds(waitSeconds()));
+            if (second.isAlive()) {
+                violations.add("the second thread's operations did not finish within " + waitSeconds() + " s");
+            }
+            finale(pairs);
+            if (!awaitClosed(peers(pairs), waitSeconds())) {
+                violations.add("the pairs " + pairs + " did not settle within " + waitSeconds() + " s: "
+                        + peers(pairs).stream().map(ChaosRun::state).toList());
+                rescue();
+            }
+        } finally {
+            if (second.isAlive()) {
+                second.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Once every socket closed: {@code setKeepAlive}, {@code setNoDelay}, {@code setTimeout(0)},
+     * {@code ref()} and {@code unref()} on them must neither throw nor emit (no event after CLOSE).
+     */
+    private void toggleClosed() {
+        SplittableRandom r = new SplittableRandom(scenario.seed());
+        for (Peer p : peers()) {
+            Socket s = p.socketOrNull();
+            if (s == null || !s.destroyed()) {
+                continue;
+            }
+            try {
+                for (int i = 0; i < 3; i++) {
+                    if (r.nextBoolean()) {
+                        s.unref();
+                    } else {
+                        s.ref();
+                    }
+                    s.setKeepAlive(r.nextBoolean(), Duration.ofSeconds(r.nextInt(3)));
+                    s.setNoDelay(r.nextBoolean());
+                }
+                s.setTimeout(Duration.ZERO);
+                s.ref();
+            } catch (Throwable t) {
+                violations.add(p.side + "" + p.pair + ": an option toggle on the closed socket threw " + t);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // set-up
 
     private Server listen() {
-        Scenario.SideConfig v = scenario.server();
+        SideConfig v = scenario.server();
         Server srv = Net.createServer(ServerOptions.builder().allowHalfOpen(v.allowHalfOpen())
                 .highWaterMark(v.highWaterMark()).pauseOnConnect(v.pauseOnConnect()).build(), this::onConnection);
         srv.on(Server.ERROR, e -> violations.add("server ERROR " + e));
@@ -162,40 +265,87 @@ final class ChaosRun {
         return srv;
     }
 
-    private Socket connect(Server srv) {
-        Scenario.SideConfig cfg = scenario.client();
-        Socket c = Net.socket(SocketOptions.builder().allowHalfOpen(cfg.allowHalfOpen())
-                .highWaterMark(cfg.highWaterMark()).build());
-        client.attach(c, null);
+    /**
+     * Connects pair {@code i}'s client: a new socket, or {@code reuse} again (reconnect), whose onread option
+     * records into {@code current}'s peer.
+     */
+    private Socket connect(Server srv, int i, @Nullable Socket reuse, AtomicReference<Peer> current) {
+        SideConfig cfg = scenario.clients().get(i);
+        Peer client = clients.get(i);
+        Socket c = reuse;
+        if (c == null) {
+            SocketOptions.Builder options = SocketOptions.builder().allowHalfOpen(cfg.allowHalfOpen())
+                    .highWaterMark(cfg.highWaterMark());
+            if (cfg.mode() == ReadMode.ONREAD) {
+                options.onread(Peer.onRead(cfg, scenario.seed() * 31 + i, current::get));
+            }
+            c = Net.socket(options.build());
+        }
+        // In reconnect scenarios the onread socket gets no watching DATA listener: it would decide, on its own,
+        // whether the socket flows again after the reconnect.
+        client.attach(c, null, !scenario.reconnect());
         readMode(client, c);
         triggers(client, c);
         if (scenario.unix()) {
-            c.connect(java.util.Objects.requireNonNull(srv.address()).path());
+            c.connect(Objects.requireNonNull(srv.address()).path());
         } else {
-            c.connect(java.util.Objects.requireNonNull(srv.address()).port(), "127.0.0.1");
+            c.connect(Objects.requireNonNull(srv.address()).port(), "127.0.0.1");
         }
         if (cfg.mode() == ReadMode.STREAM) {
-            client.helpers.add(Thread.ofVirtual().name("chaos-stream-writer").start(() -> streamWriter(client, c)));
-            client.helpers.add(Thread.ofVirtual().name("chaos-stream-reader").start(() -> streamReader(client, c)));
+            Socket s = c;
+            client.helpers.add(Thread.ofVirtual().name("chaos-stream-writer").start(() -> streamWriter(client, s)));
+            client.helpers.add(Thread.ofVirtual().name("chaos-stream-reader").start(() -> streamReader(client, s)));
         }
         return c;
     }
 
+    /**
+     * The pair of the {@code n}-th accepted socket: the n-th when the pairs connect one after the other (or
+     * there is one), else the one whose client's local port is the socket's remote port, once that client knows
+     * it (its connection thread may not have recorded it yet); -1 if none.
+     */
+    private int pairOf(Socket s, int n) {
+        if (scenario.pairs() == 1 || scenario.reconnect()) {
+            return n < scenario.pairs() ? n : -1;
+        }
+        int port = s.remotePort();
+        AtomicInteger found = new AtomicInteger(-1);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(waitSeconds())).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                        for (Peer c : clients) {
+                            Socket cs = c.socketOrNull();
+                            if (cs != null && cs.localPort() == port) {
+                                found.set(c.pair);
+                                return true;
+                            }
+                        }
+                        return false;
+                    });
+        } catch (ConditionTimeoutException e) {
+            return -1;
+        }
+        return found.get();
+    }
+
     /** V's connection listener, on its connection thread, before any of its events. */
     private void onConnection(Socket s) throws Exception {
-        if (accepted.getAndIncrement() > 0) {
-            violations.add("the server accepted a second connection");
+        int index = pairOf(s, accepted.getAndIncrement());
+        if (index < 0 || servers.get(index).isReady()) {
+            violations.add("the server accepted a connection no client of the scenario made (remote port "
+                    + s.remotePort() + ")");
             s.destroy();
             return;
         }
-        Server srv = java.util.Objects.requireNonNull(listening);
-        server.attach(s, srv);
+        Peer server = servers.get(index);
+        Server srv = Objects.requireNonNull(listening);
+        server.attach(s, srv, true);
         readMode(server, s);
         triggers(server, s);
         server.ready.countDown();
         fire(server, Trigger.CONNECT, 1);
-        if (scenario.server().mode() == ReadMode.STREAM) {
-            if (scenario.server().streamInline()) {
+        if (server.config.mode() == ReadMode.STREAM) {
+            if (server.config.streamInline()) {
                 // The blocking style as LineServer uses it: straight-line code in the connection listener,
                 // with the socket's events held until it returns.
                 streamWriter(server, s);
@@ -208,10 +358,15 @@ final class ChaosRun {
     }
 
     private void readMode(Peer p, Socket s) {
+        p.dataTrigger = dataTrigger(p);
         switch (p.config.mode()) {
-            case PIPE -> s.pipe(p.new Recorder(dataTrigger(p)));
+            case PIPE -> {
+                Peer.Recorder recorder = p.new Recorder(p::fireData);
+                p.recorder = recorder;
+                s.pipe(recorder);
+            }
             case ECHO -> s.pipe(s);
-            default -> { }                               // EVENTS: Peer.attach added the DATA recorder
+            default -> { }                               // EVENTS, TEXT: Peer.attach added the recorders
         }
     }
 
@@ -223,7 +378,8 @@ final class ChaosRun {
     /** Listeners that fire the listener operations triggered by {@code p}'s events. */
     private void triggers(Peer p, Socket s) {
         for (Trigger t : Trigger.values()) {
-            if (scenario.listenerOps().stream().noneMatch(op -> op.triggerSide() == p.side && op.trigger() == t)) {
+            if (scenario.listenerOps().stream().noneMatch(op -> op.pair() == p.pair && op.triggerSide() == p.side
+                    && op.trigger() == t)) {
                 continue;
             }
             AtomicInteger n = new AtomicInteger();
@@ -231,19 +387,18 @@ final class ChaosRun {
             switch (t) {
                 case CONNECT -> {
                     if (p.side == Side.C) {
-                        s.on(Socket.CONNECT, l);
+                        p.on(s, Socket.CONNECT, l);
                     }                                    // V: run by onConnection
                 }
                 case DATA -> {
                     if (p.config.mode() == ReadMode.EVENTS) {
-                        Listener d = dataTrigger(p);
-                        s.on(Socket.DATA, chunk -> d.handle());
-                    }                                    // PIPE: the recorder fires them
+                        p.on(s, Socket.DATA, chunk -> p.fireData());
+                    }                                    // the recorder, TEXT listener or onread fire the others
                 }
-                case DRAIN -> s.on(Socket.DRAIN, l);
-                case END -> s.on(Socket.END, l);
-                case FINISH -> s.on(Socket.FINISH, l);
-                case TIMEOUT -> s.on(Socket.TIMEOUT, l);
+                case DRAIN -> p.on(s, Socket.DRAIN, l);
+                case END -> p.on(s, Socket.END, l);
+                case FINISH -> p.on(s, Socket.FINISH, l);
+                case TIMEOUT -> p.on(s, Socket.TIMEOUT, l);
             }
         }
     }
@@ -251,7 +406,7 @@ final class ChaosRun {
     /** Runs the listener operations of the {@code nth} {@code trigger} of {@code p}, inside its listener. */
     private void fire(Peer p, Trigger trigger, int nth) {
         for (Op op : scenario.listenerOps()) {
-            if (op.triggerSide() == p.side && op.trigger() == trigger && op.nth() == nth) {
+            if (op.pair() == p.pair && op.triggerSide() == p.side && op.trigger() == trigger && op.nth() == nth) {
                 opStatus.put(op.id(), "fired");
                 if (op.kind() == Kind.THROW) {
                     ChaosError e = new ChaosError("thrown by op #" + op.id());
@@ -265,9 +420,11 @@ final class ChaosRun {
         }
     }
 
-    private void runAll(List<Op> ops) {
+    private void runAll(List<Op> ops, List<Integer> pairs) {
         for (Op op : ops) {
-            runGuarded(op);
+            if (pairs.contains(op.pair())) {
+                runGuarded(op);
+            }
         }
     }
 
@@ -283,11 +440,11 @@ final class ChaosRun {
     // operations
 
     private void execute(Op op) throws Exception {
-        Peer p = peer(op.target());
+        Peer p = peer(op.pair(), op.target());
         if (op.kind().violent() || op.kind() == Kind.END || op.kind() == Kind.END_DATA) {
             // The pair must exist before it is torn down: a client destroyed before its handshake completed
             // may never reach the server. An end counts too, as a write after it destroys the socket.
-            server.socket();
+            servers.get(op.pair()).socket();
         }
         if (op.kind().violent()) {
             p.violated = true;
@@ -307,12 +464,13 @@ final class ChaosRun {
         switch (op.kind()) {
             case WRITE -> write(p, s, bytes(op.id(), op.size()), op.callback());
             case WRITE_STRING -> writeString(p, s, op);
+            case WRITE_TEXT -> writeText(p, s, op);
             case CORK -> s.cork();
             case UNCORK -> s.uncork();
             case PAUSE -> {
                 finaleLock.readLock().lock();
                 try {
-                    if (finale) {
+                    if (finale[op.pair()]) {
                         opStatus.put(op.id(), "skipped: after the finale");
                     } else {
                         s.pause();
@@ -321,7 +479,7 @@ final class ChaosRun {
                     finaleLock.readLock().unlock();
                 }
             }
-            case RESUME -> s.resume();
+            case RESUME -> p.resume(s);
             case END -> {
                 p.writeLock.lock();
                 try {
@@ -370,8 +528,56 @@ final class ChaosRun {
                 s.setTimeout(Duration.ofMillis(op.arg()));
             }
             case SET_NODELAY -> s.setNoDelay(op.arg() != 0);
+            case SET_KEEPALIVE -> {
+                if (op.arg() > 1) {
+                    s.setKeepAlive(true, Duration.ofSeconds(op.arg()));
+                } else {
+                    s.setKeepAlive(op.arg() != 0);
+                }
+            }
+            case REF -> s.ref();
+            case UNREF -> s.unref();
+            case SET_ENCODING -> s.setEncoding(Scenario.CHARSETS.get(p.config.charset()));
+            case UNPIPE -> unpipe(p, s, op);
+            case GET_CONNECTIONS -> {
+                CountCall call = new CountCall(op.id());
+                countCalls.add(call);
+                Objects.requireNonNull(listening).getConnections((error, count) -> {
+                    if (call.calls.incrementAndGet() == 1) {
+                        call.error = error;
+                        call.count = count;
+                    }
+                });
+            }
             case AWAIT, THROW -> throw new AssertionError("handled above");
         }
+    }
+
+    /**
+     * Node's switch from a pipe to reading directly: {@code unpipe} (which pauses the socket), a DATA listener
+     * that records into the same place, {@code resume()}. Not a byte may be lost or recorded twice across it.
+     * Once per socket; a later UNPIPE only calls {@code unpipe} again, which must change nothing.
+     */
+    private void unpipe(Peer p, Socket s, Op op) throws InterruptedException {
+        if (p.recorder == null && !p.ready.await(waitSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError(p.side + " never set up");   // V is attached before its pipe is made
+        }
+        Peer.Recorder recorder = Objects.requireNonNull(p.recorder);
+        boolean first = p.unpipeClaimed.compareAndSet(false, true);
+        if (op.arg() == 0) {
+            s.unpipe(recorder);
+        } else {
+            s.unpipe();
+        }
+        if (!first) {
+            return;
+        }
+        p.unpiped = true;
+        p.on(s, Socket.DATA, chunk -> {
+            p.received(chunk);
+            p.fireData();
+        });
+        p.resume(s);
     }
 
     private static void write(Peer p, Socket s, byte[] data, boolean withCallback) {
@@ -396,7 +602,7 @@ final class ChaosRun {
     }
 
     private void writeString(Peer p, Socket s, Op op) {
-        Charset charset = Op.CHARSETS.get(op.arg());
+        Charset charset = Scenario.CHARSETS.get(op.arg());
         String text = text(op.id(), op.size());
         byte[] encoded = text.getBytes(charset);          // what loomnet sends, encoded the same way
         p.writeLock.lock();
@@ -405,6 +611,33 @@ final class ChaosRun {
             Callback callback = cb == null ? null : p.callback(cb);
             boolean below = callback == null ? s.write(text, charset) : s.write(text, charset, callback);
             recordWrite(p, s, cb, below);
+        } finally {
+            p.writeLock.unlock();
+        }
+    }
+
+    /**
+     * A text in the encoding its reader decodes with (UTF-8 if it decodes none), written in {@code op.arg()}
+     * pieces cut at random byte offsets, so that characters are split across writes and often across reads.
+     * The pieces are written under the write lock, so no other write comes between them.
+     */
+    private void writeText(Peer p, Socket s, Op op) {
+        Peer reader = peer(op.pair(), op.target().other());
+        SideConfig decoding = reader.config.mode() == ReadMode.ECHO ? p.config : reader.config;
+        Charset charset = Scenario.CHARSETS.get(decoding.hasText() ? decoding.charset() : 0);
+        byte[] encoded = text(op.id(), op.size()).getBytes(charset);
+        SplittableRandom r = new SplittableRandom(scenario.seed() * 5_000_011L + op.id());
+        int[] cuts = r.ints(op.arg() - 1, 1, Math.max(2, encoded.length)).sorted().distinct().toArray();
+        p.writeLock.lock();
+        try {
+            int from = 0;
+            for (int i = 0; i <= cuts.length; i++) {
+                int to = i < cuts.length ? Math.min(cuts[i], encoded.length) : encoded.length;
+                if (to > from) {
+                    write(p, s, Arrays.copyOfRange(encoded, from, to), op.callback() && to == encoded.length);
+                }
+                from = Math.max(from, to);
+            }
         } finally {
             p.writeLock.unlock();
         }
@@ -490,19 +723,24 @@ final class ChaosRun {
     // ---------------------------------------------------------------------------------------------------
     // settling
 
-    /** Makes sure the pair can close: everything flowing that reads by events, everything ended. */
-    private void finale() {
+    /**
+     * Makes sure the pairs can close: everything flowing that reads by events, everything ended. An onread
+     * socket flows by itself, so it is resumed only if it is paused: one that stopped reading on its own
+     * (after a reconnect, say) must show as a pair that does not settle.
+     */
+    private void finale(List<Integer> pairs) {
         finaleLock.writeLock().lock();
         try {
-            finale = true;
+            pairs.forEach(i -> finale[i] = true);
         } finally {
             finaleLock.writeLock().unlock();
         }
-        for (Peer p : List.of(client, server)) {
+        for (Peer p : peers(pairs)) {
             Socket s = p.socket();
             ReadMode mode = p.config.mode();
-            if (mode == ReadMode.EVENTS || mode == ReadMode.PIPE) {
-                s.resume();
+            if (mode == ReadMode.EVENTS || mode == ReadMode.PIPE || mode == ReadMode.TEXT
+                    || (mode == ReadMode.ONREAD && s.isPaused())) {
+                p.resume(s);
             }
             if (mode != ReadMode.ECHO) {                  // the echo pipe ends V when C's FIN arrives
                 p.writeLock.lock();
@@ -516,34 +754,39 @@ final class ChaosRun {
         }
     }
 
-    private boolean awaitClosed(int seconds) throws InterruptedException {
+    private static boolean awaitClosed(List<Peer> peers, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        return client.closed.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
-                && server.closed.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        for (Peer p : peers) {
+            if (!p.closed.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** After a failure: close whatever is open, so that the next scenario starts clean. */
     private void rescue() {
-        for (Peer p : List.of(client, server)) {
+        for (Peer p : peers()) {
             Socket s = p.socketOrNull();
             if (s != null) {
                 s.destroy();
             }
         }
         try {
-            awaitClosed(Math.min(waitSeconds(), 2));     // destroyed now: CLOSE is due at once
+            // destroyed now: CLOSE is due at once (a reconnect's later peers may never have had a socket)
+            awaitClosed(peers().stream().filter(Peer::isReady).toList(), Math.min(waitSeconds(), 2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        joinHelpers();
+        joinHelpers(peers());
     }
 
-    private void joinHelpers() {
-        for (Peer p : List.of(client, server)) {
+    private void joinHelpers(List<Peer> peers) {
+        for (Peer p : peers) {
             for (Thread t : p.helpers) {
                 try {
                     if (!t.join(Duration.ofSeconds(waitSeconds()))) {
-                        violations.add(p.side + "'s " + t.getName() + " thread did not end");
+                        violations.add(p.side + "" + p.pair + "'s " + t.getName() + " thread did not end");
                         t.interrupt();
                     }
                 } catch (InterruptedException e) {
@@ -562,7 +805,7 @@ final class ChaosRun {
     private void thrownErrors() {
         List<Throwable> lost = uncaught.takeAll(e -> e instanceof ChaosError).stream()
                 .map(UncaughtExceptions.Uncaught::error).toList();
-        for (Peer p : List.of(client, server)) {
+        for (Peer p : peers()) {
             for (Throwable e : p.thrown) {
                 boolean emitted = p.errors.stream().anyMatch(x -> x == e);
                 boolean handed = lost.stream().anyMatch(x -> x == e);
@@ -577,7 +820,7 @@ final class ChaosRun {
             }
         }
         for (Throwable e : lost) {
-            if (java.util.stream.Stream.of(client, server).noneMatch(p -> p.thrown.contains(e))) {
+            if (peers().stream().noneMatch(p -> p.thrown.contains(e))) {
                 violations.add("an uncaught " + e + " that no listener operation threw");
             }
         }
@@ -592,14 +835,39 @@ final class ChaosRun {
             Awaitility.await().atMost(Duration.ofMillis(waitSeconds() * 200L)).pollInSameThread()
                     .pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(2))
-                    .until(() -> java.util.stream.Stream.of(client, server)
-                            .allMatch(p -> p.callbacks.stream().allMatch(cb -> cb.calls.get() > 0)));
+                    .until(() -> peers().stream()
+                            .allMatch(p -> p.callbacks.stream().allMatch(cb -> cb.calls.get() > 0))
+                            && countCalls.stream().allMatch(c -> c.calls.get() > 0));
         } catch (ConditionTimeoutException e) {
             // Invariants reports each callback that never ran
         }
     }
 
+    /** Every {@code getConnections} callback once, with no error and a count that can be. */
+    private void countCalls() {
+        for (CountCall c : countCalls) {
+            if (c.calls.get() != 1) {
+                violations.add("getConnections callback of op #" + c.op + " called " + c.calls.get() + " times");
+            } else if (c.error != null || c.count < 0 || c.count > scenario.pairs()) {
+                violations.add("getConnections callback of op #" + c.op + " got (" + c.error + ", " + c.count
+                        + ") with " + scenario.pairs() + " clients");
+            }
+        }
+    }
+
     private void closeServer(Server srv) throws InterruptedException {
+        // Every accepted socket closed: the count is back to 0, through the callback too.
+        CountDownLatch counted = new CountDownLatch(1);
+        AtomicInteger last = new AtomicInteger(-1);
+        srv.getConnections((e, n) -> {
+            last.set(n);
+            counted.countDown();
+        });
+        if (!counted.await(waitSeconds(), TimeUnit.SECONDS)) {
+            violations.add("server.getConnections(cb) did not call back within " + waitSeconds() + " s");
+        } else if (last.get() != 0) {
+            violations.add("server.getConnections(cb) gave " + last.get() + " after every socket closed");
+        }
         CountDownLatch closed = new CountDownLatch(1);
         AtomicReference<@Nullable Throwable> error = new AtomicReference<>();
         srv.close(e -> {
@@ -615,17 +883,19 @@ final class ChaosRun {
         if (srv.connections() != 0) {
             violations.add("server.connections() is " + srv.connections() + " after both sockets closed");
         }
-        if (accepted.get() != 1) {
-            violations.add("the server accepted " + accepted.get() + " connections");
+        if (accepted.get() != scenario.pairs()) {
+            violations.add("the server accepted " + accepted.get() + " connections for " + scenario.pairs()
+                    + " clients");
         }
     }
 
     private static String state(Peer p) {
         Socket s = p.socketOrNull();
         if (s == null) {
-            return p.side + " never accepted";
+            return p.side + "" + p.pair + " never accepted";
         }
-        return p.side + " readyState=" + s.readyState() + " destroyed=" + s.destroyed() + " paused=" + s.isPaused()
+        return p.side + "" + p.pair + " readyState=" + s.readyState() + " destroyed=" + s.destroyed()
+                + " paused=" + s.isPaused()
                 + " writableLength=" + s.writableLength() + " bytesRead=" + s.bytesRead() + " bytesWritten="
                 + s.bytesWritten();
     }
@@ -638,15 +908,21 @@ final class ChaosRun {
         }
         b.append("violations:\n");
         violations.forEach(v -> b.append("  - ").append(v).append('\n'));
-        for (Peer p : List.of(client, server)) {
-            Socket s = p.socketOrNull();
-            b.append(p.side).append(" log: ").append(p.describeLog()).append('\n');
-            b.append(p.side).append(" bytes: wrote ").append(p.writtenSize()).append(" (endMark ").append(p.endMark())
+        for (Peer p : peers()) {
+            String who = p.side + "" + p.pair;
+            b.append(who).append(" log: ").append(p.describeLog()).append('\n');
+            b.append(who).append(" bytes: wrote ").append(p.writtenSize()).append(" (endMark ").append(p.endMark())
                     .append("), received ").append(p.receivedBytes().length);
-            if (s != null) {
-                b.append(", bytesWritten() ").append(s.bytesWritten()).append(", bytesRead() ").append(s.bytesRead());
+            if (p.isReady()) {
+                b.append(", bytesWritten() ").append(p.bytesWritten()).append(", bytesRead() ").append(p.bytesRead());
+            }
+            if (p.config.hasText()) {
+                b.append(", text ").append(p.receivedText().length()).append(" chars");
             }
             b.append('\n');
+            if (!p.errors.isEmpty()) {
+                b.append(who).append(" errors: ").append(p.errors).append('\n');
+            }
         }
         return b.toString();
     }

@@ -14,12 +14,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Seeded chaos: each test invocation builds one {@link Scenario} from its seed (a client and the server's
- * accepted socket, their options and read styles, and a few dozen operations for the test thread, a second
- * virtual thread and listeners), runs it on a real loopback pair ({@link ChaosRun}) and checks
- * {@link Invariants} once both sockets have closed: {@code CLOSE} once and last, {@code ERROR} right before
+ * accepted socket, or several such pairs, their options and read styles, and a few dozen operations for the test
+ * thread, a second virtual thread and listeners), runs it on real loopback pairs ({@link ChaosRun}) and checks
+ * {@link Invariants} once every socket has closed: {@code CLOSE} once and last, {@code ERROR} right before
  * {@code CLOSE(true)} and only then, every callback exactly once and successes only for bytes that left, the
  * bytes each side received a prefix of what the other wrote (all of it when nothing closed the pair early),
- * the byte counters, the server's connection count and close callback. {@code LoomnetExtension} adds its own
+ * the byte counters, the decoded text against the bytes, what onread saw, the server's connection count and
+ * close callback. {@code LoomnetExtension} adds its own
  * checks after each scenario: nothing leaked, no uncaught exception.
  *
  * <p>The seeds are fixed, so the scenarios are the same in every run (their timing is not). A failure prints
@@ -33,8 +34,9 @@ class ChaosTest {
     /**
      * After this many failed scenarios the others are skipped: a regression that breaks every scenario would
      * otherwise cost each one its full wait bounds (the suite must stay well under five minutes even then).
+     * {@code -Dchaos.maxFailures=N} changes it, to count how many scenarios a deliberate mutation breaks.
      */
-    private static final int MAX_FAILURES = 10;
+    private static final int MAX_FAILURES = Integer.getInteger("chaos.maxFailures", 10);
 
     /** Seeds left out of their group because they found a bug that is not fixed yet (none). */
     private static final Set<Long> EXCLUDED = Set.of();
@@ -56,6 +58,22 @@ class ChaosTest {
 
     static LongStream pipesSeeds() {
         return seeds(40);
+    }
+
+    static LongStream textSeeds() {
+        return seeds(25);
+    }
+
+    static LongStream onreadSeeds() {
+        return seeds(25);
+    }
+
+    static LongStream multiSeeds() {
+        return seeds(25);
+    }
+
+    static LongStream reconnectSeeds() {
+        return seeds(25);
     }
 
     /** Seeds 1 to {@code count}, or the ones {@code -Dchaos.seeds} lists, each {@code -Dchaos.repeat} times. */
@@ -90,11 +108,42 @@ class ChaosTest {
         run("streams", seed, uncaught);
     }
 
-    /** At least one side piped: into a recorder with back-pressure, or V echoing with pipe(itself). */
+    /**
+     * At least one side piped: into a recorder with back-pressure, or V echoing with pipe(itself); now and then
+     * a recorder is unpiped and replaced by a DATA listener.
+     */
     @ParameterizedTest(name = "pipes seed {0}")
     @MethodSource("pipesSeeds")
     void pipes(long seed, UncaughtExceptions uncaught) {
         run("pipes", seed, uncaught);
+    }
+
+    /** Most sockets decode TEXT (UTF-8 or UTF-16LE), some only that; texts are written split inside characters. */
+    @ParameterizedTest(name = "text seed {0}")
+    @MethodSource("textSeeds")
+    void text(long seed, UncaughtExceptions uncaught) {
+        run("text", seed, uncaught);
+    }
+
+    /** The client reads with Node's onread option, into one static or a fresh buffer, pausing by returning false. */
+    @ParameterizedTest(name = "onread seed {0}")
+    @MethodSource("onreadSeeds")
+    void onread(long seed, UncaughtExceptions uncaught) {
+        run("onread", seed, uncaught);
+    }
+
+    /** Two to four clients of one server at once, each pair with its own operations and checks (TCP). */
+    @ParameterizedTest(name = "multi seed {0}")
+    @MethodSource("multiSeeds")
+    void multi(long seed, UncaughtExceptions uncaught) {
+        run("multi", seed, uncaught);
+    }
+
+    /** One client socket connected two or three times, each connection checked as a pair of its own. */
+    @ParameterizedTest(name = "reconnect seed {0}")
+    @MethodSource("reconnectSeeds")
+    void reconnect(long seed, UncaughtExceptions uncaught) {
+        run("reconnect", seed, uncaught);
     }
 
     private void run(String group, long seed, UncaughtExceptions uncaught) {

@@ -1,9 +1,15 @@
 package dev.loomnet.tests.stress;
 
 import dev.loomnet.net.NetException;
-import dev.loomnet.net.Socket;
 import dev.loomnet.tests.stress.Scenario.ReadMode;
 import dev.loomnet.tests.stress.Scenario.Side;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -18,15 +24,23 @@ final class Invariants {
     private Invariants() {
     }
 
+    /** Checks one pair; what is wrong is added to {@code out}, prefixed with the pair's number if there are several. */
     static void check(Scenario scenario, Peer client, Peer server, List<String> out) {
+        List<String> found = new ArrayList<>();
+        // The other accepted sockets may still be open inside V's CLOSE, unless the pairs run one after another.
+        int othersOpen = scenario.reconnect() ? 0 : scenario.pairs() - 1;
         for (Peer p : List.of(client, server)) {
-            events(p, out);
-            callbacks(p, out);
-            p.anomalies.forEach(a -> out.add(p.side + ": " + a));
+            events(p, othersOpen, found);
+            callbacks(p, found);
+            p.anomalies.forEach(a -> found.add(p.side + ": " + a));
         }
-        bytes(client, server, out);
-        bytes(server, client, out);
-        exact(client, server, out);
+        bytes(client, server, found);
+        bytes(server, client, found);
+        text(client, server, found);
+        text(server, client, found);
+        exact(client, server, found);
+        String prefix = scenario.pairs() > 1 ? "pair " + client.pair + ": " : "";
+        found.forEach(f -> out.add(prefix + f));
     }
 
     /** The events with callback results and notes left out. */
@@ -59,7 +73,7 @@ final class Invariants {
         return -1;
     }
 
-    private static void events(Peer p, List<String> out) {
+    private static void events(Peer p, int othersOpen, List<String> out) {
         List<String> ev = events(p);
         String who = p.side + ": ";
         // CLOSE exactly once, and nothing after it (guide.md 8: "CLOSE is emitted exactly once").
@@ -94,10 +108,14 @@ final class Invariants {
         if (end >= 0 && ev.subList(end, ev.size()).stream().anyMatch(e -> is(e, "data"))) {
             out.add(who + "DATA after END");
         }
+        // The decoder's tail is flushed before END (design.md 6, TEXT), so no text comes after it either.
+        if (end >= 0 && ev.subList(end, ev.size()).stream().anyMatch(e -> is(e, "text"))) {
+            out.add(who + "TEXT after END");
+        }
         if (p.side == Side.C) {
             // Nothing is read, flushed or finished before CONNECT (writes made while connecting leave with it).
             int connect = first(ev, "connect");
-            for (String e : List.of("data", "end", "finish", "drain")) {
+            for (String e : List.of("data", "text", "end", "finish", "drain")) {
                 int i = first(ev, e);
                 if (i >= 0 && (connect < 0 || i < connect)) {
                     out.add(who + e + " before CONNECT");
@@ -114,8 +132,9 @@ final class Invariants {
             if (first(ev, "connect") >= 0 || first(ev, "ready") >= 0) {
                 out.add(who + "an accepted socket emitted CONNECT or READY");
             }
-            if (p.connectionsAtClose != 0) {
-                out.add(who + "server.connections() was " + p.connectionsAtClose + " inside its CLOSE listener");
+            if (p.connectionsAtClose < 0 || p.connectionsAtClose > othersOpen) {
+                out.add(who + "server.connections() was " + p.connectionsAtClose + " inside its CLOSE listener, with "
+                        + othersOpen + " other connections that may be open");
             }
         }
         // DRAIN only after a write returned false (design.md 5). Writes by a pipe or an output stream return
@@ -123,8 +142,7 @@ final class Invariants {
         // write's answer, so each may account for one DRAIN.
         ReadMode mode = p.config.mode();
         long drains = count(ev, "drain");
-        if ((mode == ReadMode.EVENTS || mode == ReadMode.PIPE)
-                && drains > p.falseReturns.get() + p.endDataOps.get()) {
+        if (mode.takesOps() && drains > p.falseReturns.get() + p.endDataOps.get()) {
             out.add(who + drains + " DRAIN events but only " + p.falseReturns.get() + " writes returned false");
         }
         if (!p.timeoutSet && count(ev, "timeout") > 0) {
@@ -189,20 +207,17 @@ final class Invariants {
 
     /** What {@code writer} wrote against what {@code reader} received. */
     private static void bytes(Peer writer, Peer reader, List<String> out) {
-        Socket w = Objects.requireNonNull(writer.socketOrNull());
-        Socket r = Objects.requireNonNull(reader.socketOrNull());
         String dir = writer.side + "->" + reader.side + ": ";
-        // An echo writes back what it read: what C receives from an ECHO V must be a prefix of what C wrote.
-        byte[] written = writer.config.mode() == ReadMode.ECHO ? reader.writtenBytes() : writer.writtenBytes();
+        byte[] written = sent(writer, reader);
         long lastSent = writer.callbacks.stream()
                 .filter(cb -> cb.write > 0 && cb.calls.get() > 0 && cb.error.get() == null)
                 .mapToLong(cb -> cb.endOffset).max().orElse(0);
         boolean readerEnded = events(reader).contains("end");
         long got;
-        if (reader.config.mode() == ReadMode.ECHO) {
-            got = r.bytesRead();                          // what the echo read; its content is not recorded
+        if (!reader.config.mode().recordsBytes()) {
+            got = reader.bytesRead();                     // what an echo or a TEXT-only reader read; not recorded
             if (got > written.length) {
-                out.add(dir + "the echo read " + got + " bytes, more than the " + written.length + " written");
+                out.add(dir + reader.side + " read " + got + " bytes, more than the " + written.length + " written");
             }
         } else {
             byte[] received = reader.receivedBytes();
@@ -216,18 +231,18 @@ final class Invariants {
             }
             // bytesRead counts what was read; everything read is delivered before END (a chunk held while
             // paused can be lost only when the socket is destroyed). The input stream counts exactly.
-            long read = r.bytesRead();
+            long read = reader.bytesRead();
             if ((readerEnded || reader.config.mode() == ReadMode.STREAM) ? read != got : read < got) {
                 out.add(dir + reader.side + ".bytesRead() is " + read + " but " + got + " bytes were delivered"
                         + (readerEnded ? " before END" : ""));
             }
         }
-        if (w.bytesWritten() < got) {
-            out.add(dir + writer.side + ".bytesWritten() is " + w.bytesWritten() + " but " + reader.side
+        if (writer.bytesWritten() < got) {
+            out.add(dir + writer.side + ".bytesWritten() is " + writer.bytesWritten() + " but " + reader.side
                     + " received " + got);
         }
-        if (writer.config.mode() != ReadMode.ECHO && w.bytesWritten() > written.length) {
-            out.add(dir + writer.side + ".bytesWritten() is " + w.bytesWritten() + " but only " + written.length
+        if (writer.config.mode() != ReadMode.ECHO && writer.bytesWritten() > written.length) {
+            out.add(dir + writer.side + ".bytesWritten() is " + writer.bytesWritten() + " but only " + written.length
                     + " bytes were given to write");
         }
         // A callback with null means its bytes reached the kernel, ahead of any FIN: a reader that saw END got them.
@@ -235,6 +250,63 @@ final class Invariants {
             out.add(dir + "write callbacks succeeded for " + lastSent + " bytes but " + reader.side
                     + " ended after " + got);
         }
+    }
+
+    /** What {@code writer} sent: an echo writes back what it read (what C gets from an ECHO V is what C wrote). */
+    private static byte[] sent(Peer writer, Peer reader) {
+        return writer.config.mode() == ReadMode.ECHO ? reader.writtenBytes() : writer.writtenBytes();
+    }
+
+    /**
+     * The text a TEXT listener got is the decoding of the bytes its socket received, in order, with the
+     * socket's encoding: split characters whole, the tail flushed (an incomplete one as U+FFFD) only at END.
+     * Without END and with the socket destroyed by the test or an error, a chunk's TEXT may be cut off (the
+     * socket closed between its DATA and TEXT), so the text need only be a prefix of that decoding. A TEXT-only
+     * reader has no bytes of its own to compare with: what it read is the first {@code bytesRead()} bytes
+     * the writer sent, and it is checked against a prefix of their decoding unless it saw END.
+     */
+    private static void text(Peer writer, Peer reader, List<String> out) {
+        if (!reader.config.hasText() || reader.textCarried) {
+            return;
+        }
+        byte[] bytes;
+        if (reader.config.mode().recordsBytes()) {
+            bytes = reader.receivedBytes();
+        } else {
+            byte[] sent = sent(writer, reader);
+            bytes = Arrays.copyOf(sent, (int) Math.min(reader.bytesRead(), sent.length));
+        }
+        boolean ended = events(reader).contains("end");
+        Charset charset = Scenario.CHARSETS.get(reader.config.charset());
+        String expected = decode(bytes, charset, ended);
+        String got = reader.receivedText();
+        boolean exact = ended || (reader.config.mode().recordsBytes() && !reader.violated && reader.errors.isEmpty());
+        if (exact ? !got.equals(expected) : !expected.startsWith(got)) {
+            int n = Math.min(got.length(), expected.length());
+            int at = 0;
+            while (at < n && got.charAt(at) == expected.charAt(at)) {
+                at++;
+            }
+            out.add(writer.side + "->" + reader.side + ": TEXT gave " + got.length() + " chars, the " + charset
+                    + " decoding of the " + bytes.length + " bytes received is " + expected.length() + " chars"
+                    + (exact ? "" : " (a prefix was enough)") + "; they differ at char " + at);
+        }
+    }
+
+    /** {@code bytes} decoded in one go as a streaming decoder would: the tail only if {@code flush}. */
+    static String decode(byte[] bytes, Charset charset, boolean flush) {
+        CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length * 2 + 8);
+        CoderResult result = decoder.decode(in, out, flush);
+        if (result.isOverflow()) {
+            throw new IllegalStateException("decode overflow");
+        }
+        if (flush) {
+            decoder.flush(out);
+        }
+        return out.flip().toString();
     }
 
     /**
@@ -270,8 +342,7 @@ final class Invariants {
                 continue;                                 // covered by C's own bytes coming back, below
             }
             long mark = writer.endMark();
-            long got = reader.config.mode() == ReadMode.ECHO
-                    ? Objects.requireNonNull(reader.socketOrNull()).bytesRead() : reader.receivedBytes().length;
+            long got = reader.config.mode().recordsBytes() ? reader.receivedBytes().length : reader.bytesRead();
             if (mark < 0) {
                 out.add(writer.side + ": closed cleanly but the test never saw it end");
             } else if (got < mark) {

@@ -2,7 +2,9 @@ package dev.loomnet.tests.stress;
 
 import dev.loomnet.net.Callback;
 import dev.loomnet.net.Listener;
+import dev.loomnet.net.Event;
 import dev.loomnet.net.NetException;
+import dev.loomnet.net.OnRead;
 import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
@@ -13,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +65,8 @@ final class Peer {
     }
 
     final Side side;
+    /** The pair this socket belongs to (for reconnect: the connection's round). */
+    final int pair;
     final Scenario.SideConfig config;
     final CountDownLatch ready = new CountDownLatch(1);
     private volatile @Nullable Socket socket;
@@ -95,15 +100,94 @@ final class Peer {
     /** What THROW operations threw from this socket's listeners. */
     final List<Throwable> thrown = new CopyOnWriteArrayList<>();
 
+    /** The recorder's writes after {@code unpipe()} returned. */
+    final AtomicInteger writesAfterUnpipe = new AtomicInteger();
     /** The pipe recorder's {@code end()} calls, and writes after the first. */
     final AtomicInteger recorderEnds = new AtomicInteger();
     final AtomicInteger recorderWritesAfterEnd = new AtomicInteger();
     final List<Thread> helpers = new CopyOnWriteArrayList<>();
     volatile int connectionsAtClose = -1;
 
-    Peer(Side side, Scenario.SideConfig config) {
+    /**
+     * An earlier connection of this (reconnected) socket decoded text and closed without END: its decoder may
+     * still hold the start of a character, which this connection's first bytes complete (Node keeps its
+     * decoder across a reconnect too), so this connection's text is not checked against its bytes alone.
+     */
+    volatile boolean textCarried;
+    /** The decoded text its TEXT listener got, in order; guarded by {@link #receivedLock}. */
+    private final StringBuilder text = new StringBuilder();
+    /** The pipe was replaced by a DATA listener ({@code UNPIPE}): the recorder must get nothing more after that. */
+    volatile boolean unpiped;
+    /** Every {@code resume()} the test made on this socket: the ops, the finale and the onread helper. */
+    final AtomicInteger resumes = new AtomicInteger();
+    /** {@code resume()} calls under way: one counted before a false may still land after that false's pause. */
+    private final AtomicInteger resuming = new AtomicInteger();
+    /** ONREAD: {@link #resumes} when the callback last returned {@code false}, or -1. */
+    private volatile int resumesAtFalse = -1;
+    /** ONREAD: the array the buffer function handed out last. */
+    private volatile byte @Nullable [] lastBuffer;
+    /** PIPE: the pipe's destination. */
+    volatile @Nullable Recorder recorder;
+    /** PIPE: an UNPIPE operation switched (or is switching) this socket to a DATA listener. */
+    final java.util.concurrent.atomic.AtomicBoolean unpipeClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Fires the DATA triggers of this socket: set by ChaosRun before the socket can read. */
+    volatile @Nullable Listener dataTrigger;
+    /** Counters of the connection, kept when it closed ({@code reconnect} restarts the socket's own). */
+    volatile long finalBytesRead = -1;
+    volatile long finalBytesWritten = -1;
+    /** Every listener this peer added, so that a reconnected socket's next peer starts clean. */
+    private final List<Runnable> removals = new CopyOnWriteArrayList<>();
+
+    Peer(Side side, int pair, Scenario.SideConfig config) {
         this.side = side;
+        this.pair = pair;
         this.config = config;
+    }
+
+    /** Adds {@code listener} to {@code s} and remembers it for {@link #detach()}. */
+    <L> void on(Socket s, Event<? super Socket, L> event, L listener) {
+        s.on(event, listener);
+        removals.add(() -> s.off(event, listener));
+    }
+
+    /**
+     * Removes every listener this peer added: its connection closed and the socket is connected again for the
+     * next pair, whose peer records the new connection's events (Node keeps listeners across a reconnect).
+     */
+    void detach() {
+        removals.forEach(Runnable::run);
+        removals.clear();
+    }
+
+    /**
+     * Keeps the socket's counters for the checks, before a reconnect restarts them. Not taken at CLOSE: an input
+     * stream read that returned just before a destroy counts its bytes after the CLOSE listeners ran.
+     */
+    void snapshot() {
+        Socket s = socket;
+        if (s != null && finalBytesRead < 0) {
+            finalBytesRead = s.bytesRead();
+            finalBytesWritten = s.bytesWritten();
+        }
+    }
+
+    long bytesRead() {
+        return finalBytesRead >= 0 ? finalBytesRead : java.util.Objects.requireNonNull(socket).bytesRead();
+    }
+
+    long bytesWritten() {
+        return finalBytesWritten >= 0 ? finalBytesWritten : java.util.Objects.requireNonNull(socket).bytesWritten();
+    }
+
+    /** {@code s.resume()}, counted (the onread check needs to know whether anybody resumed). */
+    void resume(Socket s) {
+        resuming.incrementAndGet();                       // first: onRead reads the two the other way round
+        resumes.incrementAndGet();
+        try {
+            s.resume();
+        } finally {
+            resuming.decrementAndGet();
+        }
     }
 
     /** The socket; for V, waits (bounded) until the server accepted it. */
@@ -134,16 +218,17 @@ final class Peer {
 
     /**
      * Attaches the recording listeners, first of all listeners and before the socket can emit anything (before
-     * {@code connect}, or first thing in the connection listener).
+     * {@code connect}, or first thing in the connection listener). {@code watchOnRead}: on an onread socket,
+     * DATA and TEXT listeners that report any call (onread replaces both events).
      */
-    void attach(Socket s, @Nullable Server server) {
+    void attach(Socket s, @Nullable Server server, boolean watchOnRead) {
         socket = s;
         if (side == Side.V) {
             log.add("connection");
         }
-        s.on(Socket.CONNECT, () -> log.add("connect"))
-                .on(Socket.READY, () -> log.add("ready"))
-                .on(Socket.END, () -> {
+        on(s, Socket.CONNECT, () -> log.add("connect"));
+        on(s, Socket.READY, () -> log.add("ready"));
+        on(s, Socket.END, () -> {
                     log.add("end");
                     if (s.readable()) {
                         anomalies.add("readable() is true inside END");
@@ -151,21 +236,21 @@ final class Peer {
                     if (!s.allowHalfOpen()) {
                         markEnd();               // auto-end follows: later writes may fail
                     }
-                })
-                .on(Socket.DRAIN, () -> log.add("drain"))
-                .on(Socket.FINISH, () -> {
+                });
+        on(s, Socket.DRAIN, () -> log.add("drain"));
+        on(s, Socket.FINISH, () -> {
                     log.add("finish");
                     finishSeen = true;
                     if (s.writable()) {
                         anomalies.add("writable() is true inside FINISH");
                     }
-                })
-                .on(Socket.TIMEOUT, () -> log.add("timeout"))
-                .on(Socket.ERROR, e -> {
+                });
+        on(s, Socket.TIMEOUT, () -> log.add("timeout"));
+        on(s, Socket.ERROR, e -> {
                     errors.add(e);
                     log.add("error:" + code(e));
-                })
-                .on(Socket.CLOSE, hadError -> {
+                });
+        on(s, Socket.CLOSE, hadError -> {
                     log.add("close:" + hadError);
                     if (!s.destroyed() || s.readyState() != ReadyState.CLOSED) {
                         anomalies.add("inside CLOSE destroyed()=" + s.destroyed() + " readyState()=" + s.readyState());
@@ -176,9 +261,107 @@ final class Peer {
                     closed.countDown();
                 });
         if (config.mode() == ReadMode.EVENTS) {
-            s.on(Socket.DATA, this::received);
+            on(s, Socket.DATA, this::received);
+        }
+        if (config.hasText()) {
+            s.setEncoding(Scenario.CHARSETS.get(config.charset()));
+            on(s, Socket.TEXT, this::text);
+        }
+        if (config.mode() == ReadMode.ONREAD && watchOnRead) {
+            // onread replaces both events: any call of these is an anomaly (and must not start anything)
+            on(s, Socket.DATA, chunk -> anomalies.add("DATA emitted on an onread socket"));
+            on(s, Socket.TEXT, t -> anomalies.add("TEXT emitted on an onread socket"));
         }
     }
+
+    /** A TEXT chunk; in mode TEXT it also fires the DATA triggers. */
+    private void text(String t) throws Exception {
+        if (t.isEmpty()) {
+            anomalies.add("an empty TEXT chunk was delivered");
+        }
+        receivedLock.lock();
+        try {
+            text.append(t);
+        } finally {
+            receivedLock.unlock();
+        }
+        log.add("text:" + t.length());
+        if (config.mode() == ReadMode.TEXT) {
+            fireData();
+        }
+    }
+
+    /** Fires this socket's DATA triggers: one more chunk (or text chunk, or onread call) was delivered. */
+    void fireData() throws Exception {
+        Listener trigger = dataTrigger;
+        if (trigger != null) {
+            trigger.handle();
+        }
+    }
+
+    String receivedText() {
+        receivedLock.lock();
+        try {
+            return text.toString();
+        } finally {
+            receivedLock.unlock();
+        }
+    }
+
+    /**
+     * Node's {@code onread} for an ONREAD client, recording into whichever peer {@code current} names (a
+     * reconnected socket keeps its options, so one option serves every connection's peer).
+     */
+    static OnRead onRead(Scenario.SideConfig config, long seed, java.util.function.Supplier<Peer> current) {
+        int size = config.onreadBuffer();
+        byte[] fixed = size > 0 ? new byte[size] : null;
+        SplittableRandom r = new SplittableRandom(seed);   // only the connection's thread asks for buffers
+        // The buffer function runs after every read's callback, once a false from it has paused the socket:
+        // the place to let the helper resume it (a resume made before that pause would be undone by it).
+        return OnRead.of(() -> {
+            Peer p = current.get();
+            byte[] b = fixed != null ? fixed : new byte[1 + r.nextInt(-size)];
+            p.lastBuffer = b;
+            if (p.resumeDue) {
+                p.resumeDue = false;
+                Socket s = java.util.Objects.requireNonNull(p.socket);
+                p.helpers.add(Thread.ofVirtual().name("chaos-onread-resume").start(() -> p.resume(s)));
+            }
+            return b;
+        }, (nread, b) -> current.get().onRead(nread, b));
+    }
+
+    /** One onread call: record, check, fire the DATA triggers, and return {@code false} every n-th time. */
+    private boolean onRead(int nread, byte[] buffer) throws Exception {
+        if (buffer != lastBuffer) {
+            anomalies.add("the onread callback got an array the buffer function did not hand out last");
+        }
+        if (nread <= 0 || nread > buffer.length) {
+            anomalies.add("the onread callback got nread=" + nread + " for an array of " + buffer.length);
+            return true;
+        }
+        int atFalse = resumesAtFalse;
+        if (atFalse >= 0 && resumes.get() == atFalse) {
+            anomalies.add("the onread callback ran again after it returned false, with no resume() since");
+        }
+        resumesAtFalse = -1;
+        record(buffer, 0, nread);
+        log.add("data:" + nread);
+        fireData();
+        int every = config.recorderFalseEvery();
+        if (every == 0 || reads.incrementAndGet() % every != 0) {
+            return true;
+        }
+        // A resume() counted already but still under way may land after this false's pause: no check then.
+        int counted = resumes.get();
+        resumesAtFalse = resuming.get() > 0 ? -1 : counted;
+        resumeDue = true;                                 // a thread of our own resumes it, as an application would
+        return false;
+    }
+
+    private final AtomicInteger reads = new AtomicInteger();
+    /** ONREAD: the callback returned false; the buffer function starts the resuming helper. */
+    private volatile boolean resumeDue;
 
     static String code(Throwable e) {
         if (e instanceof NetException ne) {
@@ -322,6 +505,10 @@ final class Peer {
         public boolean write(byte[] chunk) {
             if (recorderEnds.get() > 0) {
                 recorderWritesAfterEnd.incrementAndGet();
+            }
+            if (unpiped && writesAfterUnpipe.incrementAndGet() == 2) {
+                // One chunk may be under way when unpipe() returns on another thread; a second is the pipe's
+                anomalies.add("the pipe wrote to its destination twice after unpipe() returned");
             }
             received(chunk);
             try {

@@ -10,24 +10,29 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One chaos scenario, made from a seed alone: the transport, how each of the two sockets is configured and
- * read, and the operations to run on them from the test thread, from a second plain virtual thread and from
- * inside listeners. The same group and seed always give the same scenario (the timing of a run does not), so
- * a failure is rerun with {@code -Dchaos.seeds=SEED} on the group's test method.
+ * One chaos scenario, made from a seed alone: the transport, one or more client/accepted-socket pairs, how
+ * each socket is configured and read, and the operations to run on them from the test thread, from a second
+ * plain virtual thread and from inside listeners. The same group and seed always give the same scenario (the
+ * timing of a run does not), so a failure is rerun with {@code -Dchaos.seeds=SEED} on the group's test method.
  *
- * @param group    the test group that made it (part of what the seed means)
- * @param seed     the seed
- * @param unix     Unix domain socket in a temporary directory instead of TCP on 127.0.0.1
- * @param client   the client socket's set-up
- * @param server   the accepted socket's set-up
- * @param testOps  operations the test thread runs in order, right after {@code connect()}
+ * <p>Most groups have one pair. {@code multi} connects two to four clients to the server at once, each pair
+ * with its own operations and invariants; {@code reconnect} has two or three pairs that run one after the
+ * other, every client of them the same {@code Socket} object, connected again after its {@code CLOSE}.
+ *
+ * @param group     the test group that made it (part of what the seed means)
+ * @param seed      the seed
+ * @param unix      Unix domain socket in a temporary directory instead of TCP on 127.0.0.1
+ * @param reconnect the pairs run one after the other, on one client socket connected again each time
+ * @param clients   each pair's client set-up
+ * @param servers   each pair's accepted socket set-up (the server options are the same in all)
+ * @param testOps   operations the test thread runs in order, right after {@code connect()}
  * @param threadOps operations a second plain virtual thread runs in order, at the same time
  * @param listenerOps operations each run once, inside a listener, on the n-th occurrence of its trigger
  */
-record Scenario(String group, long seed, boolean unix, SideConfig client, SideConfig server, List<Op> testOps,
-                List<Op> threadOps, List<Op> listenerOps) {
+record Scenario(String group, long seed, boolean unix, boolean reconnect, List<SideConfig> clients,
+                List<SideConfig> servers, List<Op> testOps, List<Op> threadOps, List<Op> listenerOps) {
 
-    /** Which socket of the pair: the client, or the server's accepted socket. */
+    /** Which socket of a pair: the client, or the server's accepted socket. */
     enum Side {
         C, V;
 
@@ -45,7 +50,21 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
         /** Server only: {@code socket.pipe(socket)}; the socket writes nothing else. */
         ECHO,
         /** {@code inputStream()} and {@code outputStream()} on threads of their own; never flowing. */
-        STREAM
+        STREAM,
+        /** Only a {@code TEXT} listener: the bytes are not seen, only their decoding and {@code bytesRead()}. */
+        TEXT,
+        /** Client only: Node's {@code onread} option, a callback that returns {@code false} now and then. */
+        ONREAD;
+
+        /** Whether the test sees every byte this socket reads (as chunks, stream reads or onread calls). */
+        boolean recordsBytes() {
+            return this != ECHO && this != TEXT;
+        }
+
+        /** Whether the scenario's operations write to, end, pause and resume this socket. */
+        boolean takesOps() {
+            return this == EVENTS || this == PIPE || this == TEXT || this == ONREAD;
+        }
     }
 
     /** An event whose n-th occurrence fires a listener operation ({@code CONNECT} is {@code CONNECTION} for V). */
@@ -53,14 +72,34 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
 
     /** What an operation does. */
     enum Kind {
-        WRITE, WRITE_STRING, CORK, UNCORK, PAUSE, RESUME, END, END_DATA, DESTROY, DESTROY_ERROR, RESET,
-        DESTROY_SOON, SET_TIMEOUT, SET_NODELAY, AWAIT, THROW;
+        WRITE, WRITE_STRING, WRITE_TEXT, CORK, UNCORK, PAUSE, RESUME, END, END_DATA, DESTROY, DESTROY_ERROR, RESET,
+        DESTROY_SOON, SET_TIMEOUT, SET_NODELAY, SET_KEEPALIVE, REF, UNREF, SET_ENCODING, UNPIPE, GET_CONNECTIONS,
+        AWAIT, THROW;
 
         /** Operations that close the connection early; a scenario with none of them must move every byte. */
         boolean violent() {
             return this == DESTROY || this == DESTROY_ERROR || this == RESET || this == DESTROY_SOON || this == THROW;
         }
+
+        /** Weight of the kind in {@link Generator#pick()} (the caller redraws what a socket does not allow). */
+        int weight() {
+            return switch (this) {
+                case WRITE -> 24;
+                case WRITE_STRING, CORK, UNCORK, PAUSE, RESUME, SET_TIMEOUT, WRITE_TEXT -> 5;
+                case END -> 7;
+                case END_DATA, SET_NODELAY, SET_KEEPALIVE -> 3;
+                case DESTROY, DESTROY_ERROR, RESET -> 3;
+                case DESTROY_SOON, REF, UNREF, SET_ENCODING, GET_CONNECTIONS -> 2;
+                case UNPIPE -> 4;
+                case AWAIT -> 12;
+                case THROW -> 0;
+            };
+        }
     }
+
+    /** Charsets of {@code WRITE_STRING} writes, and of {@code TEXT} decoding (the first two only). */
+    static final List<Charset> CHARSETS = List.of(StandardCharsets.UTF_8, StandardCharsets.UTF_16LE,
+            StandardCharsets.ISO_8859_1);
 
     /**
      * One socket's set-up.
@@ -69,16 +108,27 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
      * @param highWaterMark  the option
      * @param mode           how it reads
      * @param pauseOnConnect server only: {@code ServerOptions.pauseOnConnect}
-     * @param recorderFalseEvery PIPE: the recorder returns {@code false} on every n-th chunk (2 to 4)
+     * @param recorderFalseEvery PIPE: the recorder returns {@code false} on every n-th chunk (2 to 4); ONREAD:
+     *                       the callback returns {@code false} on every n-th read (0: never)
      * @param streamWrites   STREAM: the sizes the output stream writes, in order
      * @param streamFlushes  STREAM: after which of those writes to {@code flush()}
      * @param streamClose    STREAM: {@code close()} the output stream (which ends the socket) after the writes
      * @param streamInline   STREAM, server only: write and then read inside the {@code CONNECTION} listener
      *                       itself, on the connection's own thread, instead of on two threads of their own
+     * @param text           a {@code TEXT} listener records the decoded text (always for mode TEXT; for EVENTS
+     *                       and PIPE next to the byte recorder)
+     * @param charset        the index in {@link #CHARSETS} of the encoding {@code setEncoding} sets (text only)
+     * @param onreadBuffer   ONREAD: the size of the one static buffer, or, if negative, the upper bound of the
+     *                       random sizes a buffer function hands out, a fresh array per read
      */
     record SideConfig(boolean allowHalfOpen, int highWaterMark, ReadMode mode, boolean pauseOnConnect,
                       int recorderFalseEvery, List<Integer> streamWrites, Set<Integer> streamFlushes,
-                      boolean streamClose, boolean streamInline) {
+                      boolean streamClose, boolean streamInline, boolean text, int charset, int onreadBuffer) {
+
+        /** Whether a {@code TEXT} listener records this socket's text. */
+        boolean hasText() {
+            return text || mode == ReadMode.TEXT;
+        }
 
         @Override
         public String toString() {
@@ -89,6 +139,13 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
             }
             if (mode == ReadMode.PIPE) {
                 b.append(" recorderFalseEvery=").append(recorderFalseEvery);
+            }
+            if (hasText()) {
+                b.append(mode == ReadMode.TEXT ? "" : " +TEXT").append(" encoding=").append(CHARSETS.get(charset));
+            }
+            if (mode == ReadMode.ONREAD) {
+                b.append(onreadBuffer > 0 ? " static buffer " + onreadBuffer : " fresh buffers up to " + -onreadBuffer)
+                        .append(" falseEvery=").append(recorderFalseEvery);
             }
             if (mode == ReadMode.STREAM) {
                 b.append(streamInline ? " inline-in-CONNECTION" : " on-own-threads").append(" writes=")
@@ -103,27 +160,29 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
      * One operation.
      *
      * @param id       its number in the scenario (also the seed of its data)
-     * @param target   the socket it acts on
+     * @param pair     the pair it acts on
+     * @param target   the socket of that pair it acts on
      * @param kind     what it does
-     * @param size     bytes for writes, characters for string writes
+     * @param size     bytes for writes, characters for string and text writes
      * @param callback whether a write or end passes a callback
-     * @param arg      SET_TIMEOUT: milliseconds; SET_NODELAY: 1 or 0; WRITE_STRING: the charset index
+     * @param arg      SET_TIMEOUT: milliseconds; SET_NODELAY: 1 or 0; SET_KEEPALIVE: 0 off, 1 on, more: on with
+     *                 that many seconds of initial delay; WRITE_STRING: the charset index; WRITE_TEXT: how many
+     *                 writes the text is split into; UNPIPE: 0 for {@code unpipe(recorder)}, 1 for {@code unpipe()}
      * @param trigger  listener operations: the event that fires it, on {@code triggerSide}; else null
-     * @param triggerSide listener operations: whose event
+     * @param triggerSide listener operations: whose event (of the same pair)
      * @param nth      listener operations: which occurrence of the event
      */
-    record Op(int id, Side target, Kind kind, int size, boolean callback, int arg, @Nullable Trigger trigger,
-              Side triggerSide, int nth) {
-
-        static final List<Charset> CHARSETS = List.of(StandardCharsets.UTF_8, StandardCharsets.UTF_16LE,
-                StandardCharsets.ISO_8859_1);
+    record Op(int id, int pair, Side target, Kind kind, int size, boolean callback, int arg,
+              @Nullable Trigger trigger, Side triggerSide, int nth) {
 
         String describe() {
-            String where = trigger == null ? "" : "on " + triggerSide + "." + trigger + "#" + nth + ": ";
+            String where = trigger == null ? "" : "on " + triggerSide + pair + "." + trigger + "#" + nth + ": ";
             String cb = callback ? ", cb" : "";
             String call = switch (kind) {
                 case WRITE -> "write(" + size + " B" + cb + ")";
                 case WRITE_STRING -> "write(" + size + " chars, " + CHARSETS.get(arg) + cb + ")";
+                case WRITE_TEXT -> "write(" + size + " chars in the peer's encoding, split into " + arg
+                        + " writes at random byte offsets" + cb + ")";
                 case END -> "end(" + (callback ? "cb" : "") + ")";
                 case END_DATA -> "end(" + size + " B" + cb + ")";
                 case DESTROY_ERROR -> "destroy(error)";
@@ -131,11 +190,16 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
                 case DESTROY_SOON -> "destroySoon()";
                 case SET_TIMEOUT -> "setTimeout(" + arg + " ms)";
                 case SET_NODELAY -> "setNoDelay(" + (arg != 0) + ")";
+                case SET_KEEPALIVE -> "setKeepAlive(" + (arg != 0) + (arg > 1 ? ", " + arg + " s" : "") + ")";
+                case SET_ENCODING -> "setEncoding(its encoding again)";
+                case UNPIPE -> (arg == 0 ? "unpipe(recorder)" : "unpipe()") + ", then a DATA listener and resume()";
+                case GET_CONNECTIONS -> "server.getConnections(cb)";
                 case AWAIT -> "await an event (at most " + ChaosRun.AWAIT_MILLIS + " ms)";
                 case THROW -> "throw from the listener";
                 default -> kind.name().toLowerCase(java.util.Locale.ROOT) + "()";
             };
-            return "#" + id + " " + where + (kind == Kind.AWAIT ? target + ": " + call : target + "." + call);
+            String who = target.toString() + pair;
+            return "#" + id + " " + where + (kind == Kind.AWAIT ? who + ": " + call : who + "." + call);
         }
     }
 
@@ -145,49 +209,110 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
     /**
      * Makes the scenario of {@code seed} in {@code group}.
      *
-     * @param group     {@code tcp}, {@code unix}, {@code streams} or {@code pipes}
-     * @param seed      the seed
+     * @param group {@code tcp}, {@code unix}, {@code streams}, {@code pipes}, {@code text}, {@code onread},
+     *              {@code multi} or {@code reconnect}
+     * @param seed  the seed
      */
     static Scenario generate(String group, long seed) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + group.hashCode());
         boolean unix = switch (group) {
-            case "tcp" -> false;
+            case "tcp", "multi" -> false;
             case "unix" -> true;
             default -> r.nextBoolean();
         };
-        Side streamSide = group.equals("streams") ? (r.nextBoolean() ? Side.C : Side.V) : null;
-        boolean pipes = group.equals("pipes");
-        SideConfig client = side(r, Side.C, streamSide, pipes, false);
-        SideConfig server = side(r, Side.V, streamSide, pipes, pipes && client.mode() != ReadMode.PIPE);
+        boolean reconnect = group.equals("reconnect");
+        int pairs = switch (group) {
+            case "multi" -> 2 + r.nextInt(3);
+            case "reconnect" -> 2 + r.nextInt(2);
+            default -> 1;
+        };
+        // The server options are the server's: the same for every accepted socket.
+        boolean serverHalfOpen = r.nextBoolean();
+        int serverMark = mark(r);
+        boolean pauseOnConnect = r.nextInt(100) < 15;
+        List<SideConfig> clients = new ArrayList<>();
+        List<SideConfig> servers = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            Side streamSide = group.equals("streams") ? (r.nextBoolean() ? Side.C : Side.V) : null;
+            SideConfig client = side(r, group, Side.C, streamSide, clients.isEmpty() ? null : clients.get(0));
+            SideConfig server = side(r, group, Side.V, streamSide,
+                    group.equals("pipes") && client.mode() != ReadMode.PIPE ? client : null);
+            server = new SideConfig(serverHalfOpen, serverMark, server.mode(), pauseOnConnect,
+                    server.recorderFalseEvery(), server.streamWrites(), server.streamFlushes(), server.streamClose(),
+                    server.streamInline(), server.text(), server.charset(), server.onreadBuffer());
+            clients.add(client);
+            servers.add(server);
+        }
         // Half the scenarios never close early, so that the exact byte check (everything written arrives) runs
         // often; the other half mixes destroy, reset and throwing listeners in.
         boolean violent = r.nextInt(2) == 0;
-        Generator g = new Generator(r, unix, violent, client, server);
-        List<Op> testOps = g.ops(4 + r.nextInt(13), false);
-        List<Op> threadOps = g.ops(r.nextInt(9), false);
-        List<Op> listenerOps = g.ops(r.nextInt(7), true);
-        if (!violent) {
-            testOps = new ArrayList<>(testOps);
-            testOps.addAll(g.ends());                     // peaceful: explicit ends only after the test's writes
+        int budget = switch (group) {
+            case "onread", "text" -> MAX_BYTES / 4;
+            case "multi", "reconnect" -> MAX_BYTES / 4 / pairs;
+            default -> MAX_BYTES;
+        };
+        List<Op> testOps = new ArrayList<>();
+        List<Op> threadOps = new ArrayList<>();
+        List<Op> listenerOps = new ArrayList<>();
+        Generator g = new Generator(r, group, unix, violent, budget);
+        for (int i = 0; i < pairs; i++) {
+            g.pair(i, clients.get(i), servers.get(i));
+            int scale = pairs == 1 ? 1 : 2;               // several pairs: fewer operations each
+            testOps.addAll(g.ops((4 + r.nextInt(13)) / scale, false));
+            threadOps.addAll(g.ops(r.nextInt(9) / scale, false));
+            listenerOps.addAll(g.ops(r.nextInt(7) / scale + (pairs == 1 ? 0 : 1), true));
+            if (!violent) {
+                testOps.addAll(g.ends());                 // peaceful: explicit ends only after the test's writes
+            }
         }
-        return new Scenario(group, seed, unix, client, server, testOps, threadOps, listenerOps);
+        return new Scenario(group, seed, unix, reconnect, List.copyOf(clients), List.copyOf(servers),
+                List.copyOf(testOps), List.copyOf(threadOps), List.copyOf(listenerOps));
     }
 
-    private static SideConfig side(SplittableRandom r, Side side, @Nullable Side streamSide, boolean pipes,
-                                   boolean mustPipe) {
+    /** The pairs. */
+    int pairs() {
+        return clients.size();
+    }
+
+    /** The first pair's accepted socket set-up, which carries the server's options. */
+    SideConfig server() {
+        return servers.get(0);
+    }
+
+    private static int mark(SplittableRandom r) {
+        int[] marks = {65536, 65536, 16384, 1024};
+        return marks[r.nextInt(marks.length)];
+    }
+
+    /**
+     * One socket's set-up. {@code streamSide}: which side of the {@code streams} group reads in the blocking
+     * style; {@code other}: for V of the pipes group, the client, which V must pipe unless it does; for a
+     * later client of the reconnect group, the first one, whose socket options it shares.
+     */
+    private static SideConfig side(SplittableRandom r, String group, Side side, @Nullable Side streamSide,
+                                   @Nullable SideConfig other) {
+        boolean pipes = group.equals("pipes");
+        boolean mustPipe = pipes && side == Side.V && other != null;
+        boolean reconnectLater = group.equals("reconnect") && side == Side.C && other != null;
         ReadMode mode;
         if (side == streamSide) {
             mode = ReadMode.STREAM;
+        } else if (reconnectLater && other.mode() == ReadMode.ONREAD) {
+            mode = ReadMode.ONREAD;                       // the option belongs to the socket object
+        } else if (side == Side.C && !reconnectLater && onreadShare(group) > r.nextInt(100)) {
+            mode = ReadMode.ONREAD;
         } else {
             int p = r.nextInt(100);
             int pipeShare = pipes ? (mustPipe ? 100 : 50) : 15;
             if (p < pipeShare) {
                 mode = side == Side.V && r.nextInt(3) == 0 ? ReadMode.ECHO : ReadMode.PIPE;
+            } else if ((group.equals("text") && r.nextInt(3) == 0)
+                    || (group.equals("reconnect") && r.nextInt(5) == 0)) {
+                mode = ReadMode.TEXT;
             } else {
                 mode = ReadMode.EVENTS;
             }
         }
-        int[] marks = {65536, 65536, 16384, 1024};
         List<Integer> writes = new ArrayList<>();
         Set<Integer> flushes = new java.util.TreeSet<>();
         if (mode == ReadMode.STREAM) {
@@ -198,9 +323,35 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
                 }
             }
         }
-        return new SideConfig(r.nextBoolean(), marks[r.nextInt(marks.length)], mode,
-                side == Side.V && r.nextInt(100) < 15, 2 + r.nextInt(3), List.copyOf(writes), Set.copyOf(flushes),
-                mode == ReadMode.STREAM && r.nextBoolean(), side == Side.V && mode == ReadMode.STREAM && r.nextBoolean());
+        // A TEXT listener next to the byte recorder: most sockets of the text group, a few of the others.
+        int textShare = switch (group) {
+            case "text" -> 70;
+            case "reconnect" -> 20;
+            default -> 10;
+        };
+        boolean text = mode == ReadMode.TEXT
+                || ((mode == ReadMode.EVENTS || mode == ReadMode.PIPE) && r.nextInt(100) < textShare);
+        int charset = text && r.nextInt(4) == 0 ? 1 : 0;
+        int onreadBuffer = r.nextBoolean() ? 64 + r.nextInt(8192) : -(64 + r.nextInt(16384));
+        boolean halfOpen = r.nextBoolean();
+        int mark = mark(r);
+        if (reconnectLater) {
+            halfOpen = other.allowHalfOpen();
+            mark = other.highWaterMark();
+            onreadBuffer = other.onreadBuffer();
+        }
+        int falseEvery = mode == ReadMode.ONREAD ? (r.nextInt(4) == 0 ? 0 : 2 + r.nextInt(5)) : 2 + r.nextInt(3);
+        return new SideConfig(halfOpen, mark, mode, false, falseEvery, List.copyOf(writes), Set.copyOf(flushes),
+                mode == ReadMode.STREAM && r.nextBoolean(), side == Side.V && mode == ReadMode.STREAM && r.nextBoolean(),
+                text, charset, onreadBuffer);
+    }
+
+    private static int onreadShare(String group) {
+        return switch (group) {
+            case "onread" -> 100;
+            case "multi", "reconnect" -> 25;
+            default -> 0;
+        };
     }
 
     /** A write size: mostly small, sometimes up to 256 KiB. */
@@ -221,19 +372,30 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
     /** Draws operations that fit each socket's mode. */
     private static final class Generator {
         private final SplittableRandom r;
+        private final String group;
         private final boolean unix;
         private final boolean violent;
-        private final SideConfig client;
-        private final SideConfig server;
+        private final long maxBytes;
+        private int pair;
+        private @Nullable SideConfig client;
+        private @Nullable SideConfig server;
         private int nextId = 1;
         private long bytes;
 
-        Generator(SplittableRandom r, boolean unix, boolean violent, SideConfig client, SideConfig server) {
+        Generator(SplittableRandom r, String group, boolean unix, boolean violent, long maxBytes) {
             this.r = r;
+            this.group = group;
             this.unix = unix;
             this.violent = violent;
-            this.client = client;
-            this.server = server;
+            this.maxBytes = maxBytes;
+        }
+
+        /** The pair the next operations act on; each pair has a byte budget of its own. */
+        void pair(int index, SideConfig c, SideConfig v) {
+            pair = index;
+            client = c;
+            server = v;
+            bytes = 0;
         }
 
         /** A peaceful scenario's explicit ends, last on the test thread: none, one or both sockets. */
@@ -243,8 +405,8 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
                 ReadMode mode = config(side).mode();
                 if (mode != ReadMode.ECHO && r.nextInt(10) < 6) {
                     boolean data = mode != ReadMode.STREAM && r.nextInt(3) == 0;
-                    out.add(new Op(nextId++, side, data ? Kind.END_DATA : Kind.END, data ? budget(size(r)) : 0,
-                            r.nextInt(10) < 6, 0, null, Side.C, 0));
+                    out.add(new Op(nextId++, pair, side, data ? Kind.END_DATA : Kind.END,
+                            data ? budget(size(r)) : 0, r.nextInt(10) < 6, 0, null, Side.C, 0));
                 }
             }
             return out;
@@ -263,8 +425,8 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
             SideConfig t = config(triggerSide);
             List<Trigger> triggers = new ArrayList<>(List.of(Trigger.CONNECT, Trigger.DRAIN, Trigger.END,
                     Trigger.FINISH, Trigger.TIMEOUT));
-            if (t.mode() == ReadMode.EVENTS || t.mode() == ReadMode.PIPE) {
-                triggers.add(Trigger.DATA);                  // a DATA listener or the recorder's write
+            if (t.mode().takesOps()) {
+                triggers.add(Trigger.DATA);                  // a DATA listener, the recorder's write or onread
                 triggers.add(Trigger.DATA);
                 triggers.add(Trigger.DATA);
             }
@@ -275,18 +437,20 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
                 default -> 1;
             };
             if (violent && r.nextInt(12) == 0) {
-                return new Op(nextId++, triggerSide, Kind.THROW, 0, false, 0, trigger, triggerSide, nth);
+                return new Op(nextId++, pair, triggerSide, Kind.THROW, 0, false, 0, trigger, triggerSide, nth);
             }
             return op(r.nextBoolean() ? Side.C : Side.V, trigger, triggerSide, nth);
         }
 
         private SideConfig config(Side side) {
-            return side == Side.C ? client : server;
+            return java.util.Objects.requireNonNull(side == Side.C ? client : server);
         }
 
         private Op op(Side target, @Nullable Trigger trigger, Side triggerSide, int nth) {
-            ReadMode mode = config(target).mode();
-            Set<Kind> allowed = EnumSet.of(Kind.SET_TIMEOUT, Kind.SET_NODELAY);
+            SideConfig cfg = config(target);
+            ReadMode mode = cfg.mode();
+            Set<Kind> allowed = EnumSet.of(Kind.SET_TIMEOUT, Kind.SET_NODELAY, Kind.SET_KEEPALIVE, Kind.REF,
+                    Kind.UNREF, Kind.GET_CONNECTIONS);
             // A peaceful scenario ends a socket early only inside END (the classic reply-then-end): writes after
             // an early end would fail with ERR_STREAM_WRITE_AFTER_END and leave the exact byte check out.
             boolean ends = violent || trigger == Trigger.END;
@@ -296,11 +460,17 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
                     allowed.add(Kind.END);
                 }
             }
-            if (mode == ReadMode.EVENTS || mode == ReadMode.PIPE) {
-                allowed.addAll(EnumSet.of(Kind.WRITE, Kind.WRITE_STRING, Kind.PAUSE, Kind.RESUME));
+            if (mode.takesOps()) {
+                allowed.addAll(EnumSet.of(Kind.WRITE, Kind.WRITE_STRING, Kind.WRITE_TEXT, Kind.PAUSE, Kind.RESUME));
                 if (ends) {
                     allowed.add(Kind.END_DATA);
                 }
+            }
+            if (cfg.hasText()) {
+                allowed.add(Kind.SET_ENCODING);
+            }
+            if (mode == ReadMode.PIPE && group.equals("pipes")) {
+                allowed.add(Kind.UNPIPE);
             }
             if (violent) {
                 allowed.addAll(EnumSet.of(Kind.DESTROY, Kind.DESTROY_ERROR, Kind.DESTROY_SOON));
@@ -321,69 +491,44 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
                 case WRITE, END_DATA -> size = budget(size(r));
                 case WRITE_STRING -> {
                     size = 1 + r.nextInt(r.nextInt(4) == 0 ? 20000 : 200);
-                    arg = r.nextInt(Op.CHARSETS.size());
+                    arg = r.nextInt(CHARSETS.size());
+                    budget(size * 4);
+                }
+                case WRITE_TEXT -> {
+                    size = 1 + r.nextInt(r.nextInt(4) == 0 ? 4000 : 40);
+                    arg = 2 + r.nextInt(3);
                     budget(size * 4);
                 }
                 case SET_TIMEOUT -> arg = r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(15);
                 case SET_NODELAY -> arg = r.nextInt(2);
+                case SET_KEEPALIVE -> arg = r.nextInt(3) == 0 ? 0 : r.nextBoolean() ? 1 : 1 + r.nextInt(10);
+                case UNPIPE -> arg = r.nextInt(2);
                 default -> { }
             }
-            boolean callback = (kind == Kind.WRITE || kind == Kind.WRITE_STRING || kind == Kind.END
-                    || kind == Kind.END_DATA) && r.nextInt(10) < 6;
-            return new Op(nextId++, target, kind, size, callback, arg, trigger, triggerSide, nth);
+            boolean callback = (kind == Kind.WRITE || kind == Kind.WRITE_STRING || kind == Kind.WRITE_TEXT
+                    || kind == Kind.END || kind == Kind.END_DATA) && r.nextInt(10) < 6;
+            return new Op(nextId++, pair, target, kind, size, callback, arg, trigger, triggerSide, nth);
         }
 
         /** Weighted choice; the caller redraws what the socket's mode does not allow. */
         private Kind pick() {
-            int p = r.nextInt(100);
-            if (p < 26) {
-                return Kind.WRITE;
+            int total = 0;
+            for (Kind k : Kind.values()) {
+                total += k.weight();
             }
-            if (p < 32) {
-                return Kind.WRITE_STRING;
+            int p = r.nextInt(total);
+            for (Kind k : Kind.values()) {
+                p -= k.weight();
+                if (p < 0) {
+                    return k;
+                }
             }
-            if (p < 37) {
-                return Kind.CORK;
-            }
-            if (p < 43) {
-                return Kind.UNCORK;
-            }
-            if (p < 49) {
-                return Kind.PAUSE;
-            }
-            if (p < 55) {
-                return Kind.RESUME;
-            }
-            if (p < 62) {
-                return Kind.END;
-            }
-            if (p < 66) {
-                return Kind.END_DATA;
-            }
-            if (p < 69) {
-                return Kind.DESTROY;
-            }
-            if (p < 72) {
-                return Kind.DESTROY_ERROR;
-            }
-            if (p < 75) {
-                return Kind.RESET;
-            }
-            if (p < 77) {
-                return Kind.DESTROY_SOON;
-            }
-            if (p < 83) {
-                return Kind.SET_TIMEOUT;
-            }
-            if (p < 87) {
-                return Kind.SET_NODELAY;
-            }
-            return Kind.AWAIT;
+            throw new AssertionError("weights");
         }
 
-        /** Caps the scenario's bytes: once the budget is spent, writes are a few bytes each. */
+        /** Caps the pair's bytes: once the budget is spent, writes are a few bytes each. */
         private int budget(int n) {
-            if (bytes + n > MAX_BYTES) {
+            if (bytes + n > maxBytes) {
                 n = 1 + (int) (n % 16);
             }
             bytes += n;
@@ -395,9 +540,16 @@ record Scenario(String group, long seed, boolean unix, SideConfig client, SideCo
     String describe() {
         StringBuilder b = new StringBuilder();
         b.append("scenario ").append(group).append(" seed ").append(seed).append(": ")
-                .append(unix ? "Unix domain socket" : "TCP 127.0.0.1").append('\n');
-        b.append("  C (client): ").append(client).append('\n');
-        b.append("  V (server side): ").append(server).append('\n');
+                .append(unix ? "Unix domain socket" : "TCP 127.0.0.1");
+        if (pairs() > 1) {
+            b.append(", ").append(pairs()).append(reconnect ? " connections of one client socket, one after the other"
+                    : " clients at once");
+        }
+        b.append('\n');
+        for (int i = 0; i < pairs(); i++) {
+            b.append("  C").append(i).append(" (client): ").append(clients.get(i)).append('\n');
+            b.append("  V").append(i).append(" (server side): ").append(servers.get(i)).append('\n');
+        }
         b.append("  test thread:\n");
         testOps.forEach(op -> b.append("    ").append(op.describe()).append('\n'));
         b.append("  second thread:\n");
