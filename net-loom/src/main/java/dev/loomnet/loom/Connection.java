@@ -66,28 +66,36 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * flows; set by the event, read by the read loop after {@code runAndWait} returned (which orders the two).
      */
     private byte @Nullable [] held;
+    /** Which of the socket's {@code connect} calls made this connection (0: accepted or adopted). */
+    private final int connect;
     /** This connection's own thread, which the socket names as its {@code ioThread} until a reconnect. */
     private volatile @Nullable Thread thread;
 
     private Connection(LoomSocket socket, Origin origin, @Nullable ConnectOptions options,
-                       @Nullable SocketChannel channel, boolean v6Socket) {
+                       @Nullable SocketChannel channel, boolean v6Socket, int connect) {
         this.socket = socket;
+        this.connect = connect;
         this.origin = origin;
         this.options = options;
         this.channel = channel;
         this.v6Socket = v6Socket;
     }
 
-    static void startClient(LoomSocket socket, ConnectOptions options) {
-        start(new Connection(socket, Origin.CLIENT, options, null, false));
+    /**
+     * Starts a client connection's thread.
+     *
+     * @param connect which of the socket's {@code connect} calls this is (1 for the first)
+     */
+    static void startClient(LoomSocket socket, ConnectOptions options, int connect) {
+        start(new Connection(socket, Origin.CLIENT, options, null, false, connect));
     }
 
     static void startAccepted(LoomSocket socket, SocketChannel ch, boolean v6Socket) {
-        start(new Connection(socket, Origin.ACCEPTED, null, ch, v6Socket));
+        start(new Connection(socket, Origin.ACCEPTED, null, ch, v6Socket, 0));
     }
 
     static void startAdopted(LoomSocket socket, SocketChannel ch) {
-        start(new Connection(socket, Origin.ADOPTED, null, ch, false));
+        start(new Connection(socket, Origin.ADOPTED, null, ch, false, 0));
     }
 
     private static void start(Connection c) {
@@ -131,9 +139,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                         socket.addBytesRead(n);           // under readLock: the counter has one writer at a time
                     }
                 } catch (IOException e) {
-                    if (socket.servedBy(thread)) {
-                        socket.fail(Errors.io(e, "read"));
-                    }
+                    socket.failFrom(thread, Errors.io(e, "read"));
                     return;
                 } finally {
                     socket.readLock.unlock();
@@ -156,9 +162,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                 }
             }
         } catch (Throwable t) {
-            if (socket.ioThread == thread) {
-                socket.fail(t);
-            }
+            socket.failFrom(thread, t);
         } finally {
             socket.events.abandonCurrentThread();
             Threads.ended();
@@ -169,7 +173,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     private @Nullable SocketChannel begin() throws Exception {
         socket.events.adoptCurrentThread();
         thread = Thread.currentThread();
-        socket.ioThread = thread;
+        if (!socket.adoptIoThread(connect)) {
+            return null;                                  // destroyed and connected again before this thread ran
+        }
         return switch (origin) {
             case CLIENT -> beginClient(options);
             case ACCEPTED -> beginAccepted(channel, v6Socket);
@@ -177,8 +183,16 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         };
     }
 
+    /**
+     * Whether this client connection is still the socket's attempt: connecting, and not left behind by a
+     * {@code destroy()} and a new {@code connect} (whose own thread then connects; this one must stop quietly).
+     */
+    private boolean connecting() {
+        return socket.phase() == LoomSocket.Phase.CONNECTING && socket.ioThread == thread;
+    }
+
     private @Nullable SocketChannel beginAccepted(SocketChannel ch, boolean v6Socket) throws Exception {
-        if (!socket.established(ch, v6Socket)) {
+        if (!socket.established(ch, v6Socket, thread)) {
             return null;
         }
         socket.startWrites();                              // before the listener: it may block writing
@@ -198,8 +212,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             SocketAddress target = java.net.UnixDomainSocketAddress.of(options.path());
             Attempt attempt = attempt(target, options, 0);
             if (attempt.channel == null) {
-                if (attempt.error != null && socket.phase() == LoomSocket.Phase.CONNECTING) {
-                    socket.fail(Errors.connect(attempt.error, target));
+                if (attempt.error != null && connecting()) {
+                    socket.failFrom(thread, Errors.connect(attempt.error, target));
                 }
                 return null;
             }
@@ -217,7 +231,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             connected = winner.channel;
             v6 = winner.family == 6;
         }
-        if (!socket.established(connected, v6)) {
+        if (!socket.established(connected, v6, thread)) {
             closeQuietly(connected);
             return null;
         }
@@ -259,9 +273,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                 socket.readAheadEnded();
             }
         } catch (IOException e) {
-            if (socket.phase() != LoomSocket.Phase.CLOSED) {
-                socket.fail(Errors.io(e, "read"));
-            }
+            socket.failFrom(thread, Errors.io(e, "read"));
             return false;
         } finally {
             socket.readLock.unlock();
@@ -532,12 +544,12 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             Lookup.Address a = order.get(i);
             String ip = a.address();
             int family = a.family();
-            if (socket.phase() != LoomSocket.Phase.CONNECTING) {
+            if (!connecting()) {
                 return null;
             }
             NetException blocked = socket.blockedByList(ip, family);
             if (blocked != null) {
-                socket.fail(blocked);
+                socket.failFrom(thread, blocked);
                 return null;
             }
             socket.events.post(() -> socket.emitAttempt(Socket.CONNECTION_ATTEMPT, ip, port, family, null));
@@ -550,7 +562,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             if (attempt.channel != null) {
                 return attempt;
             }
-            if (socket.phase() != LoomSocket.Phase.CONNECTING) {
+            if (!connecting()) {
                 return null;                              // destroyed while connecting: no error, as Node
             }
             if (attempt.timedOut) {
@@ -568,9 +580,10 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                     socket.emitAttempt(Socket.CONNECTION_ATTEMPT_FAILED, ip, port, family, error));
         }
         if (failures.isEmpty()) {
-            socket.fail(new NetException(NetException.ERR_SOCKET_CONNECTION_TIMEOUT, "Socket connection timeout"));
+            socket.failFrom(thread,
+                    new NetException(NetException.ERR_SOCKET_CONNECTION_TIMEOUT, "Socket connection timeout"));
         } else if (failures.size() == 1) {
-            socket.fail(failures.get(0));
+            socket.failFrom(thread, failures.get(0));
         } else {
             StringBuilder message = new StringBuilder();
             for (Throwable f : failures) {
@@ -579,7 +592,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             NetException aggregate = new NetException(Errors.code(firstError), message.toString(), "connect",
                     null, port, null);
             failures.forEach(aggregate::addSuppressed);
-            socket.fail(aggregate);
+            socket.failFrom(thread, aggregate);
         }
         return null;
     }
@@ -683,21 +696,28 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                 throw Errors.lookup(new UnknownHostException(host), host);
             }
         } catch (Exception e) {
-            socket.events.post(() -> socket.emitLookup(e, null, 0, host));
-            socket.fail(e);
+            if (connecting()) {
+                socket.events.post(() -> socket.emitLookup(e, null, 0, host));
+                socket.failFrom(thread, e);
+            }
             return List.of();
+        }
+        if (!connecting()) {
+            return List.of();                             // destroyed during the lookup (and maybe connected again)
         }
         boolean auto = options.autoSelectFamily() && options.localAddress() == null;
         List<Lookup.Address> used = auto ? found : found.subList(0, 1);
         for (Lookup.Address a : used) {
             socket.events.post(() -> socket.emitLookup(null, a.address(), a.family(), host));
             if (Net.isIP(a.address()) == 0) {
-                socket.fail(new NetException(NetException.ERR_INVALID_IP_ADDRESS, "Invalid IP address: " + a.address()));
+                socket.failFrom(thread,
+                        new NetException(NetException.ERR_INVALID_IP_ADDRESS, "Invalid IP address: " + a.address()));
                 return List.of();
             }
             if (a.family() != 4 && a.family() != 6) {
-                socket.fail(new NetException(NetException.ERR_INVALID_ADDRESS_FAMILY, "Invalid address family: " + a.family()
-                        + " " + host + ":" + options.port(), null, host, options.port(), null));
+                socket.failFrom(thread, new NetException(NetException.ERR_INVALID_ADDRESS_FAMILY,
+                        "Invalid address family: " + a.family() + " " + host + ":" + options.port(), null, host,
+                        options.port(), null));
                 return List.of();
             }
         }

@@ -134,6 +134,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile boolean v6Socket;
     /** The connection's own virtual thread (reads, emits inline); writes made on it may go out inline. */
     volatile @Nullable Thread ioThread;
+    /** The {@code connect} calls so far; guarded by {@link #lock}. A connection thread compares it with its own. */
+    private int connects;
     /** Guarded by {@link #lock}. */
     private List<String> attemptedAddresses = List.of();
 
@@ -199,6 +201,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     "The \"options\" or \"port\" or \"path\" argument must be specified");
         }
         boolean again = false;
+        int connect;
         lock.lock();
         try {
             switch (phase) {
@@ -217,6 +220,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             phase = Phase.CONNECTING;
             connectPending = true;
             unix = options.isPath();
+            connect = ++connects;
         } finally {
             lock.unlock();
         }
@@ -247,7 +251,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             finished = false;
             writes.end(null);
         }
-        Connection.startClient(this, options);
+        Connection.startClient(this, options, connect);
         return this;
     }
 
@@ -284,11 +288,35 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    /** Called on the connection thread with an open, not yet connected channel; false if destroyed meanwhile. */
+    /**
+     * Names the calling thread the socket's connection thread ({@link #ioThread}), unless the socket was
+     * connected again since the {@code connect} call numbered {@code connect} (0 for an accepted or adopted
+     * socket): a thread that starts only after its socket was destroyed and connected again must not take the
+     * new connection's place. Under the lock under which {@link #connect} counts and forgets the old thread.
+     *
+     * @return false if the calling thread's connection is no longer the socket's
+     */
+    boolean adoptIoThread(int connect) {
+        lock.lock();
+        try {
+            if (connects != connect) {
+                return false;
+            }
+            ioThread = Thread.currentThread();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Called on the connection thread with an open, not yet connected channel; false if destroyed meanwhile, or
+     * connected again (the calling thread serves a connection the socket has left).
+     */
     boolean attach(SocketChannel ch) {
         lock.lock();
         try {
-            if (phase == Phase.CLOSED) {
+            if (phase == Phase.CLOSED || ioThread != Thread.currentThread()) {   // destroyed, or connected again
                 return false;
             }
             channel = ch;
@@ -298,11 +326,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
     }
 
-    /** The connection is established (client) or accepted (server); false if destroyed meanwhile. */
-    boolean established(SocketChannel ch, boolean v6Socket) {
+    /**
+     * The connection is established (client), accepted (server) or adopted; false if destroyed meanwhile, or, with
+     * {@code connectionThread} (the connection thread calling), if that thread no longer serves the socket (it was
+     * connected again). An adopted channel is established by the caller of {@code Net.socket}: null.
+     */
+    boolean established(SocketChannel ch, boolean v6Socket, @Nullable Thread connectionThread) {
         lock.lock();
         try {
-            if (phase == Phase.CLOSED) {
+            if (phase == Phase.CLOSED || (connectionThread != null && ioThread != connectionThread)) {
                 return false;
             }
             channel = ch;
@@ -342,7 +374,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         unix = !(local instanceof InetSocketAddress);
         Stats.SOCKETS.incrementAndGet();
         lifetime.activate();
-        established(ch, v6);
+        established(ch, v6, null);
         Connection.startAdopted(this, ch);
     }
 
@@ -1301,13 +1333,21 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket destroy(@Nullable Throwable error) {
+        return destroy(error, null);
+    }
+
+    /**
+     * {@link #destroy(Throwable)}; with {@code connectionThread}, only while that thread still serves this
+     * socket, decided under the lock under which {@link #connect} forgets the previous connection's thread.
+     */
+    private Socket destroy(@Nullable Throwable error, @Nullable Thread connectionThread) {
         SocketChannel ch;
         Phase was;
         boolean beforeConnect;
         lock.lock();
         try {
             was = phase;
-            if (was == Phase.CLOSED) {
+            if (was == Phase.CLOSED || (connectionThread != null && ioThread != connectionThread)) {
                 return this;
             }
             // CONNECT not emitted yet counts as before the connection even when the handshake is done: the
@@ -1401,6 +1441,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     void fail(Throwable error) {
         if (phase != Phase.CLOSED) {
             destroy(error);
+        }
+    }
+
+    /**
+     * {@link #fail} from a connection's own thread: a no-op once the socket was connected again, so that the
+     * previous connection's thread, waking from the channel its destroy closed (or from a connect that completed
+     * too late), cannot fail the new connection.
+     */
+    void failFrom(Thread connectionThread, Throwable error) {
+        if (phase != Phase.CLOSED) {
+            destroy(error, connectionThread);
         }
     }
 
