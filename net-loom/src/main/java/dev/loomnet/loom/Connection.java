@@ -630,7 +630,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             result.error = e;                             // EMFILE: a failed attempt, "connect EMFILE host:port"
             return result;
         }
-        if (!socket.attach(ch)) {
+        if (!socket.attach(ch, thread)) {
             ch.close();
             return result;
         }

@@ -289,6 +289,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     /**
+     * Whether {@code connectionThread} no longer serves this socket: it was connected again after that thread's
+     * connection was destroyed. Null stands for a caller that is no connection thread (never left behind).
+     * Asked under {@link #lock}, under which {@link #connect} forgets the old thread.
+     */
+    private boolean leftBehind(@Nullable Thread connectionThread) {
+        return connectionThread != null && ioThread != connectionThread;
+    }
+
+    /**
      * Names the calling thread the socket's connection thread ({@link #ioThread}), unless the socket was
      * connected again since the {@code connect} call numbered {@code connect} (0 for an accepted or adopted
      * socket): a thread that starts only after its socket was destroyed and connected again must not take the
@@ -310,13 +319,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     /**
-     * Called on the connection thread with an open, not yet connected channel; false if destroyed meanwhile, or
-     * connected again (the calling thread serves a connection the socket has left).
+     * Called by {@code connectionThread} with an open, not yet connected channel; false if destroyed meanwhile, or
+     * if that thread was left behind by a reconnect ({@link #leftBehind}).
      */
-    boolean attach(SocketChannel ch) {
+    boolean attach(SocketChannel ch, @Nullable Thread connectionThread) {
         lock.lock();
         try {
-            if (phase == Phase.CLOSED || ioThread != Thread.currentThread()) {   // destroyed, or connected again
+            if (phase == Phase.CLOSED || leftBehind(connectionThread)) {
                 return false;
             }
             channel = ch;
@@ -334,7 +343,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     boolean established(SocketChannel ch, boolean v6Socket, @Nullable Thread connectionThread) {
         lock.lock();
         try {
-            if (phase == Phase.CLOSED || (connectionThread != null && ioThread != connectionThread)) {
+            if (phase == Phase.CLOSED || leftBehind(connectionThread)) {
                 return false;
             }
             channel = ch;
@@ -1347,7 +1356,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             was = phase;
-            if (was == Phase.CLOSED || (connectionThread != null && ioThread != connectionThread)) {
+            if (was == Phase.CLOSED || leftBehind(connectionThread)) {
                 return this;
             }
             // CONNECT not emitted yet counts as before the connection even when the handshake is done: the
