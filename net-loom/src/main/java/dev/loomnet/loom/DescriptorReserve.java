@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,10 +50,12 @@ final class DescriptorReserve {
      * Frees the reserve's slot, accepts and closes every connection waiting on {@code server} without blocking,
      * and takes the slot back. The caller is the server's only accepting thread.
      *
+     * @param whileFree called with the number of connections closed, if any, before the slot is taken back:
+     *                  while a descriptor is surely free (logging them may have to open a file)
      * @return the number of connections closed, or -1 if the trick could not run (no reserve: the caller
      *     reports the failure)
      */
-    static int closeWaiting(ServerSocketChannel server) {
+    static int closeWaiting(ServerSocketChannel server, IntConsumer whileFree) {
         LOCK.lock();
         try {
             FileChannel r = reserve;
@@ -74,6 +77,9 @@ final class DescriptorReserve {
                 }
             } catch (IOException e) {
                 // the slot was taken by another thread, or the server closed: stop; the accept loop decides
+            }
+            if (closed > 0) {
+                whileFree.accept(closed);
             }
             reserve = open();
             return closed;

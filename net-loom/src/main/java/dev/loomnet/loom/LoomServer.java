@@ -313,6 +313,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
 
     private void acceptLoop(ServerSocketChannel ch, boolean v6, boolean ipv6Only) {
         DescriptorReserve.ensure();                       // before the descriptors can run out
+        AcceptRetry retry = new AcceptRetry(ch);
         while (ch.isOpen()) {
             SocketChannel accepted;
             try {
@@ -321,14 +322,13 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
                 if (!ch.isOpen()) {
                     return;
                 }
-                if (DescriptorReserve.outOfDescriptors(e) && DescriptorReserve.closeWaiting(ch) >= 0) {
-                    continue;                             // Node (libuv): the waiting clients are closed, no event
+                NetException error = retry.failed(e);    // out of descriptors: the waiting clients are closed
+                if (error != null) {
+                    events.post(() -> emitError(error));
                 }
-                NetException error = Errors.io(e, "accept");
-                events.post(() -> emitError(error));
-                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);   // e.g. EMFILE: do not spin
                 continue;
             }
+            retry.succeeded();
             if (blocked(accepted)) {
                 closeQuietly(accepted);                   // Node: closed before 'connection', no event
                 continue;
@@ -494,6 +494,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         if (accepting == null || accepting == Thread.currentThread()) {
             return;
         }
+        java.util.concurrent.locks.LockSupport.unpark(accepting);     // out of a retry pause at once
         boolean interrupted = false;
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (accepting.isAlive() && System.nanoTime() < deadline) {

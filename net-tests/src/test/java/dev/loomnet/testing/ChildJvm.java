@@ -6,8 +6,11 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +18,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A child JVM running the same java (for the JVM-lifetime, module-path and multi-process tests); collects its
  * output lines. Always {@link #close()} it (try-with-resources): it is killed if still running.
  */
 public final class ChildJvm implements AutoCloseable {
+
+    /** Linux's {@code USER_HZ}, the unit of the CPU times in {@code /proc}: 100 on every common platform. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     /** Upper bound of every wait on a child. */
     public static final Duration WAIT = Duration.ofSeconds(20);
@@ -130,6 +137,54 @@ public final class ChildJvm implements AutoCloseable {
         return lines.stream().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line starting with '" + prefix + "'; exited "
                         + !process.isAlive() + ", output " + lines));
+    }
+
+    /**
+     * Writes {@code line} and a newline to the child's standard input, for programs that take commands.
+     *
+     * @param line the command
+     * @throws IOException if the child's input is closed
+     */
+    public void send(String line) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    /**
+     * The CPU time (user and system) the child's threads whose name starts with {@code namePrefix} have used
+     * so far, from Linux's {@code /proc/<pid>/task/<tid>/stat}; -1 where that is not available. Only the first
+     * 15 characters of a thread name are visible there.
+     *
+     * @param namePrefix the start of the thread names, e.g. {@code ForkJoinPool-1-} for the carriers of
+     *                   virtual threads
+     * @return the CPU time in milliseconds, at the kernel's tick resolution (usually 10 ms)
+     */
+    public long cpuMillis(String namePrefix) throws IOException {
+        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+        if (!Files.isDirectory(tasks)) {
+            return -1;
+        }
+        String prefix = namePrefix.length() > 15 ? namePrefix.substring(0, 15) : namePrefix;
+        long ticks = 0;
+        try (Stream<Path> all = Files.list(tasks)) {
+            for (Path task : all.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    // "tid (comm) state ...": comm may hold spaces and parentheses, so split at the last ')'
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (!stat.substring(open + 1, close).startsWith(prefix)) {
+                        continue;
+                    }
+                    String[] fields = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime, stime
+                } catch (NoSuchFileException ended) {
+                    // the thread ended while listing
+                }
+            }
+        }
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
     }
 
     /** Whether the child still runs. */

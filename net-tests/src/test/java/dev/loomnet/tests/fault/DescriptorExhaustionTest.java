@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +32,10 @@ class DescriptorExhaustionTest {
 
     private static final int LIMIT = 128;
     private static final int CLIENTS = 300;
+    /** How long the table is held full while the accept loop's CPU time is measured. */
+    private static final Duration HELD = Duration.ofSeconds(3);
+    /** The names of the carrier threads of virtual threads, as {@code /proc} shows them. */
+    private static final String CARRIERS = "ForkJoinPool-1-";
 
     @Test
     void a_server_out_of_descriptors_closes_the_connections_it_cannot_accept_and_recovers() throws Exception {
@@ -66,6 +71,56 @@ class DescriptorExhaustionTest {
             });
         } finally {
             for (SocketChannel c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    /**
+     * With every descriptor taken, Linux's {@code accept} fails with {@code EMFILE} before it looks at the
+     * backlog, so a blocking accept never waits: the loop must pause between attempts instead of retrying at
+     * once. The CPU time of the child's virtual-thread carriers (the accept loop is the only thing running
+     * there) over {@link #HELD} with the table full must stay far below that period, the connections that come
+     * meanwhile are closed, one warning says so, and the server serves again once descriptors are free.
+     */
+    @Test
+    void a_server_out_of_descriptors_does_not_spin_warns_once_and_serves_again_once_they_are_free()
+            throws Exception {
+        List<SocketChannel> shed = new ArrayList<>();
+        try (ChildJvm child = ChildJvm.withOpenFileLimit(LIMIT, EmfileHogServerMain.class)) {
+            int port = Integer.parseInt(child.awaitLine("port ").substring(5));
+            try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+                assertEquals(Outcome.ECHOED, exchange(c));      // loads a connection's classes while it can
+            }
+            child.send("hog");
+            child.awaitLine("hogged ");
+            long cpuBefore = child.cpuMillis(CARRIERS);
+            long start = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+                shed.add(c);
+                assertEquals(Outcome.CLOSED, exchange(c));
+            }
+            await().during(HELD).atMost(HELD.plus(ChildJvm.WAIT)).until(child::isAlive);
+            long cpu = child.cpuMillis(CARRIERS) - cpuBefore;
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(cpu * 10 < elapsed, "the accept loop used " + cpu + " ms of CPU in " + elapsed
+                    + " ms without a free descriptor");
+
+            child.send("free");
+            child.awaitLine("freed");
+            await().atMost(ChildJvm.WAIT).until(() -> {
+                try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+                    return exchange(c) == Outcome.ECHOED;
+                }
+            });
+            List<String> warnings = child.lines().stream().filter(l -> l.startsWith("WARNING:")).toList();
+            assertEquals(1, warnings.size(), child.lines()::toString);
+            assertTrue(warnings.get(0).contains("EMFILE") && warnings.get(0).contains("127.0.0.1:" + port),
+                    warnings::toString);
+            assertFalse(child.lines().stream().anyMatch(l -> l.startsWith("server-error")), child.lines()::toString);
+        } finally {
+            for (SocketChannel c : shed) {
                 c.close();
             }
         }
