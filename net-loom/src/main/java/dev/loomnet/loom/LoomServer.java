@@ -293,6 +293,9 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     }
 
     private static NetException listenError(IOException e, ListenOptions options) {
+        if (e instanceof java.net.UnknownHostException && options.host() != null) {
+            return Errors.lookup(e, options.host());     // Node: getaddrinfo failed before any listen
+        }
         if (options.isPath()) {
             return Errors.listen(e, options.path().toString(), 0);
         }
