@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class Errors {
 
+    /** The code of a failure the JDK reports in words loomnet does not know, as Node's unmapped errno. */
+    static final String UNKNOWN = "UNKNOWN";
+
     private Errors() {
     }
 
@@ -80,7 +83,19 @@ final class Errors {
         if (m.contains("invalid argument")) {
             return NetException.EINVAL;
         }
-        return "UNKNOWN";
+        if (m.contains("path too long")) {
+            return NetException.EINVAL;                   // Node binds and connects Unix paths untruncated: EINVAL
+        }
+        return UNKNOWN;
+    }
+
+    /**
+     * Node's message for a failure with {@code code}; for {@code UNKNOWN}, which names no cause, followed by the
+     * JDK's own message in parentheses, so that it still says what went wrong.
+     */
+    private static String message(String nodeMessage, String code, IOException e) {
+        return code.equals(UNKNOWN) && e.getMessage() != null ? nodeMessage + " (" + e.getMessage() + ")"
+                : nodeMessage;
     }
 
     /** libuv's description, used in listen errors: {@code listen EADDRINUSE: address already in use :::80}. */
@@ -100,22 +115,22 @@ final class Errors {
     static NetException connect(IOException e, SocketAddress target) {
         String code = code(e);
         String where = Addresses.describe(target);
-        return new NetException(code, "connect " + code + " " + where, "connect", host(where, target),
-                port(target), e);
+        return new NetException(code, message("connect " + code + " " + where, code, e), "connect",
+                host(where, target), port(target), e);
     }
 
     /** {@code listen EADDRINUSE: address already in use :::80} */
     static NetException listen(IOException e, String address, int port) {
         String code = code(e);
         String where = port > 0 || !address.startsWith("/") ? address + ":" + port : address;
-        return new NetException(code, "listen " + code + ": " + description(code) + " " + where, "listen",
-                address, port, e);
+        return new NetException(code, message("listen " + code + ": " + description(code) + " " + where, code, e),
+                "listen", address, port, e);
     }
 
     /** {@code read ECONNRESET}, {@code write EPIPE} */
     static NetException io(IOException e, String syscall) {
         String code = code(e);
-        return new NetException(code, syscall + " " + code, syscall, null, 0, e);
+        return new NetException(code, message(syscall + " " + code, code, e), syscall, null, 0, e);
     }
 
     /** {@code getaddrinfo ENOTFOUND host} */

@@ -244,4 +244,39 @@ class UnixSocketTest {
         assertTrue(listening.isEmpty());
         assertFalse(Files.exists(path));
     }
+
+    /** A path longer than {@code sun_path} (108 bytes on Linux) in the temporary folder. */
+    private Path tooLong() {
+        return dir.resolve("x".repeat(Math.max(1, 120 - dir.toString().length())) + ".sock");
+    }
+
+    @Test
+    void listen_on_a_path_longer_than_the_os_allows_gives_einval_and_keeps_the_jdk_cause() {
+        Path path = tooLong();
+        List<String> listening = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer();
+        NetException e = (NetException) listenError(server, path, listening);
+        // Current Node binds with UV_PIPE_NO_TRUNCATE: EINVAL (Node 20 silently bound a truncated path)
+        assertEquals(NetException.EINVAL, e.code());
+        assertEquals("listen EINVAL: invalid argument " + path, e.getMessage());
+        assertEquals("listen", e.syscall());
+        assertEquals(path.toString(), e.address());
+        assertEquals("Unix domain path too long", e.getCause().getMessage());
+        assertFalse(server.listening());
+        assertTrue(listening.isEmpty());
+    }
+
+    @Test
+    void connect_to_a_path_longer_than_the_os_allows_gives_einval_and_keeps_the_jdk_cause() {
+        Path path = tooLong();
+        Socket client = Net.socket();
+        Fixtures.Trace trace = Fixtures.Trace.of(client);
+        client.connect(path);
+        trace.awaitClosed();
+        assertEquals(List.of("error:EINVAL", "close:true"),
+                trace.events.stream().filter(e -> !e.startsWith("attempt") && !e.startsWith("failed")).toList());
+        NetException e = (NetException) trace.errors.get(0);
+        assertEquals("connect EINVAL " + path, e.getMessage());
+        assertEquals("Unix domain path too long", e.getCause().getMessage());
+    }
 }
