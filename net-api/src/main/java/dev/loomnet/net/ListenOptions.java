@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param port       the TCP port, 0 for an ephemeral one, {@link #NO_PORT} when listening on a path
  * @param host       the host to bind, or {@code null} for the unspecified address ({@code ::} dual stack,
- *                   falling back to {@code 0.0.0.0})
+ *                   falling back to {@code 0.0.0.0}); an empty host counts as none, as in Node
  * @param path       the Unix domain socket path, or {@code null}
  * @param backlog    the accept queue length (default {@value #DEFAULT_BACKLOG})
  * @param ipv6Only   with an IPv6 host, serve IPv6 clients only (default {@code false}). The JDK cannot set
@@ -34,7 +34,7 @@ public record ListenOptions(int port, @Nullable String host, @Nullable Path path
      * Validates the components with Node's codes.
      *
      * @param port        0..65535, or {@link #NO_PORT} with a path
-     * @param host        any host or {@code null}
+     * @param host        any host or {@code null}; empty becomes {@code null}
      * @param path        a path or {@code null}
      * @param backlog     the backlog; values below 1 mean the default
      * @param ipv6Only    see the record description
@@ -53,6 +53,9 @@ public record ListenOptions(int port, @Nullable String host, @Nullable Path path
         }
         if (backlog < 1) {
             backlog = DEFAULT_BACKLOG;
+        }
+        if (host != null && host.isEmpty()) {
+            host = null;                                  // Node: an empty host is no host (falsy)
         }
     }
 
@@ -107,7 +110,8 @@ public record ListenOptions(int port, @Nullable String host, @Nullable Path path
         /**
          * Sets the host to bind.
          *
-         * @param value a host name or IP literal
+         * @param value a host name or IP literal; the empty string means no host (the unspecified address),
+         *              as in Node
          * @return this builder
          */
         public Builder host(String value) {

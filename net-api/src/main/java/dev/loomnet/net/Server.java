@@ -58,7 +58,8 @@ public interface Server extends EventEmitter<Server> {
      * Listens on a TCP port of a host ({@code server.listen(port, host)}).
      *
      * @param port 0..65535
-     * @param host a host name or IP literal
+     * @param host a host name or IP literal; the empty string means no host, as {@link #listen(int)}
+     *             (Node treats an empty host as none)
      * @return this server
      */
     Server listen(int port, String host);

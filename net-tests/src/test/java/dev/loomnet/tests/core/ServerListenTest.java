@@ -63,6 +63,19 @@ class ServerListenTest {
     }
 
     @Test
+    void listen_with_an_empty_host_binds_the_unspecified_address_as_with_no_host() {
+        // Node: '' is falsy, so listen(0, '') and listen({port: 0, host: ''}) bind '::' like listen(0)
+        Server a = echo().listen(0, "");
+        Server b = echo().listen(ListenOptions.builder().port(0).host("").build());
+        for (Server server : List.of(a, b)) {
+            AddressInfo address = server.address();
+            assertTrue(address.address().equals("::") || address.address().equals("0.0.0.0"), address.toString());
+            assertAccepts(address.port());
+            Loopback.closeAndWait(server);
+        }
+    }
+
+    @Test
     void listen_port_host_reports_the_ipv4_address_right_after_listen_returns() {
         Server server = echo().listen(0, "127.0.0.1");
         AddressInfo address = server.address();                     // #2: valid before LISTENING
