@@ -695,6 +695,13 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             if (found == null || found.isEmpty()) {
                 throw Errors.lookup(new UnknownHostException(host), host);
             }
+            for (int i = 0; i < found.size(); i++) {       // not contains(null): List.of's throws
+                if (found.get(i) == null) {
+                    // a malformed answer is the lookup's failure: LOOKUP with it, then one ERROR, as a thrown one
+                    throw new NetException(NetException.ERR_INVALID_ARG_TYPE, "The \"lookup\" result must "
+                            + "contain only Lookup.Address values. Received null at index " + i);
+                }
+            }
         } catch (Exception e) {
             if (connecting()) {
                 socket.events.post(() -> socket.emitLookup(e, null, 0, host));

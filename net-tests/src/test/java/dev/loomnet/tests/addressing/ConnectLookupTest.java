@@ -179,6 +179,29 @@ class ConnectLookupTest {
         assertEquals("Invalid IP address: not-an-ip", t.errors.get(0).getMessage());
     }
 
+    /**
+     * A {@code null} in the answer used to reach the socket's event thread as a bare NullPointerException: as
+     * {@code ERROR}, and, when the connection thread's own failure came first, also to the uncaught handler
+     * (which this test's extension would report). Both with and without {@code autoSelectFamily}.
+     */
+    @Test
+    void a_lookup_answering_a_null_entry_gives_one_err_invalid_arg_type_and_nothing_uncaught() {
+        for (boolean auto : new boolean[] {true, false}) {
+            List<Lookup.Address> answer = new java.util.ArrayList<>();
+            answer.add(new Lookup.Address(V4, 4));
+            answer.add(null);
+            Socket c = Net.socket();
+            Fixtures.Trace t = Fixtures.Trace.of(c);
+            c.connect(ConnectOptions.builder().host("my-service").port(1).autoSelectFamily(auto)
+                    .lookup((host, family) -> answer).build());
+            t.awaitClosed();
+            assertEquals(List.of("lookup-error:ERR_INVALID_ARG_TYPE/my-service", "error:ERR_INVALID_ARG_TYPE",
+                    "close:true"), t.events);
+            assertEquals("The \"lookup\" result must contain only Lookup.Address values. Received null at index 1",
+                    t.errors.get(0).getMessage());
+        }
+    }
+
     @Test
     void a_lookup_that_finds_nothing_gives_enotfound_with_lookup_first_and_no_connect() {         // #53, #54
         Socket c = Net.socket();
