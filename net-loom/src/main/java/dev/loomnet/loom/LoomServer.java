@@ -12,18 +12,12 @@ import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.SocketOptions;
 import java.io.IOException;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -128,9 +122,9 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         NetException error = null;
         if (!options.isPath()) {
             try {
-                bound = bindAddress(options);          // may resolve a host name: not under the lock
+                bound = Binding.address(options);      // may resolve a host name: not under the lock
             } catch (IOException e) {
-                error = listenError(e, options);
+                error = Binding.error(e, options);
             }
         }
         lock.lock();
@@ -139,9 +133,10 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
             ServerSocketChannel ch = null;
             if (error == null) {
                 try {
-                    ch = options.isPath() ? bindPath(options) : bindInet(bound, options);
+                    ch = options.isPath() ? Binding.path(options) : Binding.inet(bound, options);
+                    ownedPath = options.isPath() ? options.path() : null;
                 } catch (IOException e) {
-                    error = listenError(e, options);
+                    error = Binding.error(e, options);
                 }
             }
             if (ch == null) {
@@ -217,22 +212,6 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
                 "Listen method has been called more than once without closing.");
     }
 
-    private static ServerSocketChannel bindInet(InetSocketAddress bound, ListenOptions options) throws IOException {
-        ServerSocketChannel ch = ServerSocketChannel.open(bound.getAddress() instanceof Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            if (options.reusePort()) {
-                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            }
-            ch.bind(bound, options.backlog());
-            return ch;
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-    }
-
     private boolean isCurrent(ServerSocketChannel ch, int gen) {
         lock.lock();
         try {
@@ -240,67 +219,6 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         } finally {
             lock.unlock();
         }
-    }
-
-    private static InetSocketAddress bindAddress(ListenOptions options) throws IOException {
-        if (options.host() == null) {
-            if (ipv6Available()) {
-                return new InetSocketAddress(InetAddress.getByName("::"), options.port());
-            }
-            return new InetSocketAddress(InetAddress.getByName("0.0.0.0"), options.port());
-        }
-        InetAddress[] all = InetAddress.getAllByName(options.host());
-        InetAddress pick = all[0];
-        for (InetAddress a : all) {
-            if (!a.isLinkLocalAddress()) {
-                pick = a;
-                break;
-            }
-        }
-        return new InetSocketAddress(pick, options.port());
-    }
-
-    private static boolean ipv6Available() {
-        try {
-            ServerSocketChannel.open(StandardProtocolFamily.INET6).close();
-            return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
-
-    private ServerSocketChannel bindPath(ListenOptions options) throws IOException {
-        Path path = options.path();
-        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.bind(UnixDomainSocketAddress.of(path), options.backlog());
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-        ownedPath = path;
-        if (options.readableAll() || options.writableAll()) {
-            Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(path));
-            if (options.readableAll()) {
-                perms.addAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
-            }
-            if (options.writableAll()) {
-                perms.addAll(Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
-            }
-            Files.setPosixFilePermissions(path, perms);
-        }
-        return ch;
-    }
-
-    private static NetException listenError(IOException e, ListenOptions options) {
-        if (e instanceof java.net.UnknownHostException && options.host() != null) {
-            return Errors.lookup(e, options.host());     // Node: getaddrinfo failed before any listen
-        }
-        if (options.isPath()) {
-            return Errors.listen(e, options.path().toString(), 0);
-        }
-        String host = options.host() == null ? "::" : options.host();
-        return Errors.listen(e, host, options.port());
     }
 
     private static java.net.@Nullable SocketAddress localAddress(ServerSocketChannel ch) {
