@@ -25,6 +25,18 @@ final class Args {
         return value;
     }
 
+    /**
+     * Node's {@code validateFunction}: a listener or callback argument must be given; in Java a {@code null}
+     * one is a bug at the call site, so it is rejected there.
+     */
+    static <T> T function(T value, String name) {
+        if (value == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"" + name + "\" argument must be of type function. Received null");
+        }
+        return value;
+    }
+
     static Duration nonNegative(Duration value, String name) {
         notNull(value, name);
         if (value.isNegative()) {

@@ -9,6 +9,9 @@ import java.util.ServiceLoader;
 /**
  * Node's {@code net} module: {@code net.createServer} and {@code net.connect} as static methods.
  *
+ * <p>A listener argument is never optional: to pass none, call the overload without it. A {@code null} one
+ * is a bug at the call site and throws {@code ERR_INVALID_ARG_TYPE} there, before anything connects.
+ *
  * <p>The methods delegate to the implementation found once with {@link ServiceLoader} (artifact
  * {@code dev.loomnet:net-loom}); without one on the class path or module path they throw
  * {@link IllegalStateException} naming the artifact to add.
@@ -114,6 +117,7 @@ public final class Net {
      *
      * @param connectionListener runs for each accepted connection
      * @return a server that is not listening yet
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if an argument is {@code null}
      */
     public static Server createServer(ConnectionListener connectionListener) {
         return createServer(ServerOptions.DEFAULTS, connectionListener);
@@ -126,6 +130,7 @@ public final class Net {
      * @param options            the server options
      * @param connectionListener runs for each accepted connection
      * @return a server that is not listening yet
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if an argument is {@code null}
      */
     public static Server createServer(ServerOptions options, ConnectionListener connectionListener) {
         Args.notNull(options, "options");
@@ -211,8 +216,10 @@ public final class Net {
      * @param host            a host name or IP literal
      * @param connectListener runs once connected
      * @return the socket, still connecting
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code connectListener} is {@code null}
      */
     public static Socket connect(int port, String host, Listener connectListener) {
+        Args.function(connectListener, "connectListener");
         return connect(ConnectOptions.builder().port(port).host(host).build(), connectListener);
     }
 
@@ -232,8 +239,10 @@ public final class Net {
      * @param path            the socket file
      * @param connectListener runs once connected
      * @return the socket, still connecting
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code connectListener} is {@code null}
      */
     public static Socket connect(Path path, Listener connectListener) {
+        Args.function(connectListener, "connectListener");
         return connect(ConnectOptions.builder().path(path).build(), connectListener);
     }
 
@@ -255,9 +264,11 @@ public final class Net {
      * @param options         where and how to connect
      * @param connectListener runs once connected
      * @return the socket, still connecting
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code connectListener} is {@code null}
      */
     public static Socket connect(ConnectOptions options, Listener connectListener) {
         Args.notNull(options, "options");
+        Args.function(connectListener, "connectListener");
         return provider().createSocket(options.socketOptions()).connect(options, connectListener);
     }
 
@@ -289,6 +300,7 @@ public final class Net {
      * @param host            a host name or IP literal
      * @param connectListener runs once connected
      * @return the socket, still connecting
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code connectListener} is {@code null}
      */
     public static Socket createConnection(int port, String host, Listener connectListener) {
         return connect(port, host, connectListener);
@@ -310,6 +322,7 @@ public final class Net {
      * @param path            the socket file
      * @param connectListener runs once connected
      * @return the socket, still connecting
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code connectListener} is {@code null}
      */
     public static Socket createConnection(Path path, Listener connectListener) {
         return connect(path, connectListener);
@@ -331,6 +344,7 @@ public final class Net {
      * @param options         where and how to connect
      * @param connectListener runs once connected
      * @return the socket, still connecting
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code connectListener} is {@code null}
      */
     public static Socket createConnection(ConnectOptions options, Listener connectListener) {
         return connect(options, connectListener);

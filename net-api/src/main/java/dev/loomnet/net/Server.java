@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>While it listens, a server keeps the JVM alive (unless {@link #unref()}); when the last listening
  * server and open socket close, {@code main} may return and the JVM exits, as Node's process does.
+ *
+ * <p>A listener or callback argument is never optional: to pass none, call the overload without it. A
+ * {@code null} one is a bug at the call site and throws {@code ERR_INVALID_ARG_TYPE} there, before the method
+ * does anything.
  */
 public interface Server extends EventEmitter<Server> {
 
@@ -51,6 +55,7 @@ public interface Server extends EventEmitter<Server> {
      * @param port     0..65535
      * @param callback runs once listening
      * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Server listen(int port, Listener callback);
 
@@ -72,6 +77,7 @@ public interface Server extends EventEmitter<Server> {
      * @param host     a host name or IP literal
      * @param callback runs once listening
      * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Server listen(int port, String host, Listener callback);
 
@@ -84,6 +90,7 @@ public interface Server extends EventEmitter<Server> {
      * @param backlog  the accept queue length; below 1 means {@value ListenOptions#DEFAULT_BACKLOG}
      * @param callback runs once listening
      * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Server listen(int port, String host, int backlog, Listener callback);
 
@@ -101,6 +108,7 @@ public interface Server extends EventEmitter<Server> {
      * @param path     the socket file to create
      * @param callback runs once listening
      * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Server listen(Path path, Listener callback);
 
@@ -118,6 +126,7 @@ public interface Server extends EventEmitter<Server> {
      * @param options  port or path, host, backlog, ...
      * @param callback runs once listening
      * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Server listen(ListenOptions options, Listener callback);
 
@@ -135,6 +144,7 @@ public interface Server extends EventEmitter<Server> {
      *
      * @param callback completion callback
      * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Server close(Callback callback);
 
@@ -166,6 +176,7 @@ public interface Server extends EventEmitter<Server> {
      *
      * @param callback receives {@code (null, count)}
      * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Server getConnections(ConnectionsCallback callback);
 
@@ -192,11 +203,22 @@ public interface Server extends EventEmitter<Server> {
      * socket file bound by someone else is not removed on {@link #close()}.
      *
      * @param handle a bound {@link java.nio.channels.ServerSocketChannel}, in blocking mode
-     * @param callback runs once listening, or {@code null}
      * @return this server
      * @throws NetException {@code ERR_INVALID_ARG_VALUE} if the channel is not bound or not open
      */
-    Server listen(java.nio.channels.ServerSocketChannel handle, @Nullable Listener callback);
+    Server listen(java.nio.channels.ServerSocketChannel handle);
+
+    /**
+     * As {@link #listen(java.nio.channels.ServerSocketChannel)}; {@code callback} is added as a once listener of
+     * {@link #LISTENING}.
+     *
+     * @param handle a bound {@link java.nio.channels.ServerSocketChannel}, in blocking mode
+     * @param callback runs once listening
+     * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_VALUE} if the channel is not bound or not open;
+     *                      {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
+     */
+    Server listen(java.nio.channels.ServerSocketChannel handle, Listener callback);
 
     /**
      * Lets the JVM exit even while this server listens ({@code server.unref()}); remembered across listen.

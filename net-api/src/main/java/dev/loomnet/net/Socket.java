@@ -31,6 +31,10 @@ import org.jspecify.annotations.Nullable;
  * {@code CLOSE(true)}. Other sockets and the server carry on. An {@code ERROR} with no listener goes to the
  * uncaught exception handler of the thread that emits it, and the socket still closes.
  *
+ * <p>A listener or callback argument is never optional: to pass none, call the overload without it. A
+ * {@code null} one is a bug at the call site and throws {@code ERR_INVALID_ARG_TYPE} there, before the method
+ * does anything (no connect starts, no write is queued).
+ *
  * <h2>Writing</h2>
  * {@link #write(byte[])} never blocks: it queues the bytes, which the socket's own machinery writes in
  * order, and returns {@code false} once the queue reaches the high-water mark; {@link #DRAIN} follows when
@@ -101,6 +105,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @param connectListener runs once connected
      * @return this socket
      * @throws NetException {@code ERR_SOCKET_BAD_PORT} for a bad port
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code connectListener} is {@code null}
      */
     Socket connect(int port, String host, Listener connectListener);
 
@@ -118,6 +123,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @param path            the socket file
      * @param connectListener runs once connected
      * @return this socket
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code connectListener} is {@code null}
      */
     Socket connect(Path path, Listener connectListener);
 
@@ -139,6 +145,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @param options         where to connect
      * @param connectListener runs once connected
      * @return this socket
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code connectListener} is {@code null}
      */
     Socket connect(ConnectOptions options, Listener connectListener);
 
@@ -164,6 +171,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @param data     the bytes; not copied (do not change them until {@code callback} ran)
      * @param callback completion callback, in write order
      * @return as {@link #write(byte[])}
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     boolean write(byte[] data, Callback callback);
 
@@ -181,6 +189,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @param data     the text
      * @param callback completion callback
      * @return as {@link #write(byte[])}
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     boolean write(String data, Callback callback);
 
@@ -200,6 +209,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @param charset  its encoding
      * @param callback completion callback
      * @return as {@link #write(byte[])}
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     boolean write(String data, Charset charset, Callback callback);
 
@@ -221,6 +231,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      *
      * @param callback completion callback
      * @return this socket
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Socket end(Callback callback);
 
@@ -238,6 +249,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @param data     the bytes; not copied
      * @param callback completion callback
      * @return this socket
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Socket end(byte[] data, Callback callback);
 
@@ -256,6 +268,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @param charset  its encoding
      * @param callback completion callback
      * @return this socket
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Socket end(String data, Charset charset, Callback callback);
 
@@ -332,6 +345,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * @param timeout  the idle time, not negative
      * @param listener the timeout listener
      * @return this socket
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code listener} is {@code null}
      */
     Socket setTimeout(Duration timeout, Listener listener);
 
@@ -644,6 +658,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      *
      * @param listener the drain listener
      * @return this socket
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code listener} is {@code null}
      */
     @Override
     Socket onceDrain(Listener listener);

@@ -71,46 +71,55 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
 
     @Override
     public Server listen(int port) {
-        return listen(ListenOptions.builder().port(port).build(), null);
+        return listenWith(ListenOptions.builder().port(port).build(), null);
     }
 
     @Override
     public Server listen(int port, Listener callback) {
-        return listen(ListenOptions.builder().port(port).build(), callback);
+        Validate.function(callback, "callback");
+        return listenWith(ListenOptions.builder().port(port).build(), callback);
     }
 
     @Override
     public Server listen(int port, String host) {
-        return listen(ListenOptions.builder().port(port).host(host).build(), null);
+        return listenWith(ListenOptions.builder().port(port).host(host).build(), null);
     }
 
     @Override
     public Server listen(int port, String host, Listener callback) {
-        return listen(ListenOptions.builder().port(port).host(host).build(), callback);
+        Validate.function(callback, "callback");
+        return listenWith(ListenOptions.builder().port(port).host(host).build(), callback);
     }
 
     @Override
     public Server listen(int port, String host, int backlog, Listener callback) {
-        return listen(ListenOptions.builder().port(port).host(host).backlog(backlog).build(), callback);
+        Validate.function(callback, "callback");
+        return listenWith(ListenOptions.builder().port(port).host(host).backlog(backlog).build(), callback);
     }
 
     @Override
     public Server listen(Path path) {
-        return listen(ListenOptions.builder().path(path).build(), null);
+        return listenWith(ListenOptions.builder().path(path).build(), null);
     }
 
     @Override
     public Server listen(Path path, Listener callback) {
-        return listen(ListenOptions.builder().path(path).build(), callback);
+        Validate.function(callback, "callback");
+        return listenWith(ListenOptions.builder().path(path).build(), callback);
     }
 
     @Override
     public Server listen(ListenOptions options) {
-        return listen(options, null);
+        return listenWith(options, null);
     }
 
     @Override
-    public Server listen(ListenOptions options, @Nullable Listener callback) {
+    public Server listen(ListenOptions options, Listener callback) {
+        return listenWith(options, Validate.function(callback, "callback"));
+    }
+
+    /** {@code listen} with the arguments checked; {@code callback} may be null here. */
+    private Server listenWith(ListenOptions options, @Nullable Listener callback) {
         if (options == null) {
             throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
                     "The argument 'options' must have the property \"port\" or \"path\". Received null");
@@ -153,7 +162,16 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     }
 
     @Override
-    public Server listen(ServerSocketChannel handle, @Nullable Listener callback) {
+    public Server listen(ServerSocketChannel handle) {
+        return listenOn(handle, null);
+    }
+
+    @Override
+    public Server listen(ServerSocketChannel handle, Listener callback) {
+        return listenOn(handle, Validate.function(callback, "callback"));
+    }
+
+    private Server listenOn(ServerSocketChannel handle, @Nullable Listener callback) {
         if (handle == null || !handle.isOpen() || localAddress(handle) == null || !handle.isBlocking()) {
             throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
                     "The argument 'handle' must be an open, bound, blocking ServerSocketChannel. Received " + handle);
@@ -350,11 +368,15 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
 
     @Override
     public Server close() {
-        return close(null);
+        return closeWith(null);
     }
 
     @Override
-    public Server close(@Nullable Callback callback) {
+    public Server close(Callback callback) {
+        return closeWith(Validate.function(callback, "callback"));
+    }
+
+    private Server closeWith(@Nullable Callback callback) {
         ServerSocketChannel ch;
         Path path;
         Thread accepting;
@@ -490,10 +512,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
 
     @Override
     public Server getConnections(ConnectionsCallback callback) {
-        if (callback == null) {
-            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
-                    "The \"callback\" argument must be of type function. Received null");
-        }
+        Validate.function(callback, "callback");
         int count = connections.get();
         events.post(() -> callback.done(null, count));
         return this;

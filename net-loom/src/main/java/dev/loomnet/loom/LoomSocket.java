@@ -166,36 +166,43 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket connect(int port) {
-        return connect(ConnectOptions.builder().port(port).build(), null);
+        return start(ConnectOptions.builder().port(port).build(), null);
     }
 
     @Override
     public Socket connect(int port, String host) {
-        return connect(ConnectOptions.builder().port(port).host(host).build(), null);
+        return start(ConnectOptions.builder().port(port).host(host).build(), null);
     }
 
     @Override
     public Socket connect(int port, String host, Listener connectListener) {
-        return connect(ConnectOptions.builder().port(port).host(host).build(), requireListener(connectListener));
+        Validate.function(connectListener, "connectListener");
+        return start(ConnectOptions.builder().port(port).host(host).build(), connectListener);
     }
 
     @Override
     public Socket connect(Path path) {
-        return connect(ConnectOptions.builder().path(path).build(), null);
+        return start(ConnectOptions.builder().path(path).build(), null);
     }
 
     @Override
     public Socket connect(Path path, Listener connectListener) {
-        return connect(ConnectOptions.builder().path(path).build(), requireListener(connectListener));
+        Validate.function(connectListener, "connectListener");
+        return start(ConnectOptions.builder().path(path).build(), connectListener);
     }
 
     @Override
     public Socket connect(ConnectOptions options) {
-        return connect(options, null);
+        return start(options, null);
     }
 
     @Override
-    public Socket connect(ConnectOptions options, @Nullable Listener connectListener) {
+    public Socket connect(ConnectOptions options, Listener connectListener) {
+        return start(options, Validate.function(connectListener, "connectListener"));
+    }
+
+    /** {@code connect} with the arguments checked; {@code connectListener} may be null here. */
+    private Socket start(ConnectOptions options, @Nullable Listener connectListener) {
         if (options == null) {
             throw new NetException(NetException.ERR_MISSING_ARGS,
                     "The \"options\" or \"port\" or \"path\" argument must be specified");
@@ -253,14 +260,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         Connection.startClient(this, options, connect);
         return this;
-    }
-
-    private static Listener requireListener(Listener l) {
-        if (l == null) {
-            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
-                    "The \"connectListener\" argument must be of type function. Received null");
-        }
-        return l;
     }
 
     private void resetForReconnect() {
@@ -908,11 +907,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public boolean write(byte[] data) {
-        return write(data, (Callback) null);
+        return writeChunk(data, null);
     }
 
     @Override
-    public boolean write(byte[] data, @Nullable Callback callback) {
+    public boolean write(byte[] data, Callback callback) {
+        return writeChunk(data, Validate.function(callback, "callback"));
+    }
+
+    private boolean writeChunk(byte[] data, @Nullable Callback callback) {
         if (data == null) {
             throw new NetException(NetException.ERR_STREAM_NULL_VALUES, "May not write null values to stream");
         }
@@ -995,22 +998,24 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public boolean write(String data) {
-        return write(encode(data, StandardCharsets.UTF_8), (Callback) null);
+        return writeChunk(encode(data, StandardCharsets.UTF_8), null);
     }
 
     @Override
     public boolean write(String data, Callback callback) {
-        return write(encode(data, StandardCharsets.UTF_8), callback);
+        Validate.function(callback, "callback");
+        return writeChunk(encode(data, StandardCharsets.UTF_8), callback);
     }
 
     @Override
     public boolean write(String data, Charset charset) {
-        return write(encode(data, charset), (Callback) null);
+        return writeChunk(encode(data, charset), null);
     }
 
     @Override
     public boolean write(String data, Charset charset, Callback callback) {
-        return write(encode(data, charset), callback);
+        Validate.function(callback, "callback");
+        return writeChunk(encode(data, charset), callback);
     }
 
     private static byte[] encode(String data, Charset charset) {
@@ -1026,11 +1031,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket end() {
-        return end((Callback) null);
+        return endWith(null);
     }
 
     @Override
-    public Socket end(@Nullable Callback callback) {
+    public Socket end(Callback callback) {
+        return endWith(Validate.function(callback, "callback"));
+    }
+
+    private Socket endWith(@Nullable Callback callback) {
         Phase p;
         boolean queued;
         lock.lock();
@@ -1109,6 +1118,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket end(byte[] data, Callback callback) {
+        Validate.function(callback, "callback");
         write(data);
         return end(callback);
     }
@@ -1121,6 +1131,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket end(String data, Charset charset, Callback callback) {
+        Validate.function(callback, "callback");
         write(data, charset);
         return end(callback);
     }
@@ -1169,10 +1180,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket onceDrain(Listener listener) {
-        if (listener == null) {
-            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
-                    "The \"listener\" argument must not be null. Received null");
-        }
+        Validate.function(listener, "listener");
         java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
         Listener[] self = new Listener[1];
         self[0] = () -> {
@@ -1526,11 +1534,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket setTimeout(Duration timeout) {
-        return setTimeout(timeout, null);
+        return idleTimeout(timeout, null);
     }
 
     @Override
-    public Socket setTimeout(Duration timeout, @Nullable Listener listener) {
+    public Socket setTimeout(Duration timeout, Listener listener) {
+        return idleTimeout(timeout, Validate.function(listener, "callback"));
+    }
+
+    private Socket idleTimeout(Duration timeout, @Nullable Listener listener) {
         if (timeout == null) {
             throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
                     "The \"msecs\" argument must be of type number. Received null");

@@ -68,7 +68,7 @@ class AdoptedChannelTest {
     @Test
     void an_unbound_server_channel_is_rejected_with_err_invalid_arg_value() throws IOException {
         try (ServerSocketChannel channel = ServerSocketChannel.open()) {
-            NetException e = assertThrows(NetException.class, () -> Net.createServer().listen(channel, null));
+            NetException e = assertThrows(NetException.class, () -> Net.createServer().listen(channel));
             assertEquals(NetException.ERR_INVALID_ARG_VALUE, e.code());
         }
     }
@@ -79,7 +79,7 @@ class AdoptedChannelTest {
         Path path = dir.resolve("adopted.sock");
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         channel.bind(UnixDomainSocketAddress.of(path));
-        Server server = Net.createServer().listen(channel, null);
+        Server server = Net.createServer().listen(channel);
         assertTrue(server.address().isUnix());
         assertEquals(path, server.address().path());
         closeAndWait(server);
