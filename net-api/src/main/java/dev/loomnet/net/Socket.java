@@ -132,10 +132,21 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * ({@code allowHalfOpen}, ...) applies only when the socket was made by {@link Net#connect(ConnectOptions)};
      * here, the socket keeps the options it was created with.
      *
+     * <p>A socket that was closed may connect again; every {@code connect} overload follows this rule. As in
+     * Node (whose {@code connect} revives a destroyed socket), a {@code connect} on a socket that was destroyed
+     * but has not emitted its {@link #CLOSE} yet does not throw: the new connection starts right after that
+     * {@code CLOSE} (and its {@code ERROR}, if any), whether or not the event thread got there before the call.
+     * So {@code Net.socket(); write(x); connect(...)} always gives the write's {@code ERR_SOCKET_CLOSED} (to
+     * its callback, then {@code ERROR}), {@code CLOSE(true)}, then {@code CONNECT} of the new connection.
+     * (Node, within one tick, lets the write's deferred destroy cancel that connect instead; loomnet destroys
+     * the socket inside {@code write}, as there is no tick to wait for, so the later {@code connect} is the one
+     * that counts.) Until it starts, {@link #connecting()} is {@code true}, {@link #destroyed()} is still
+     * {@code true} and writes fail as on the destroyed socket; a {@link #destroy()} cancels it.
+     *
      * @param options where to connect
      * @return this socket
-     * @throws NetException {@code ERR_INVALID_STATE} if the socket is connecting or connected, or closed but its
-     *                      {@link #CLOSE} was not emitted yet (a closed socket may connect again after it)
+     * @throws NetException {@code ERR_INVALID_STATE} if the socket is connecting (a {@code connect} waiting for
+     *                      the {@code CLOSE} included) or connected; {@code ERR_MISSING_ARGS} for {@code null}
      */
     Socket connect(ConnectOptions options);
 

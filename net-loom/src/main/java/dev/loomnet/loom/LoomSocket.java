@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * {@link EventQueue}.
  *
  * <p>States ({@link Phase}): {@code NEW} (never connected) → {@code CONNECTING} → {@code CONNECTED} →
- * {@code CLOSED}; a closed socket may {@link #connect} again once its {@code close} event was emitted. The
+ * {@code CLOSED}; a closed socket may {@link #connect} again once its {@code close} event was emitted (a
+ * {@code connect} made before that waits for it: {@link ConnectAfterClose}). The
  * readable and writable halves end separately ({@link #readEnded}, {@link #writeEnded}); the socket closes
  * itself when the peer's end was emitted and our FIN was sent, as Node's auto-destroy does.
  */
@@ -112,6 +113,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** FINISH was emitted (once per connection, even if end() came before connect()). */
     private volatile boolean finishEmitted;
     private volatile boolean closeEmitted;
+    /** A {@code connect} made after a destroy, before its {@code close}; guarded by {@link #lock}. */
+    private volatile @Nullable ConnectAfterClose afterClose;
     private volatile boolean destroyOnFinish;
     private volatile boolean resetOnConnect;
     /** Node's {@code connecting} lasts until just before {@code connect} is emitted, not until the TCP handshake. */
@@ -211,13 +214,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         int connect;
         lock.lock();
         try {
+            if (afterClose != null) {
+                throw new NetException(NetException.ERR_INVALID_STATE,
+                        "Invalid state: the socket is already connecting");
+            }
             switch (phase) {
                 case CONNECTING, CONNECTED -> throw new NetException(NetException.ERR_INVALID_STATE,
                         "Invalid state: the socket is already " + (phase == Phase.CONNECTING ? "connecting" : "connected"));
                 case CLOSED -> {
                     if (!closeEmitted) {
-                        throw new NetException(NetException.ERR_INVALID_STATE,
-                                "Invalid state: the socket is closing; connect again after its 'close' event");
+                        afterClose = new ConnectAfterClose(() -> start(options, connectListener));
+                        return this;                      // as Node's _undestroy, after the destroy's events
                     }
                     resetForReconnect();
                     again = true;
@@ -1364,6 +1371,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         lock.lock();
         try {
             was = phase;
+            if (was == Phase.CLOSED && connectionThread == null && afterClose != null) {
+                afterClose.cancel();                      // destroyed again before the connect could run
+                afterClose = null;
+            }
             if (was == Phase.CLOSED || leftBehind(connectionThread)) {
                 return this;
             }
@@ -1429,7 +1440,23 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 Stats.SOCKETS.decrementAndGet();
             }
             connectingLifetime.deactivate();
-            lifetime.deactivate();            // last: the JVM may exit once the close listeners ran
+            lifetime.deactivate();            // the JVM may exit once the close listeners ran
+            runAfterClose();
+        }
+    }
+
+    /** Runs a {@code connect} that waited for this {@code close} (taken under the lock its caller set it). */
+    private void runAfterClose() {
+        ConnectAfterClose next;
+        lock.lock();
+        try {
+            next = afterClose;
+            afterClose = null;
+        } finally {
+            lock.unlock();
+        }
+        if (next != null) {
+            next.run();
         }
     }
 
@@ -1784,7 +1811,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     @Override
     public boolean connecting() {
         Phase p = phase;
-        return p == Phase.CONNECTING || (p == Phase.CONNECTED && connectPending);
+        return p == Phase.CONNECTING || (p == Phase.CONNECTED && connectPending) || afterClose != null;
     }
 
     @Override
