@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * path wins over a port, as in Node.
  *
  * @param port          the TCP port to connect to, or {@link #NO_PORT} with a path
- * @param host          the host (default {@value #DEFAULT_HOST}); an IP literal skips the lookup
+ * @param host          the host (default {@value #DEFAULT_HOST}); an IP literal skips the lookup; empty means
+ *                      the default, as in Node
  * @param path          the Unix domain socket path, or {@code null}
  * @param localAddress  the local IP address to bind before connecting, or {@code null}
  * @param localPort     the local port to bind before connecting, 0 for any
@@ -42,7 +43,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
      * Validates the components with Node's codes.
      *
      * @param port          0..65535, or {@link #NO_PORT} with a path
-     * @param host          the host, not null
+     * @param host          the host, not null; empty becomes {@value #DEFAULT_HOST}
      * @param path          a path or {@code null}
      * @param localAddress  an IP literal or {@code null}
      * @param localPort     0..65535
@@ -59,6 +60,9 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
             throw new NetException(NetException.ERR_INVALID_IP_ADDRESS, "Invalid IP address: " + localAddress);
         }
         Args.notNull(host, "host");
+        if (host.isEmpty()) {
+            host = DEFAULT_HOST;                          // Node: options.host || 'localhost'
+        }
         Args.notNull(socketOptions, "socketOptions");
         if (port == NO_PORT && path == null) {
             throw new NetException(NetException.ERR_MISSING_ARGS,
@@ -126,7 +130,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         /**
          * Sets the host.
          *
-         * @param value a host name or IP literal
+         * @param value a host name or IP literal; empty means {@value ConnectOptions#DEFAULT_HOST}, as in Node
          * @return this builder
          */
         public Builder host(String value) {

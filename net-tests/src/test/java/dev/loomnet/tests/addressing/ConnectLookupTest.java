@@ -44,11 +44,20 @@ class ConnectLookupTest {
 
     @Test
     void localhost_is_looked_up_and_lookup_fires_before_connect() {                               // #51
+        assertLooksUpLocalhost("localhost");
+    }
+
+    @Test
+    void an_empty_host_is_localhost_as_in_node() {
+        assertLooksUpLocalhost("");                       // Node: options.host || 'localhost'
+    }
+
+    private static void assertLooksUpLocalhost(String host) {
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0);   // :: takes 127.0.0.1 and ::1
         Socket c = Net.socket();
         Fixtures.Trace t = Fixtures.Trace.of(c);
-        c.connect(server.address().port(), "localhost");
+        c.connect(server.address().port(), host);
         t.await("connect");
         List<String> lookups = t.events.stream().filter(e -> e.startsWith("lookup")).toList();
         assertFalse(lookups.isEmpty(), t.toString());
