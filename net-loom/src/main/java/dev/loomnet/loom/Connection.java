@@ -523,6 +523,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     private static final class Attempt {
         @Nullable SocketChannel channel;
         @Nullable IOException error;
+        /** The local bind failed: Node's {@code bind} error, reported as it is. */
+        @Nullable NetException bindError;
         boolean timedOut;
         int family;
     }
@@ -570,8 +572,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                         socket.emitAttempt(Socket.CONNECTION_ATTEMPT_TIMEOUT, ip, port, family, null));
                 continue;
             }
-            NetException error = Errors.connect(attempt.error == null ? new IOException("connect failed")
-                    : attempt.error, target);
+            NetException error = attempt.bindError != null ? attempt.bindError : Errors.connect(
+                    attempt.error == null ? new IOException("connect failed") : attempt.error, target);
             failures.add(error);
             if (firstError == null) {
                 firstError = error;
@@ -634,11 +636,15 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             ch.close();
             return result;
         }
+        if (!(target instanceof java.net.UnixDomainSocketAddress)) {
+            result.bindError = LocalBind.bind(ch, options, familyOf(target) == StandardProtocolFamily.INET6);
+            if (result.bindError != null) {
+                closeQuietly(ch);
+                return result;
+            }
+        }
         AttemptTimer timer = timeoutNanos > 0 ? new AttemptTimer(ch) : null;
         try {
-            if (!(target instanceof java.net.UnixDomainSocketAddress)) {
-                bindLocal(ch, options);
-            }
             if (timer != null) {
                 Timers.arm(timer, timeoutNanos);
             }
@@ -749,15 +755,6 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             throw Errors.lookup(new UnknownHostException(host), host);
         }
         return out;
-    }
-
-    private static void bindLocal(SocketChannel ch, ConnectOptions options) throws IOException {
-        if (options.localAddress() == null && options.localPort() == 0) {
-            return;
-        }
-        InetAddress local = options.localAddress() == null ? null : InetAddress.getByName(options.localAddress());
-        ch.bind(local == null ? new InetSocketAddress(options.localPort())
-                : new InetSocketAddress(local, options.localPort()));
     }
 
     private static void closeQuietly(SocketChannel ch) {

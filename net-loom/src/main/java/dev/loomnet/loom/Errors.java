@@ -40,6 +40,9 @@ final class Errors {
         if (e instanceof AccessDeniedException) {
             return NetException.EACCES;
         }
+        if (e instanceof java.nio.channels.UnsupportedAddressTypeException) {
+            return NetException.EINVAL;                   // e.g. binding an IPv6 address to an IPv4 socket
+        }
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
         if (m.contains("connection refused")) {
             return NetException.ECONNREFUSED;
@@ -93,7 +96,7 @@ final class Errors {
      * Node's message for a failure with {@code code}; for {@code UNKNOWN}, which names no cause, followed by the
      * JDK's own message in parentheses, so that it still says what went wrong.
      */
-    private static String message(String nodeMessage, String code, IOException e) {
+    private static String message(String nodeMessage, String code, Exception e) {
         return code.equals(UNKNOWN) && e.getMessage() != null ? nodeMessage + " (" + e.getMessage() + ")"
                 : nodeMessage;
     }
@@ -125,6 +128,13 @@ final class Errors {
         String where = port > 0 || !address.startsWith("/") ? address + ":" + port : address;
         return new NetException(code, message("listen " + code + ": " + description(code) + " " + where, code, e),
                 "listen", address, port, e);
+    }
+
+    /** {@code bind EADDRINUSE 127.0.0.1:5000}, {@code bind EINVAL ::1}: a client's local bind failed. */
+    static NetException bind(Exception e, String address, int port) {
+        String code = code(e);
+        String where = port > 0 ? address + ":" + port : address;
+        return new NetException(code, message("bind " + code + " " + where, code, e), "bind", address, port, e);
     }
 
     /** {@code read ECONNRESET}, {@code write EPIPE} */

@@ -325,7 +325,26 @@ class ConnectLookupTest {
                     .localPort(taken).build());
             t.awaitClosed();
             assertEquals("error:EADDRINUSE", t.events.get(t.events.size() - 2), t.toString());
+            NetException e = (NetException) t.errors.get(0);
+            assertEquals("bind EADDRINUSE 127.0.0.1:" + taken, e.getMessage());    // Node's, from the bind
+            assertEquals("bind", e.syscall());
         }
+        closeAndWait(server);
+    }
+
+    @Test
+    void a_local_address_of_the_other_family_than_the_target_gives_bind_einval() {
+        // The JDK throws an unchecked UnsupportedAddressTypeException there: it reached ERROR as it was
+        Server server = Net.createServer().listen(0, V4);
+        Socket c = Net.socket();
+        Fixtures.Trace t = Fixtures.Trace.of(c);
+        c.connect(ConnectOptions.builder().host(V4).port(server.address().port()).localAddress("::1").build());
+        t.awaitClosed();
+        assertEquals("error:EINVAL", t.events.get(t.events.size() - 2), t.toString());
+        NetException e = (NetException) t.errors.get(0);
+        assertEquals("bind EINVAL ::1", e.getMessage());                                // Node's message
+        assertEquals("bind", e.syscall());
+        assertEquals("::1", e.address());
         closeAndWait(server);
     }
 
