@@ -395,8 +395,10 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      * ({@code TCP_KEEPIDLE}, whole seconds, where the platform supports it; zero keeps the current value).
      *
      * @param enable       whether to send keep-alive probes
-     * @param initialDelay idle time before the first probe
+     * @param initialDelay idle time before the first probe; a negative one counts as zero, as in Node
      * @return this socket
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code initialDelay} is {@code null} (use
+     *                      {@link #setKeepAlive(boolean)}), as the options' {@code keepAliveInitialDelay}
      */
     Socket setKeepAlive(boolean enable, Duration initialDelay);
 

@@ -1664,7 +1664,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket setKeepAlive(boolean enable, Duration initialDelay) {
-        if (initialDelay == null || initialDelay.isNegative()) {
+        if (initialDelay == null) {                       // as the options' keepAliveInitialDelay(null)
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"initialDelay\" argument must not be null. Received null");
+        }
+        if (initialDelay.isNegative()) {
             initialDelay = Duration.ZERO;
         }
         boolean changed = enable != keepAlive || (enable && !initialDelay.isZero()

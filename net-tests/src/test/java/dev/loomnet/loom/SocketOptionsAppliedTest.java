@@ -143,6 +143,15 @@ class SocketOptionsAppliedTest {
     }
 
     @Test
+    void set_keep_alive_with_a_null_delay_throws_err_invalid_arg_type_as_the_options_do() {
+        Socket socket = Net.socket();
+        NetException e = assertThrows(NetException.class, () -> socket.setKeepAlive(true, null));
+        assertEquals(NetException.ERR_INVALID_ARG_TYPE, e.code());
+        assertEquals(false, socket.destroyed());
+        socket.destroy();
+    }
+
+    @Test
     void a_negative_keep_alive_initial_delay_is_taken_as_zero_as_node_does() throws Exception {       // #147
         // Node sets a negative keepAliveInitialDelay to 0 in the Socket and Server constructors, so that
         // connect({keepAlive: true, keepAliveInitialDelay: -123000}) calls setKeepAlive(true, 0), as 123 ms does:
