@@ -118,18 +118,23 @@ class UnixSocketTest {
         closeAndWait(server);
     }
 
-    @Test
-    void connect_to_a_missing_path_gives_enoent() {                                                 // #69
-        Path path = dir.resolve("missing.sock");
+    /** Connects to {@code path}, expects one {@code ERROR} with {@code code} then {@code CLOSE(true)}, returns it. */
+    private static NetException connectError(Path path, String code) {
         Socket client = Net.socket();
         Fixtures.Trace trace = Fixtures.Trace.of(client);
         client.connect(path);
         trace.awaitClosed();
-        assertEquals(List.of("error:ENOENT", "close:true"),
+        assertEquals(List.of("error:" + code, "close:true"),
                 trace.events.stream().filter(e -> !e.startsWith("attempt") && !e.startsWith("failed")).toList());
         NetException e = (NetException) trace.errors.get(0);
-        assertEquals("connect ENOENT " + path, e.getMessage());
+        assertEquals("connect " + code + " " + path, e.getMessage());
         assertEquals("connect", e.syscall());
+        return e;
+    }
+
+    @Test
+    void connect_to_a_missing_path_gives_enoent() {                                                 // #69
+        connectError(dir.resolve("missing.sock"), NetException.ENOENT);
     }
 
     @Test
@@ -268,15 +273,7 @@ class UnixSocketTest {
 
     @Test
     void connect_to_a_path_longer_than_the_os_allows_gives_einval_and_keeps_the_jdk_cause() {
-        Path path = tooLong();
-        Socket client = Net.socket();
-        Fixtures.Trace trace = Fixtures.Trace.of(client);
-        client.connect(path);
-        trace.awaitClosed();
-        assertEquals(List.of("error:EINVAL", "close:true"),
-                trace.events.stream().filter(e -> !e.startsWith("attempt") && !e.startsWith("failed")).toList());
-        NetException e = (NetException) trace.errors.get(0);
-        assertEquals("connect EINVAL " + path, e.getMessage());
+        NetException e = connectError(tooLong(), NetException.EINVAL);
         assertEquals("Unix domain path too long", e.getCause().getMessage());
     }
 }
