@@ -112,6 +112,12 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** FINISH was emitted (once per connection, even if end() came before connect()). */
     private volatile boolean finishEmitted;
     private volatile boolean closeEmitted;
+    /** The error the pending close emits; guarded by {@link #lock}, fixed once {@link #closeStarted}. */
+    private @Nullable Throwable closeError;
+    /** The close task started: a user's destroy() no longer changes {@link #closeError}. Guarded by lock. */
+    private boolean closeStarted;
+    /** The user's destroy() decided {@link #closeError}; guarded by {@link #lock}. */
+    private boolean closedByUser;
     private volatile boolean destroyOnFinish;
     private volatile boolean resetOnConnect;
     /** Node's {@code connecting} lasts until just before {@code connect} is emitted, not until the TCP handshake. */
@@ -150,11 +156,24 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (options.onread() != null) {
             flow = FLOW_ON;                               // Node reads into onread's buffer once connected
         }
+        if (server == null) {
+            keepEventsIfLate(false);                      // an accepted socket's tick is its CONNECTION listener
+        }
     }
 
     @Override
     Socket self() {
         return this;
+    }
+
+    @Override
+    EventQueue eventQueue() {
+        return events;
+    }
+
+    @Override
+    Event<Socket, dev.loomnet.net.ErrorListener> errorEvent() {
+        return ERROR;
     }
 
     Phase phase() {
@@ -231,12 +250,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             readLock.lock();
             try {
                 BYTES_READ.setRelease(this, 0L);
+                readAhead = null;                         // what the previous connection read ahead is gone
+                readAheadEnded = false;
             } finally {
                 readLock.unlock();
             }
         }
+        keepEventsIfLate(true);
         if (connectListener != null) {
-            once(CONNECT, connectListener);
+            onceInTime(CONNECT, connectListener);
         }
         if (options.timeout() != null) {
             setTimeout(options.timeout());
@@ -274,18 +296,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         finished = false;
         finishEmitted = false;
         closeEmitted = false;
+        closeStarted = false;
+        closeError = null;
+        closedByUser = false;
         destroyOnFinish = false;
         resetOnConnect = false;
         channel = null;
         localAddr = null;
         remoteAddr = null;
         attemptedAddresses = List.of();
-        // A socket nobody reads any more starts the next connection unread, as a new one. One that still has a
-        // reader (a DATA or TEXT listener, or onread) flows on, as Node's reconnected socket reads once connected
-        // unless paused; with DATA alone counted, an onread or TEXT-only socket never read its second connection.
-        if (flow == FLOW_ON && !hasListeners(DATA) && !hasListeners(TEXT) && options.onread() == null) {
-            flow = FLOW_UNSET;
-        }
+        // The flow carries over, as Node's readableFlowing does: a socket resumed or read before reads its next
+        // connection too, whether or not it has listeners now; a paused one stays paused.
     }
 
     /**
@@ -429,8 +450,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         // with ERR_SOCKET_CLOSED_BEFORE_CONNECTION. The writer is its own thread, so a connect listener
         // that blocks until its writes are flushed still gets them flushed.
         writes.start();
-        emit(CONNECT, Listener::handle);
-        emit(READY, Listener::handle);
+        emitLifecycle(CONNECT, Listener::handle);
+        emitLifecycle(READY, Listener::handle);
     }
 
     void emitConnection() throws Exception {
@@ -533,7 +554,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         // Attempt events are posted only while connecting, and a refused connect may destroy the socket before
         // they run; Node emits connectionAttempt before the connect syscall and connectionAttemptFailed before
         // the 'error', so the closed phase must not swallow them.
-        emit(event, l -> l.onAttempt(ip, port, family, error));
+        emitLifecycle(event, l -> l.onAttempt(ip, port, family, error));
     }
 
     /** Records an address tried by autoSelectFamily. */
@@ -572,7 +593,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         // Node emits 'lookup' in the lookup callback before it checks whether the socket is still connecting,
         // and a failed or unusable answer ('lookup' then 'error') is posted just before it destroys the
         // socket: the closed phase must not swallow it.
-        emit(LOOKUP, l -> l.onLookup(error, address, family, host));
+        emitLifecycle(LOOKUP, l -> l.onLookup(error, address, family, host));
     }
 
     /** The peer's FIN was read after all data: emit {@code end}, end our side unless half-open, maybe close. */
@@ -589,13 +610,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     emit(TEXT, l -> l.onText(tail));
                 }
             }
-            emit(END, Listener::handle);
+            emitLifecycle(END, Listener::handle);
         } finally {
             if (!options.allowHalfOpen() && phase != Phase.CLOSED) {
                 end();
             }
             if (finished) {
-                destroy();
+                selfDestroy(null);
             }
         }
     }
@@ -606,20 +627,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     /**
-     * Whether the read loop should read ahead: an accepted socket, connected, that nobody reads yet (no
-     * {@code DATA} or {@code TEXT} listener, no pipe, not resumed, not paused, no input stream), with nothing
-     * read ahead waiting. Node starts reading when a socket connects, so a peer's FIN with no data is seen,
-     * and emits {@code end}, even on a socket nobody reads (a server that only writes then still closes);
-     * without this, such a socket never saw the FIN and stayed open for good.
-     *
-     * <p>Accepted sockets only: their read loop starts once the {@code CONNECTION} listeners returned, which
-     * is where Node code attaches its listeners. A client connected from a plain thread gets its listeners
-     * after {@code connect()} returns, in Java at any time; reading ahead there could emit {@code END} before
-     * its {@code END} listener exists, so a client reads nothing until asked.
+     * Whether the read loop should read ahead: a connected socket that nobody reads yet (no {@code DATA} or
+     * {@code TEXT} listener, no pipe, not resumed, not paused, no input stream), with nothing read ahead
+     * waiting. Node starts reading when a socket connects, so a peer's FIN or reset is seen, and emits
+     * {@code end} or {@code error}, even on a socket nobody reads: a client that only writes learns that the
+     * server went away, and a server that only writes still closes. A client's {@code END} may come before the
+     * code that connected it added its listener; that code's listeners get it anyway, as the events a socket
+     * connected from a plain thread emits are kept for late listeners ({@link Emitter#emitLifecycle}).
      */
     boolean wantsReadAhead() {
-        return server != null && flow == FLOW_UNSET && input == null && phase == Phase.CONNECTED
-                && readAhead == null && !readAheadEnded;
+        return flow == FLOW_UNSET && input == null && phase == Phase.CONNECTED && readAhead == null
+                && !readAheadEnded;
     }
 
     /** Under readLock: keeps the bytes the read loop read ahead. */
@@ -846,14 +864,14 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 try {
                     if (!finishEmitted) {
                         finishEmitted = true;
-                        emit(FINISH, Listener::handle);
+                        emitLifecycle(FINISH, Listener::handle);
                     }
                 } finally {
                     runCallbacks(callbacks, null);
                 }
             } finally {
                 if (readEnded || destroyOnFinish) {
-                    destroy();
+                    selfDestroy(null);
                 }
             }
         });
@@ -862,7 +880,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     @Override
     public void writeFailed(IOException error) {
         if (phase != Phase.CLOSED) {
-            destroy(Errors.io(error, "write"));
+            selfDestroy(Errors.io(error, "write"));
         }
     }
 
@@ -971,7 +989,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (callback != null) {
             events.post(() -> callback.done(error));
         }
-        destroy(error);
+        selfDestroy(error);
         return false;
     }
 
@@ -1054,7 +1072,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (p == Phase.NEW && queued) {
             // Corked writes before connect(): end() uncorks them, and with no handle they fail (Node)
             writes.end(callback);                   // queued behind the writes: failed with them, in order
-            destroy(Errors.socketClosed());
+            selfDestroy(Errors.socketClosed());
             return this;
         }
         if (p == Phase.NEW) {
@@ -1070,7 +1088,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     lock.unlock();
                 }
                 finishEmitted = true;
-                emit(FINISH, Listener::handle);
+                emitLifecycle(FINISH, Listener::handle);
                 if (callback != null) {
                     callback.done(null);
                 }
@@ -1342,20 +1360,34 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket destroy(@Nullable Throwable error) {
-        return destroy(error, null);
+        return destroy(error, null, true);
+    }
+
+    /** A destroy that loomnet makes itself (a failed read or write, the auto-close), never the user's. */
+    private void selfDestroy(@Nullable Throwable error) {
+        destroy(error, null, false);
     }
 
     /**
      * {@link #destroy(Throwable)}; with {@code connectionThread}, only while that thread still serves this
      * socket, decided under the lock under which {@link #connect} forgets the previous connection's thread.
+     *
+     * <p>{@code byUser}: the application's own {@code destroy}. Made after loomnet destroyed the socket itself
+     * (its connect failed, say) but before that close was emitted, it decides the close: in Node the failure
+     * would reach the socket on a later tick than the application's call, so a {@code destroy()} right after
+     * {@code connect()} gives no error even when the connect failed meanwhile on the connection's thread.
      */
-    private Socket destroy(@Nullable Throwable error, @Nullable Thread connectionThread) {
+    private Socket destroy(@Nullable Throwable error, @Nullable Thread connectionThread, boolean byUser) {
         SocketChannel ch;
         Phase was;
         boolean beforeConnect;
         lock.lock();
         try {
             was = phase;
+            if (was == Phase.CLOSED && byUser && !closeStarted && !closedByUser) {
+                closeError = error;
+                closedByUser = true;                      // a second destroy() is ignored, as in Node
+            }
             if (was == Phase.CLOSED || leftBehind(connectionThread)) {
                 return this;
             }
@@ -1363,6 +1395,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             // writes made meanwhile have not left (emitConnected starts them)
             beforeConnect = was != Phase.CONNECTED || connectPending;
             phase = Phase.CLOSED;
+            closeError = error;
+            closedByUser = byUser;
             ch = channel;
             signalFlowChanged();
         } finally {
@@ -1380,15 +1414,22 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 // closing is best effort; the descriptor is released either way
             }
         }
-        Throwable callbackError = error != null ? error
-                : beforeConnect ? Errors.closedBeforeConnection() : Errors.streamDestroyed();
         boolean counted = was != Phase.NEW || server != null;
-        events.post(() -> emitClose(orphans, callbackError, error, counted));
+        events.post(() -> emitClose(orphans, beforeConnect, counted));
         return this;
     }
 
-    private void emitClose(List<Callback> orphans, Throwable callbackError, @Nullable Throwable error,
-                           boolean counted) {
+    private void emitClose(List<Callback> orphans, boolean beforeConnect, boolean counted) {
+        Throwable error;
+        lock.lock();
+        try {
+            closeStarted = true;                          // from now on a destroy() no longer changes the error
+            error = closeError;
+        } finally {
+            lock.unlock();
+        }
+        Throwable callbackError = error != null ? error
+                : beforeConnect ? Errors.closedBeforeConnection() : Errors.streamDestroyed();
         try {
             for (Callback cb : orphans) {
                 try {
@@ -1399,9 +1440,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             if (error != null) {
                 try {
-                    if (!emit(ERROR, l -> l.onError(error))) {
-                        Threads.uncaught(error);
-                    }
+                    emitError(error);
                 } catch (Throwable t) {
                     Threads.uncaught(t);
                 }
@@ -1411,7 +1450,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             closeEmitted = true;
             try {
-                emit(CLOSE, l -> l.onClose(error != null));
+                emitLifecycle(CLOSE, l -> l.onClose(error != null));
             } catch (Throwable t) {
                 Threads.uncaught(t);
             }
@@ -1429,7 +1468,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     @Override
     public void taskFailed(Throwable t) {
         if (phase != Phase.CLOSED) {
-            destroy(t);
+            selfDestroy(t);
         } else if (!(t instanceof java.io.IOException)) {
             // An IOException from a listener of a socket that is already closed is the closing itself seen
             // through the socket's streams (a blocking-style handler reading a reset connection); its cause was
@@ -1449,7 +1488,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** The read loop or connect failed with {@code error}. */
     void fail(Throwable error) {
         if (phase != Phase.CLOSED) {
-            destroy(error);
+            selfDestroy(error);
         }
     }
 
@@ -1460,7 +1499,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      */
     void failFrom(Thread connectionThread, Throwable error) {
         if (phase != Phase.CLOSED) {
-            destroy(error, connectionThread);
+            destroy(error, connectionThread, false);
         }
     }
 
