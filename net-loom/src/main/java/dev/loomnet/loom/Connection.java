@@ -19,6 +19,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -177,9 +178,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             return null;                                  // destroyed and connected again before this thread ran
         }
         return switch (origin) {
-            case CLIENT -> beginClient(options);
-            case ACCEPTED -> beginAccepted(channel, v6Socket);
-            case ADOPTED -> beginAdopted(channel);
+            case CLIENT -> beginClient(Objects.requireNonNull(options));      // set for this origin
+            case ACCEPTED -> beginAccepted(Objects.requireNonNull(channel), v6Socket);
+            case ADOPTED -> beginAdopted(Objects.requireNonNull(channel));
         };
     }
 
@@ -228,7 +229,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             if (winner == null) {
                 return null;
             }
-            connected = winner.channel;
+            connected = Objects.requireNonNull(winner.channel); // connectAny returns only a connected attempt
             v6 = winner.family == 6;
         }
         if (!socket.established(connected, v6, thread)) {
@@ -589,8 +590,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             for (Throwable f : failures) {
                 message.append(message.length() == 0 ? "" : "; ").append(f.getMessage());
             }
-            NetException aggregate = new NetException(Errors.code(firstError), message.toString(), "connect",
-                    null, port, null);
+            NetException aggregate = new NetException(Errors.code(Objects.requireNonNull(firstError)),
+                    message.toString(), "connect", null, port, null);
             failures.forEach(aggregate::addSuppressed);
             socket.failFrom(thread, aggregate);
         }

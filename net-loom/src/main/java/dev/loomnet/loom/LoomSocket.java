@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -1458,7 +1459,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * previous connection's thread, waking from the channel its destroy closed (or from a connect that completed
      * too late), cannot fail the new connection.
      */
-    void failFrom(Thread connectionThread, Throwable error) {
+    void failFrom(@Nullable Thread connectionThread, Throwable error) {
         if (phase != Phase.CLOSED) {
             destroy(error, connectionThread);
         }
@@ -1565,7 +1566,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 off(TIMEOUT, listener);
             }
         } else {
-            Timers.arm(t, Timers.toNanos(timeout));
+            Timers.arm(Objects.requireNonNull(t), Timers.toNanos(timeout)); // created above for a non-zero timeout
             if (listener != null) {
                 once(TIMEOUT, listener);
             }

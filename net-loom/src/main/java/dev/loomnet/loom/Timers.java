@@ -202,6 +202,9 @@ final class Timers {
             }
         }
 
+        // NullAway: the slot past the new size is cleared to null (the heap keeps no removed timeout
+        // reachable); items holds non-null timeouts below size, and only those slots are ever read.
+        @SuppressWarnings("NullAway")
         private void removeAt(int i) {
             Timeout removed = items[i];
             size--;
