@@ -11,6 +11,7 @@ package dev.loomnet.net;
  * @param <E> the emitter type that emits this event
  * @param <L> the listener type this event calls
  */
+@SuppressWarnings("UnusedTypeParameter" /* E and L are phantom types: only the compiler reads them */)
 public final class Event<E, L> {
 
     private final String name;

@@ -254,6 +254,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      *
      * @return false when the loop must end: EOF (after {@code END}) or a failed read (the socket is failed)
      */
+    // ByteBufferBackingArray: the read buffers are heap buffers from ByteBuffer.allocate or
+    // ByteBuffer.wrap(array), whose array offset is 0
+    @SuppressWarnings("ByteBufferBackingArray")
     private boolean readAhead(SocketChannel ch, ByteBuffer buffer) throws Exception {
         int n;
         socket.readLock.lock();
@@ -322,6 +325,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * Hands {@code n} bytes just read to the {@code data} listeners and returns the buffer for the next read
      * (the policy in the class comment), or null if the socket closed while paused before delivering them.
      */
+    // ByteBufferBackingArray: the read buffers are heap buffers from ByteBuffer.allocate or
+    // ByteBuffer.wrap(array), whose array offset is 0
+    @SuppressWarnings("ByteBufferBackingArray")
     private @Nullable ByteBuffer deliver(ByteBuffer buffer, int n, @Nullable OnRead onread) {
         if (onread != null) {
             return handToOnRead(buffer, onread);
@@ -393,6 +399,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * runs as the event, then the buffer function is asked for the next array (Node calls it once up front
      * and again after every read). The same array is reused without a new wrapper.
      */
+    // ReferenceEquality: whether onread handed back the very array the buffer wraps (then the wrapper is
+    // reused). ByteBufferBackingArray: buffer is ByteBuffer.wrap(array), array offset 0.
+    @SuppressWarnings({"ReferenceEquality", "ByteBufferBackingArray"})
     private @Nullable ByteBuffer handToOnRead(ByteBuffer buffer, OnRead onread) {
         if (!socket.awaitFlowing()) {
             return null;

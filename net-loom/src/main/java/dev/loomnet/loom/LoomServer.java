@@ -234,6 +234,8 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         }
     }
 
+    // ReferenceEquality: whether the server still listens on this very channel object
+    @SuppressWarnings("ReferenceEquality")
     private boolean isCurrent(ServerSocketChannel ch, int gen) {
         lock.lock();
         try {

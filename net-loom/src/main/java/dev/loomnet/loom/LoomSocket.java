@@ -484,6 +484,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * Hands one read to the {@code onread} callback ({@code view}'s array holds {@code view.position()} new
      * bytes from index 0); a {@code false} from it pauses the socket, as in Node.
      */
+    // ByteBufferBackingArray: view is ByteBuffer.wrap of the onread buffer, array offset 0
+    @SuppressWarnings("ByteBufferBackingArray")
     void emitOnRead(OnRead onread, ByteBuffer view) throws Exception {
         if (phase == Phase.CLOSED) {
             return;
@@ -647,6 +649,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     /** Under readLock: what is left of the read-ahead, as a {@code DATA} chunk, or null. */
+    // ByteBufferBackingArray: readAhead is ByteBuffer.wrap(bytes) (keepReadAhead), array offset 0
+    @SuppressWarnings("ByteBufferBackingArray")
     byte @Nullable [] takeReadAhead() {
         ByteBuffer r = readAhead;
         if (r == null) {
@@ -1271,6 +1275,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * added then, with {@code resume()}) misses no chunk. The pause comes first: a chunk whose event no longer
      * finds the pipe then finds the socket paused and is held ({@link #emitData}).
      */
+    // ReferenceEquality: as Node's unpipe, a pipe matches the very destination object (===)
+    @SuppressWarnings("ReferenceEquality")
     @Override
     public Socket unpipe(dev.loomnet.net.Writable destination) {
         List<Pipe> removed;

@@ -91,6 +91,8 @@ final class Timers {
         }
     }
 
+    // ReferenceEquality: whether this very timeout is now the earliest one
+    @SuppressWarnings("ReferenceEquality")
     private static void insert(Timeout t, long deadline) {
         t.deadline = deadline;
         t.scheduled = true;
@@ -196,6 +198,8 @@ final class Timers {
             return head;
         }
 
+        // ReferenceEquality: whether the slot still holds this very timeout
+        @SuppressWarnings("ReferenceEquality")
         void remove(Timeout t) {
             if (t.index >= 0 && t.index < size && items[t.index] == t) {
                 removeAt(t.index);
