@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param <E> the emitter type that emits this event
  * @param <L> the listener type this event calls
  */
+@SuppressWarnings("UnusedTypeParameter" /* E and L are phantom types: only the compiler reads them */)
 public abstract sealed class Event<E, L> permits Event.Valued {
 
     private final String name;

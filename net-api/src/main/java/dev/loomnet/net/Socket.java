@@ -153,6 +153,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      *         when the socket can no longer write
      * @throws NetException {@code ERR_STREAM_NULL_VALUES} for {@code null}
      */
+    @Override
     boolean write(byte[] data);
 
     /**
@@ -212,6 +213,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      *
      * @return this socket
      */
+    @Override
     Socket end();
 
     /**

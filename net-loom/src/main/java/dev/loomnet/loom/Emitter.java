@@ -105,7 +105,8 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
                 off(error, onError);
             }
         };
-        future.whenComplete((value, failure) -> remove.run());
+        // the derived stage only removes the listeners: nothing fails in it, nobody needs it
+        CompletableFuture<V> unused = future.whenComplete((value, failure) -> remove.run());
         if (onError != null) {
             once(error, onError);                       // first: a kept ERROR is replayed before a kept event
         }

@@ -13,7 +13,6 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.TextListener;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 final class EventFuture<P extends @Nullable Object> extends CompletableFuture<P> {
 
     /** How each event's listener completes a future with the event's value. */
-    private static final Map<Event<?, ?>, Function<CompletableFuture<Object>, Object>> LISTENERS =
+    private static final IdentityHashMap<Event<?, ?>, Function<CompletableFuture<Object>, Object>> LISTENERS =
             new IdentityHashMap<>();
 
     static {

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -127,7 +128,7 @@ final class EventQueue {
         if (q == null) {
             q = new ConcurrentLinkedQueue<>();
             if (!TASKS.compareAndSet(this, null, q)) {
-                q = tasks;
+                q = Objects.requireNonNull(tasks);        // another thread set it first; never reset to null
             }
         }
         return q;

@@ -247,6 +247,8 @@ final class Listeners {
     }
 
     /** Removes the most recent registration of {@code listener} for {@code event}. */
+    // ReferenceEquality: as Node's removeListener, a registration matches the very listener object (===)
+    @SuppressWarnings("ReferenceEquality")
     void remove(Event<?, ?> event, Object listener) {
         for (;;) {
             Entry[] old = all;

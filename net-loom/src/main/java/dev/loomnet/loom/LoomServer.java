@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -156,13 +157,13 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
             ServerSocketChannel ch = null;
             if (error == null) {
                 try {
-                    ch = options.isPath() ? bindPath(options) : bindInet(bound, options);
+                    ch = options.isPath() ? bindPath(options) : bindInet(Objects.requireNonNull(bound), options);
                 } catch (IOException e) {
                     error = listenError(e, options);
                 }
             }
             if (ch == null) {
-                NetException failure = error;
+                NetException failure = Objects.requireNonNull(error); // no channel only after an error
                 events.post(() -> emitError(failure));
                 return this;
             }
@@ -251,6 +252,8 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         }
     }
 
+    // ReferenceEquality: whether the server still listens on this very channel object
+    @SuppressWarnings("ReferenceEquality")
     private boolean isCurrent(ServerSocketChannel ch, int gen) {
         lock.lock();
         try {
@@ -312,7 +315,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
 
     private static NetException listenError(IOException e, ListenOptions options) {
         if (options.isPath()) {
-            return Errors.listen(e, options.path().toString(), 0);
+            return Errors.listen(e, Objects.requireNonNull(options.path()).toString(), 0);
         }
         String host = options.host() == null ? "::" : options.host();
         return Errors.listen(e, host, options.port());

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -504,6 +505,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * Hands one read to the {@code onread} callback ({@code view}'s array holds {@code view.position()} new
      * bytes from index 0); a {@code false} from it pauses the socket, as in Node.
      */
+    // ByteBufferBackingArray: view is ByteBuffer.wrap of the onread buffer, array offset 0
+    @SuppressWarnings("ByteBufferBackingArray")
     void emitOnRead(OnRead onread, ByteBuffer view) throws Exception {
         if (phase == Phase.CLOSED) {
             return;
@@ -664,6 +667,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     /** Under readLock: what is left of the read-ahead, as a {@code DATA} chunk, or null. */
+    // ByteBufferBackingArray: readAhead is ByteBuffer.wrap(bytes) (keepReadAhead), array offset 0
+    @SuppressWarnings("ByteBufferBackingArray")
     byte @Nullable [] takeReadAhead() {
         ByteBuffer r = readAhead;
         if (r == null) {
@@ -1288,6 +1293,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * added then, with {@code resume()}) misses no chunk. The pause comes first: a chunk whose event no longer
      * finds the pipe then finds the socket paused and is held ({@link #emitData}).
      */
+    // ReferenceEquality: as Node's unpipe, a pipe matches the very destination object (===)
+    @SuppressWarnings("ReferenceEquality")
     @Override
     public Socket unpipe(dev.loomnet.net.Writable destination) {
         List<Pipe> removed;
@@ -1497,7 +1504,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * previous connection's thread, waking from the channel its destroy closed (or from a connect that completed
      * too late), cannot fail the new connection.
      */
-    void failFrom(Thread connectionThread, Throwable error) {
+    void failFrom(@Nullable Thread connectionThread, Throwable error) {
         if (phase != Phase.CLOSED) {
             destroy(error, connectionThread, false);
         }
@@ -1604,7 +1611,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 off(TIMEOUT, listener);
             }
         } else {
-            Timers.arm(t, Timers.toNanos(timeout));
+            Timers.arm(Objects.requireNonNull(t), Timers.toNanos(timeout)); // created above for a non-zero timeout
             if (listener != null) {
                 once(TIMEOUT, listener);
             }

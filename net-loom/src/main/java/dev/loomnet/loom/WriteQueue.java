@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -614,7 +615,7 @@ final class WriteQueue {
                         }
                         batch = List.of();
                     } else {
-                        int n = Math.min(queue.size(), MAX_BATCH);
+                        int n = Math.min(Objects.requireNonNull(queue).size(), MAX_BATCH); // not empty
                         batch = new ArrayList<>(n);
                         for (int i = 0; i < n; i++) {
                             batch.add(queue.poll());

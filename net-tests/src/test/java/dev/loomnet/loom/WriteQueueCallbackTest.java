@@ -111,10 +111,9 @@ class WriteQueueCallbackTest {
         // The writer gave up its role before the socket was destroyed: a write in between started a second
         // writer, whose batch replaced the failed one in flight, and failAll never saw the first callback.
         Owner owner = new Owner();
-        try (SocketChannel closed = SocketChannel.open()) {
-            closed.close();
-            owner.channel = closed;                     // every write fails
-        }
+        SocketChannel closed = SocketChannel.open();
+        closed.close();
+        owner.channel = closed;                         // every write fails
         WriteQueue queue = new WriteQueue(owner, 1024, owner.lock);
         Callback first = callback();
         Callback second = callback();

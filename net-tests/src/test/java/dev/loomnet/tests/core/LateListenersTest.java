@@ -140,8 +140,10 @@ class LateListenersTest {
         assertEquals(List.of("error:ECONNREFUSED", "close:true"), first.events);
         client.removeAllListeners();            // else they hear the next connection's events in time
         client.connect(server.address().port(), Loopback.V4);
-        EventLog second = EventLog.of(client).awaitClosed();
-        assertEquals(List.of("connect", "ready", "data", "end", "finish", "close:false"), second.folded());
+        // still flowing (the first log's DATA listener started it, as Node's readableFlowing stays true): the
+        // greeting goes to no listener, and the second log gets only this connection's lifecycle
+        EventLog second = EventLog.withoutData(client).awaitClosed();
+        assertEquals(List.of("connect", "ready", "end", "finish", "close:false"), second.events);
         Loopback.closeAndWait(server);
     }
 
