@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A socket's state machine and its public methods. The connection itself runs in {@link Connection} on the
- * socket's own virtual thread; outgoing bytes go through {@link WriteQueue}; events go through
+ * socket's own virtual thread; outgoing bytes go through {@link Writer}; events go through
  * {@link EventQueue}.
  *
  * <p>States ({@link Phase}): {@code NEW} (never connected) → {@code CONNECTING} → {@code CONNECTED} →
@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * readable and writable halves end separately ({@link #readEnded}, {@link #writeEnded}); the socket closes
  * itself when the peer's end was emitted and our FIN was sent, as Node's auto-destroy does.
  */
-final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Owner, EventQueue.Owner {
+final class LoomSocket extends Emitter<Socket> implements Socket, Writer.Sink, EventQueue.Owner {
 
     enum Phase { NEW, CONNECTING, CONNECTED, CLOSED }
 
@@ -106,7 +106,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile Phase phase = Phase.NEW;
     private volatile int flow = FLOW_UNSET;
     private volatile @Nullable SocketChannel channel;
-    private volatile WriteQueue writes;
+    private volatile Writer writes;
     private volatile boolean readEnded;
     private volatile boolean writeEnded;
     private volatile boolean finished;
@@ -150,7 +150,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         this.options = options;
         this.server = server;
         this.events = new EventQueue("events-", id, this);
-        this.writes = new WriteQueue(this, options.highWaterMark(), lock);
+        this.writes = new Writer(this, options.highWaterMark(), lock);
         this.noDelay = options.noDelay();
         this.keepAlive = options.keepAlive();
         this.keepAliveDelay = options.keepAliveInitialDelay();
@@ -291,7 +291,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         // close of its channel): from now on it is not this socket's, and awaitFlowing and the read loop's
         // error and EOF paths leave the new connection alone (Node ignores a closed handle's callbacks).
         ioThread = null;
-        writes = new WriteQueue(this, options.highWaterMark(), lock);
+        writes = new Writer(this, options.highWaterMark(), lock);
         readEnded = false;
         writeEnded = false;
         finished = false;
@@ -803,7 +803,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     // ---------------------------------------------------------------------------------------------------
-    // WriteQueue.Owner
+    // Writer.Sink
 
     @Override
     public @Nullable SocketChannel channel() {
@@ -883,7 +883,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     @Override
-    public void writeFailed(IOException error) {
+    public void failed(IOException error) {
         if (phase != Phase.CLOSED) {
             selfDestroy(Errors.io(error, "write"));
         }
@@ -956,14 +956,14 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         ByteBuffer buffer = ByteBuffer.wrap(data);
         if (Thread.currentThread() == ioThread && readLock.tryLock()) {
             // On the connection's own thread, inside a listener: the channel is not being read, so it can be
-            // switched to non-blocking for one write attempt (see WriteQueue.write).
+            // switched to non-blocking for one write attempt (see Writer.write).
             try {
-                return writes.write(buffer, callback, true);
+                return writes.write(buffer, callback, true, false);
             } finally {
                 readLock.unlock();
             }
         }
-        return writes.write(buffer, callback);
+        return writes.write(buffer, callback, false, false);
     }
 
     /**
@@ -976,7 +976,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private boolean failedBeforeConnect(@Nullable Callback callback) {
         lock.lock();
         try {
-            if (phase != Phase.NEW || writes.isCorked()) {
+            if (phase != Phase.NEW || writes.corked()) {
                 return false;
             }
             failWrite(callback, Errors.socketClosed());
@@ -1008,7 +1008,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         boolean inline = Thread.currentThread() == ioThread && readLock.tryLock();
         try {
-            return writes.writeBorrowed(data, inline);
+            return writes.write(data, null, inline, true);
         } finally {
             if (inline) {
                 readLock.unlock();
@@ -1160,7 +1160,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (phase == Phase.NEW) {
             lock.lock();                                  // connect() changes the phase under it
             try {
-                if (phase == Phase.NEW && !writes.isCorked() && writes.length() > 0) {
+                if (phase == Phase.NEW && !writes.corked() && writes.length() > 0) {
                     destroy(Errors.socketClosed());       // Node: the corked writes meet no handle
                 }
             } finally {
@@ -1175,17 +1175,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return writes.awaitLengthAtMost(limit);
     }
 
-    /** {@link WriteQueue#claimWriterRole}: for the read loop's non-blocking read on a Unix domain socket. */
+    /** {@link Writer#claimReader}: for the read loop's non-blocking read on a Unix domain socket. */
     boolean claimWriterRole() {
-        return writes.claimWriterRole();
+        return writes.claimReader();
     }
 
-    /** {@link WriteQueue#releaseWriterRole}. */
+    /** {@link Writer#releaseReader}. */
     void releaseWriterRole() {
-        writes.releaseWriterRole();
+        writes.releaseReader();
     }
 
-    /** {@link WriteQueue#awaitFlushed}: for the output stream's {@code flush}. */
+    /** {@link Writer#awaitFlushed}: for the output stream's {@code flush}. */
     boolean awaitFlushed() {
         return writes.awaitFlushed();
     }
@@ -1205,7 +1205,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
         };
         on(DRAIN, self[0]);
-        if (!writes.drainPending()) {
+        if (!writes.drainOwed()) {
             events.post(self[0]::handle);            // drained before we registered: do not wait forever
         }
         return this;
@@ -1413,7 +1413,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (t != null) {
             Timers.cancel(t);
         }
-        List<Callback> orphans = writes.failAll();
+        List<Callback> orphans = writes.fail();
         if (ch != null) {
             try {
                 ch.close();
