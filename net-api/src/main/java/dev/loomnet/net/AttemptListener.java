@@ -19,4 +19,15 @@ public interface AttemptListener {
      * @throws Exception anything; the socket is then destroyed with it
      */
     void onAttempt(String ip, int port, int family, @Nullable Throwable error) throws Exception;
+
+    /**
+     * One attempt event as a value, for {@link EventEmitter#when(Event.Valued)}.
+     *
+     * @param ip     the address tried
+     * @param port   the port tried
+     * @param family 4 or 6
+     * @param error  why the attempt failed ({@code CONNECTION_ATTEMPT_FAILED} only), else {@code null}
+     */
+    record Attempt(String ip, int port, int family, @Nullable Throwable error) {
+    }
 }

@@ -18,4 +18,15 @@ public interface LookupListener {
      * @throws Exception anything; the socket is then destroyed with it
      */
     void onLookup(@Nullable Throwable error, @Nullable String address, int family, String host) throws Exception;
+
+    /**
+     * One {@code lookup} emission as a value, for {@link EventEmitter#when(Event.Valued)}.
+     *
+     * @param error   {@code null} on success, else the failure ({@code ENOTFOUND})
+     * @param address the resolved IP address as Node prints it, {@code null} on failure
+     * @param family  4 or 6, 0 on failure
+     * @param host    the host name that was looked up
+     */
+    record Result(@Nullable Throwable error, @Nullable String address, int family, String host) {
+    }
 }

@@ -25,18 +25,18 @@ import org.jspecify.annotations.Nullable;
 public interface Server extends EventEmitter<Server> {
 
     /** Emitted once the server is bound and listening ({@code 'listening'}). */
-    Event<Server, Listener> LISTENING = Event.of("listening");
+    Event.Valued<Server, Listener, @Nullable Void> LISTENING = Event.of("listening");
     /** Emitted for each accepted connection, on that connection's thread ({@code 'connection'}). */
-    Event<Server, ConnectionListener> CONNECTION = Event.of("connection");
+    Event.Valued<Server, ConnectionListener, Socket> CONNECTION = Event.of("connection");
     /** Emitted when the server closed and its last connection ended ({@code 'close'}). */
-    Event<Server, Listener> CLOSE = Event.of("close");
+    Event.Valued<Server, Listener, @Nullable Void> CLOSE = Event.of("close");
     /** Emitted for listen failures ({@code EADDRINUSE}, {@code EACCES}, ...) and accept errors ({@code 'error'}). */
-    Event<Server, ErrorListener> ERROR = Event.of("error");
+    Event.Valued<Server, ErrorListener, Throwable> ERROR = Event.of("error");
     /**
      * Emitted when a connection was accepted and closed at once because {@link #maxConnections()} connections
      * were open ({@code 'drop'}, Node 18.6+).
      */
-    Event<Server, DropInfo.Listener> DROP = Event.of("drop");
+    Event.Valued<Server, DropInfo.Listener, @Nullable DropInfo> DROP = Event.of("drop");
 
     /**
      * Listens on a TCP port of the unspecified address ({@code server.listen(port)}). The bind happens before

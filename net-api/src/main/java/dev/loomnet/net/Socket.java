@@ -43,40 +43,40 @@ import org.jspecify.annotations.Nullable;
 public interface Socket extends EventEmitter<Socket>, Writable {
 
     /** Emitted after a host name was resolved, before connecting; not for IP literals or paths ({@code 'lookup'}). */
-    Event<Socket, LookupListener> LOOKUP = Event.of("lookup");
+    Event.Valued<Socket, LookupListener, LookupListener.Result> LOOKUP = Event.of("lookup");
     /** Emitted before each connect attempt to one address ({@code 'connectionAttempt'}). */
-    Event<Socket, AttemptListener> CONNECTION_ATTEMPT = Event.of("connectionAttempt");
+    Event.Valued<Socket, AttemptListener, AttemptListener.Attempt> CONNECTION_ATTEMPT = Event.of("connectionAttempt");
     /** Emitted after a connect attempt failed, before the next one or the final error ({@code 'connectionAttemptFailed'}). */
-    Event<Socket, AttemptListener> CONNECTION_ATTEMPT_FAILED = Event.of("connectionAttemptFailed");
+    Event.Valued<Socket, AttemptListener, AttemptListener.Attempt> CONNECTION_ATTEMPT_FAILED = Event.of("connectionAttemptFailed");
     /** Emitted when an attempt of {@code autoSelectFamily} timed out and the next address is tried ({@code 'connectionAttemptTimeout'}). */
-    Event<Socket, AttemptListener> CONNECTION_ATTEMPT_TIMEOUT = Event.of("connectionAttemptTimeout");
+    Event.Valued<Socket, AttemptListener, AttemptListener.Attempt> CONNECTION_ATTEMPT_TIMEOUT = Event.of("connectionAttemptTimeout");
     /** Emitted when the connection is established ({@code 'connect'}). */
-    Event<Socket, Listener> CONNECT = Event.of("connect");
+    Event.Valued<Socket, Listener, @Nullable Void> CONNECT = Event.of("connect");
     /** Emitted right after {@link #CONNECT} ({@code 'ready'}). */
-    Event<Socket, Listener> READY = Event.of("ready");
+    Event.Valued<Socket, Listener, @Nullable Void> READY = Event.of("ready");
     /** Emitted for each chunk read ({@code 'data'}); adding a listener starts the flow of data. */
-    Event<Socket, DataListener> DATA = Event.of("data");
+    Event.Valued<Socket, DataListener, byte[]> DATA = Event.of("data");
     /**
      * Emitted for each chunk read, decoded as text with {@link #encoding()} (default UTF-8); adding a listener
      * starts the flow of data, like {@link #DATA}. Node's {@code setEncoding} changes the type of its
      * {@code 'data'} payload; loomnet keeps events typed instead, with one event for bytes and one for text.
      */
-    Event<Socket, TextListener> TEXT = Event.of("text");
+    Event.Valued<Socket, TextListener, String> TEXT = Event.of("text");
     /** Emitted once when the peer ended its side (FIN) and every chunk before it was emitted ({@code 'end'}). */
-    Event<Socket, Listener> END = Event.of("end");
+    Event.Valued<Socket, Listener, @Nullable Void> END = Event.of("end");
     /** Emitted once after a {@code write} returned {@code false} and the queue then emptied ({@code 'drain'}). */
-    Event<Socket, Listener> DRAIN = Event.of("drain");
+    Event.Valued<Socket, Listener, @Nullable Void> DRAIN = Event.of("drain");
     /**
      * Emitted when {@link #end()} flushed every queued byte and sent FIN ({@code 'finish'}); at once, with no FIN,
      * for an {@code end()} before {@link #connect} (there is nothing to shut down yet).
      */
-    Event<Socket, Listener> FINISH = Event.of("finish");
+    Event.Valued<Socket, Listener, @Nullable Void> FINISH = Event.of("finish");
     /** Emitted after the idle time set by {@link #setTimeout(Duration)}; the socket stays open ({@code 'timeout'}). */
-    Event<Socket, Listener> TIMEOUT = Event.of("timeout");
+    Event.Valued<Socket, Listener, @Nullable Void> TIMEOUT = Event.of("timeout");
     /** Emitted at most once, when the socket is destroyed by an error; {@link #CLOSE} follows ({@code 'error'}). */
-    Event<Socket, ErrorListener> ERROR = Event.of("error");
+    Event.Valued<Socket, ErrorListener, Throwable> ERROR = Event.of("error");
     /** Emitted once when the socket is fully closed ({@code 'close'}), with {@code hadError}. */
-    Event<Socket, CloseListener> CLOSE = Event.of("close");
+    Event.Valued<Socket, CloseListener, Boolean> CLOSE = Event.of("close");
 
     /**
      * Connects to a TCP port on {@value ConnectOptions#DEFAULT_HOST} ({@code socket.connect(port)}).
@@ -171,6 +171,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      *         when the socket can no longer write
      * @throws NetException {@code ERR_STREAM_NULL_VALUES} for {@code null}
      */
+    @Override
     boolean write(byte[] data);
 
     /**
@@ -233,6 +234,7 @@ public interface Socket extends EventEmitter<Socket>, Writable {
      *
      * @return this socket
      */
+    @Override
     Socket end();
 
     /**

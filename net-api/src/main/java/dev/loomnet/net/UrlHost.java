@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 final class UrlHost {
 
     /** The parsed host: 4 or 16 address bytes and the port (0 when the URL has none). */
+    // ArrayRecordComponent: a result handed straight to its caller, never compared, hashed or kept
+    @SuppressWarnings("ArrayRecordComponent")
     record Result(byte[] address, int port) {
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -108,7 +109,7 @@ final class Binding {
             return Errors.lookup(e, options.host());     // Node: getaddrinfo failed before any listen
         }
         if (options.isPath()) {
-            return Errors.listen(e, options.path().toString(), 0);
+            return Errors.listen(e, Objects.requireNonNull(options.path()).toString(), 0);
         }
         String host = options.host() == null ? "::" : options.host();
         return Errors.listen(e, host, options.port());

@@ -19,6 +19,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -177,9 +178,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             return null;                                  // destroyed and connected again before this thread ran
         }
         return switch (origin) {
-            case CLIENT -> beginClient(options);
-            case ACCEPTED -> beginAccepted(channel, v6Socket);
-            case ADOPTED -> beginAdopted(channel);
+            case CLIENT -> beginClient(Objects.requireNonNull(options));      // set for this origin
+            case ACCEPTED -> beginAccepted(Objects.requireNonNull(channel), v6Socket);
+            case ADOPTED -> beginAdopted(Objects.requireNonNull(channel));
         };
     }
 
@@ -228,7 +229,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             if (winner == null) {
                 return null;
             }
-            connected = winner.channel;
+            connected = Objects.requireNonNull(winner.channel); // connectAny returns only a connected attempt
             v6 = winner.family == 6;
         }
         if (!socket.established(connected, v6, thread)) {
@@ -253,6 +254,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      *
      * @return false when the loop must end: EOF (after {@code END}) or a failed read (the socket is failed)
      */
+    // ByteBufferBackingArray: the read buffers are heap buffers from ByteBuffer.allocate or
+    // ByteBuffer.wrap(array), whose array offset is 0
+    @SuppressWarnings("ByteBufferBackingArray")
     private boolean readAhead(SocketChannel ch, ByteBuffer buffer) throws Exception {
         int n;
         socket.readLock.lock();
@@ -321,6 +325,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * Hands {@code n} bytes just read to the {@code data} listeners and returns the buffer for the next read
      * (the policy in the class comment), or null if the socket closed while paused before delivering them.
      */
+    // ByteBufferBackingArray: the read buffers are heap buffers from ByteBuffer.allocate or
+    // ByteBuffer.wrap(array), whose array offset is 0
+    @SuppressWarnings("ByteBufferBackingArray")
     private @Nullable ByteBuffer deliver(ByteBuffer buffer, int n, @Nullable OnRead onread) {
         if (onread != null) {
             return handToOnRead(buffer, onread);
@@ -392,6 +399,9 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * runs as the event, then the buffer function is asked for the next array (Node calls it once up front
      * and again after every read). The same array is reused without a new wrapper.
      */
+    // ReferenceEquality: whether onread handed back the very array the buffer wraps (then the wrapper is
+    // reused). ByteBufferBackingArray: buffer is ByteBuffer.wrap(array), array offset 0.
+    @SuppressWarnings({"ReferenceEquality", "ByteBufferBackingArray"})
     private @Nullable ByteBuffer handToOnRead(ByteBuffer buffer, OnRead onread) {
         if (!socket.awaitFlowing()) {
             return null;
@@ -591,8 +601,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             for (Throwable f : failures) {
                 message.append(message.length() == 0 ? "" : "; ").append(f.getMessage());
             }
-            NetException aggregate = new NetException(Errors.code(firstError), message.toString(), "connect",
-                    null, port, null);
+            NetException aggregate = new NetException(Errors.code(Objects.requireNonNull(firstError)),
+                    message.toString(), "connect", null, port, null);
             failures.forEach(aggregate::addSuppressed);
             socket.failFrom(thread, aggregate);
         }

@@ -1,17 +1,33 @@
 package dev.loomnet.loom;
 
+import dev.loomnet.net.ErrorListener;
 import dev.loomnet.net.Event;
 import dev.loomnet.net.EventEmitter;
+import dev.loomnet.net.NetException;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link EventEmitter} half of sockets and servers: listener registration and typed emission. Emission
+ * The {@link EventEmitter} half of sockets and servers: listener registration, typed emission and
+ * {@link #when}; the lifecycle events kept for listeners added late are {@link KeptEvents}' job. Emission
  * happens only from tasks of the owner's {@link EventQueue}, so listeners of one emitter never overlap.
  */
 abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
 
     final Listeners listeners = new Listeners();
+    /**
+     * The current connection's kept events, or null when they are not kept; decided by
+     * {@link #keepEventsIfLate} whenever the emitter is created, connected or told to listen.
+     */
+    private volatile @Nullable KeptEvents kept;
 
     abstract T self();
+
+    /** The owner's event sequence. */
+    abstract EventQueue eventQueue();
+
+    /** The owner's {@code ERROR} key. */
+    abstract Event<? super T, ErrorListener> errorEvent();
 
     /** Called after a listener was added; sockets start flowing when the first {@code data} listener arrives. */
     void listenerAdded(Event<?, ?> event) {
@@ -19,16 +35,31 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
 
     @Override
     public <L> T on(Event<? super T, L> event, L listener) {
-        listeners.add(event, listener, false);
-        listenerAdded(event);
+        add(event, listener, false, true);
         return self();
     }
 
     @Override
     public <L> T once(Event<? super T, L> event, L listener) {
-        listeners.add(event, listener, true);
-        listenerAdded(event);
+        add(event, listener, true, true);
         return self();
+    }
+
+    /**
+     * {@link #once} for a listener the API registers for the caller (the callback of {@code connect},
+     * {@code listen} or {@code close}): it is in place before its event can come, so it is never late.
+     */
+    <L> void onceInTime(Event<? super T, L> event, L listener) {
+        add(event, listener, true, false);
+    }
+
+    private void add(Event<?, ?> event, Object listener, boolean once, boolean mayBeLate) {
+        KeptEvents k = kept;
+        Listeners.Entry registration = listeners.add(event, listener, once, mayBeLate && k != null && k.late());
+        listenerAdded(event);
+        if (k != null) {
+            k.added(registration);
+        }
     }
 
     @Override
@@ -54,8 +85,60 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
         return self();
     }
 
+    @Override
+    public <V extends @Nullable Object> CompletableFuture<V> when(Event.Valued<? super T, ?, V> event) {
+        if (event == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"event\" argument must not be null. Received null");
+        }
+        return whenTyped(event);
+    }
+
+    private <L, V extends @Nullable Object> CompletableFuture<V> whenTyped(Event<? super T, L> event) {
+        EventFuture<V> future = new EventFuture<>();
+        L listener = future.listener(event);
+        Event<? super T, ErrorListener> error = errorEvent();
+        ErrorListener onError = event == error ? null : future::completeExceptionally;
+        Runnable remove = () -> {
+            off(event, listener);
+            if (onError != null) {
+                off(error, onError);
+            }
+        };
+        // the derived stage only removes the listeners: nothing fails in it, nobody needs it
+        CompletableFuture<V> unused = future.whenComplete((value, failure) -> remove.run());
+        if (onError != null) {
+            once(error, onError);                       // first: a kept ERROR is replayed before a kept event
+        }
+        once(event, listener);
+        if (future.isDone()) {
+            remove.run();                               // completed before the listeners were all in place
+        }
+        return future;
+    }
+
     boolean hasListeners(Event<?, ?> event) {
         return listeners.count(event) > 0;
+    }
+
+    /**
+     * Called by the thread that creates, connects or tells the emitter to listen: from now on the lifecycle
+     * events are kept for late listeners unless that thread can still attach listeners before any event runs
+     * (Node's tick: see {@link EventQueue#listenersCannotBeLate()}). Discards what the previous connection kept;
+     * an error of it that no listener received is reported now. The listeners added so far are in time for the
+     * connection that starts.
+     *
+     * @param starting false for the emitter's creation, which starts no connection yet: the listeners added
+     *                 before {@code connect} or {@code listen} are in time, not late
+     */
+    void keepEventsIfLate(boolean starting) {
+        listeners.allInTime();
+        kept = eventQueue().listenersCannotBeLate() ? null : new KeptEvents(listeners, eventQueue(), starting);
+        for (Listeners.Entry dropped : listeners.discardKept()) {
+            if (dropped.listener() instanceof UnheardError unheard) {
+                unheard.report();
+            }
+        }
     }
 
     /**
@@ -66,26 +149,33 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
      * @return whether there was any listener
      */
     <L> boolean emit(Event<?, L> event, Invoker<L> invoker) throws Exception {
-        return emit(event, (Invoker.WithArg<L, Invoker<L>>) (listener, call) -> call.invoke(listener), invoker);
+        return listeners.emit(listeners.snapshot(), event, invoker);
     }
 
     /** {@link #emit(Event, Invoker)} with the listeners' argument passed in, not captured (the hot path). */
-    @SuppressWarnings("unchecked")
     <L, A> boolean emit(Event<?, L> event, Invoker.WithArg<L, A> invoker, A arg) throws Exception {
-        boolean any = false;
-        for (Listeners.Entry entry : listeners.snapshot()) {
-            if (entry.event != event) {
-                continue;
-            }
-            any = true;
-            if (entry.once()) {
-                if (!entry.fire()) {
-                    continue;                       // already ran (server CONNECTION emits concurrently)
-                }
-                listeners.removeEntry(entry);
-            }
-            invoker.invoke((L) entry.listener(), arg);
+        return listeners.emit(listeners.snapshot(), event, invoker, arg);
+    }
+
+    /**
+     * {@link #emit(Event, Invoker)} for an event Node emits at most once per connection: kept for late
+     * listeners while the connection's events are kept.
+     */
+    <L> boolean emitLifecycle(Event<?, L> event, Invoker<L> invoker) throws Exception {
+        KeptEvents k = kept;
+        return k == null ? emit(event, invoker) : k.emit(event, invoker);
+    }
+
+    /**
+     * Emits {@code ERROR}. An error no listener receives goes to the uncaught exception handler: at once, or,
+     * while events are kept, once no listener can receive it any more ({@link UnheardError}).
+     */
+    void emitError(Throwable error) throws Exception {
+        KeptEvents k = kept;
+        if (k != null) {
+            k.emitError(errorEvent(), error, this);
+        } else if (!emit(errorEvent(), l -> l.onError(error))) {
+            Threads.uncaught(error);
         }
-        return any;
     }
 }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -91,6 +92,8 @@ final class EventQueue {
      */
     private boolean overriding;
     private @Nullable EventQueue override;
+    /** Created inside a listener that has not returned yet; set before publication, cleared by release(). */
+    private volatile boolean heldByCreator;
 
     /**
      * @param kind  drainer threads are named {@code loomnet-<kind><id>}
@@ -104,6 +107,7 @@ final class EventQueue {
         EventQueue creator = current();
         if (creator != null) {
             wip = 1;                  // a pretend drainer: nothing runs until release()
+            heldByCreator = true;
             if (creator.held == null) {
                 creator.held = new ArrayList<>(2);
             }
@@ -124,7 +128,7 @@ final class EventQueue {
         if (q == null) {
             q = new ConcurrentLinkedQueue<>();
             if (!TASKS.compareAndSet(this, null, q)) {
-                q = tasks;
+                q = Objects.requireNonNull(tasks);        // another thread set it first; never reset to null
             }
         }
         return q;
@@ -235,8 +239,23 @@ final class EventQueue {
         }
     }
 
+    /**
+     * Whether the code calling this may still attach listeners before this queue runs anything, as in Node's
+     * tick: it runs inside one of this queue's own tasks, or inside the listener that created this queue,
+     * which holds it until it returns.
+     */
+    boolean listenersCannotBeLate() {
+        return heldByCreator || runsHere();
+    }
+
+    /** Whether the calling thread runs one of this queue's tasks now. */
+    boolean runsHere() {
+        return current() == this;
+    }
+
     /** Lets a held queue start delivering (its creator's task returned). */
     private void release() {
+        heldByCreator = false;
         if (!WIP.compareAndSet(this, 1, 0)) {
             startDrainer();
         }

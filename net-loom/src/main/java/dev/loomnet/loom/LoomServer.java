@@ -18,6 +18,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,17 +48,34 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     private volatile @Nullable AddressInfo address;
     private @Nullable Path ownedPath;
     private boolean closing;
+    /**
+     * {@code close()} was called and its {@code CLOSE} is not posted yet: it waits for the last connection.
+     * Guarded by {@link #lock}, under which the count and the channel are checked, so that {@code close()} and
+     * the last connection's close cannot both post it.
+     */
+    private boolean closeOwed;
     private int generation;
 
     LoomServer(ServerOptions options) {
         this.options = options;
         this.socketOptions = options.socketOptions();
         this.events = new EventQueue("server-events-", id, this);
+        keepEventsIfLate(false);
     }
 
     @Override
     Server self() {
         return this;
+    }
+
+    @Override
+    EventQueue eventQueue() {
+        return events;
+    }
+
+    @Override
+    dev.loomnet.net.Event<Server, dev.loomnet.net.ErrorListener> errorEvent() {
+        return ERROR;
     }
 
     /** {@link EventQueue.Owner}: a server listener threw; servers are not destroyed by it, so report it. */
@@ -142,14 +160,15 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
             ServerSocketChannel ch = null;
             if (error == null) {
                 try {
-                    ch = options.isPath() ? Binding.path(options) : Binding.inet(bound, options);
+                    ch = options.isPath() ? Binding.path(options)
+                            : Binding.inet(Objects.requireNonNull(bound), options);
                     ownedPath = options.isPath() ? options.path() : null;
                 } catch (IOException e) {
                     error = Binding.error(e, options);
                 }
             }
             if (ch == null) {
-                NetException failure = error;
+                NetException failure = Objects.requireNonNull(error); // no channel only after an error
                 events.post(() -> emitError(failure));
                 return this;
             }
@@ -201,7 +220,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
                 return;
             }
             try {
-                emit(LISTENING, Listener::handle);
+                emitLifecycle(LISTENING, Listener::handle);
             } finally {
                 lock.lock();
                 try {
@@ -220,8 +239,9 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         if (channel != null) {
             throw alreadyListening();
         }
+        keepEventsIfLate(true);
         if (callback != null) {
-            once(LISTENING, callback);
+            onceInTime(LISTENING, callback);
         }
     }
 
@@ -230,6 +250,8 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
                 "Listen method has been called more than once without closing.");
     }
 
+    // ReferenceEquality: whether the server still listens on this very channel object
+    @SuppressWarnings("ReferenceEquality")
     private boolean isCurrent(ServerSocketChannel ch, int gen) {
         lock.lock();
         try {
@@ -353,13 +375,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     /** An accepted socket closed (called once per socket, before its {@code close} listeners). */
     void connectionClosed() {
         if (connections.decrementAndGet() == 0) {
-            postCloseIfDrained();
-        }
-    }
-
-    private void emitError(Throwable error) throws Exception {
-        if (!emit(ERROR, l -> l.onError(error))) {
-            Threads.uncaught(error);
+            postCloseIfOwed();
         }
     }
 
@@ -389,14 +405,15 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
                 // Node: the callback is a once 'close' listener; when not listening it gets
                 // ERR_SERVER_NOT_RUNNING, and 'close' still comes (once the connections are gone).
                 if (ch == null) {
-                    once(CLOSE, () -> callback.done(
+                    onceInTime(CLOSE, () -> callback.done(
                             new NetException(NetException.ERR_SERVER_NOT_RUNNING, "Server is not running.")));
                 } else {
-                    once(CLOSE, () -> callback.done(null));
+                    onceInTime(CLOSE, () -> callback.done(null));
                 }
             }
+            closeOwed = true;
             if (ch == null) {
-                postCloseIfDrained();
+                postCloseIfOwed();
                 return this;
             }
             channel = null;
@@ -424,7 +441,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
                 // Node ignores unlink failures too
             }
         }
-        postCloseIfDrained();
+        postCloseIfOwed();
         return this;
     }
 
@@ -453,16 +470,18 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     }
 
     /**
-     * Node's {@code _emitCloseIfDrained}: when the server is not listening and has no connection left, emit
-     * {@code close} on the next tick. The condition is checked now, as Node does, so a {@code listen} right
-     * after {@code close} does not cancel the pending {@code close}.
+     * Node's {@code _emitCloseIfDrained}: when {@code close()} was called, the server is not listening and has no
+     * connection left, emit {@code close} on the next tick, once per {@code close()}. The condition is checked
+     * now, as Node does, so a {@code listen} right after {@code close} does not cancel the pending
+     * {@code close}.
      */
-    private void postCloseIfDrained() {
+    private void postCloseIfOwed() {
         lock.lock();
         try {
-            if (channel != null || connections.get() != 0) {
+            if (!closeOwed || channel != null || connections.get() != 0) {
                 return;
             }
+            closeOwed = false;
             closing = true;                               // keeps the JVM alive until CLOSE has run
             updateLifetime();
         } finally {
@@ -470,7 +489,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         }
         events.post(() -> {
             try {
-                emit(CLOSE, Listener::handle);
+                emitLifecycle(CLOSE, Listener::handle);
             } finally {
                 lock.lock();
                 try {

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A socket's state machine and its public methods. The connection itself runs in {@link Connection} on the
- * socket's own virtual thread; outgoing bytes go through {@link WriteQueue}; events go through
+ * socket's own virtual thread; outgoing bytes go through {@link Writer}; events go through
  * {@link EventQueue}.
  *
  * <p>States ({@link Phase}): {@code NEW} (never connected) → {@code CONNECTING} → {@code CONNECTED} →
@@ -38,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * readable and writable halves end separately ({@link #readEnded}, {@link #writeEnded}); the socket closes
  * itself when the peer's end was emitted and our FIN was sent, as Node's auto-destroy does.
  */
-final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Owner, EventQueue.Owner {
+final class LoomSocket extends Emitter<Socket> implements Socket, Writer.Sink, EventQueue.Owner {
 
     enum Phase { NEW, CONNECTING, CONNECTED, CLOSED }
 
@@ -106,13 +107,19 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private volatile Phase phase = Phase.NEW;
     private volatile int flow = FLOW_UNSET;
     private volatile @Nullable SocketChannel channel;
-    private volatile WriteQueue writes;
+    private volatile Writer writes;
     private volatile boolean readEnded;
     private volatile boolean writeEnded;
     private volatile boolean finished;
     /** FINISH was emitted (once per connection, even if end() came before connect()). */
     private volatile boolean finishEmitted;
     private volatile boolean closeEmitted;
+    /** The error the pending close emits; guarded by {@link #lock}, fixed once {@link #closeStarted}. */
+    private @Nullable Throwable closeError;
+    /** The close task started: a user's destroy() no longer changes {@link #closeError}. Guarded by lock. */
+    private boolean closeStarted;
+    /** The user's destroy() decided {@link #closeError}; guarded by {@link #lock}. */
+    private boolean closedByUser;
     /** A {@code connect} made after a destroy, before its {@code close}; guarded by {@link #lock}. */
     private volatile @Nullable ConnectAfterClose afterClose;
     private volatile boolean destroyOnFinish;
@@ -146,18 +153,31 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         this.options = options;
         this.server = server;
         this.events = new EventQueue("events-", id, this);
-        this.writes = new WriteQueue(this, options.highWaterMark(), lock);
+        this.writes = new Writer(this, options.highWaterMark(), lock);
         this.noDelay = options.noDelay();
         this.keepAlive = options.keepAlive();
         this.keepAliveDelay = options.keepAliveInitialDelay();
         if (options.onread() != null) {
             flow = FLOW_ON;                               // Node reads into onread's buffer once connected
         }
+        if (server == null) {
+            keepEventsIfLate(false);                      // an accepted socket's tick is its CONNECTION listener
+        }
     }
 
     @Override
     Socket self() {
         return this;
+    }
+
+    @Override
+    EventQueue eventQueue() {
+        return events;
+    }
+
+    @Override
+    Event<Socket, dev.loomnet.net.ErrorListener> errorEvent() {
+        return ERROR;
     }
 
     Phase phase() {
@@ -245,12 +265,15 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             readLock.lock();
             try {
                 BYTES_READ.setRelease(this, 0L);
+                readAhead = null;                         // what the previous connection read ahead is gone
+                readAheadEnded = false;
             } finally {
                 readLock.unlock();
             }
         }
+        keepEventsIfLate(true);
         if (connectListener != null) {
-            once(CONNECT, connectListener);
+            onceInTime(CONNECT, connectListener);
         }
         if (options.timeout() != null) {
             setTimeout(options.timeout());
@@ -274,24 +297,23 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         // close of its channel): from now on it is not this socket's, and awaitFlowing and the read loop's
         // error and EOF paths leave the new connection alone (Node ignores a closed handle's callbacks).
         ioThread = null;
-        writes = new WriteQueue(this, options.highWaterMark(), lock);
+        writes = new Writer(this, options.highWaterMark(), lock);
         readEnded = false;
         writeEnded = false;
         finished = false;
         finishEmitted = false;
         closeEmitted = false;
+        closeStarted = false;
+        closeError = null;
+        closedByUser = false;
         destroyOnFinish = false;
         resetOnConnect = false;
         channel = null;
         localAddr = null;
         remoteAddr = null;
         attemptedAddresses = List.of();
-        // A socket nobody reads any more starts the next connection unread, as a new one. One that still has a
-        // reader (a DATA or TEXT listener, or onread) flows on, as Node's reconnected socket reads once connected
-        // unless paused; with DATA alone counted, an onread or TEXT-only socket never read its second connection.
-        if (flow == FLOW_ON && !hasListeners(DATA) && !hasListeners(TEXT) && options.onread() == null) {
-            flow = FLOW_UNSET;
-        }
+        // The flow carries over, as Node's readableFlowing does: a socket resumed or read before reads its next
+        // connection too, whether or not it has listeners now; a paused one stays paused.
     }
 
     /**
@@ -435,8 +457,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         // with ERR_SOCKET_CLOSED_BEFORE_CONNECTION. The writer is its own thread, so a connect listener
         // that blocks until its writes are flushed still gets them flushed.
         writes.start();
-        emit(CONNECT, Listener::handle);
-        emit(READY, Listener::handle);
+        emitLifecycle(CONNECT, Listener::handle);
+        emitLifecycle(READY, Listener::handle);
     }
 
     void emitConnection() throws Exception {
@@ -489,6 +511,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * Hands one read to the {@code onread} callback ({@code view}'s array holds {@code view.position()} new
      * bytes from index 0); a {@code false} from it pauses the socket, as in Node.
      */
+    // ByteBufferBackingArray: view is ByteBuffer.wrap of the onread buffer, array offset 0
+    @SuppressWarnings("ByteBufferBackingArray")
     void emitOnRead(OnRead onread, ByteBuffer view) throws Exception {
         if (phase == Phase.CLOSED) {
             return;
@@ -539,7 +563,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         // Attempt events are posted only while connecting, and a refused connect may destroy the socket before
         // they run; Node emits connectionAttempt before the connect syscall and connectionAttemptFailed before
         // the 'error', so the closed phase must not swallow them.
-        emit(event, l -> l.onAttempt(ip, port, family, error));
+        emitLifecycle(event, l -> l.onAttempt(ip, port, family, error));
     }
 
     /** Records an address tried by autoSelectFamily. */
@@ -578,7 +602,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         // Node emits 'lookup' in the lookup callback before it checks whether the socket is still connecting,
         // and a failed or unusable answer ('lookup' then 'error') is posted just before it destroys the
         // socket: the closed phase must not swallow it.
-        emit(LOOKUP, l -> l.onLookup(error, address, family, host));
+        emitLifecycle(LOOKUP, l -> l.onLookup(error, address, family, host));
     }
 
     /** The peer's FIN was read after all data: emit {@code end}, end our side unless half-open, maybe close. */
@@ -595,13 +619,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     emit(TEXT, l -> l.onText(tail));
                 }
             }
-            emit(END, Listener::handle);
+            emitLifecycle(END, Listener::handle);
         } finally {
             if (!options.allowHalfOpen() && phase != Phase.CLOSED) {
                 end();
             }
             if (finished) {
-                destroy();
+                selfDestroy(null);
             }
         }
     }
@@ -612,20 +636,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     /**
-     * Whether the read loop should read ahead: an accepted socket, connected, that nobody reads yet (no
-     * {@code DATA} or {@code TEXT} listener, no pipe, not resumed, not paused, no input stream), with nothing
-     * read ahead waiting. Node starts reading when a socket connects, so a peer's FIN with no data is seen,
-     * and emits {@code end}, even on a socket nobody reads (a server that only writes then still closes);
-     * without this, such a socket never saw the FIN and stayed open for good.
-     *
-     * <p>Accepted sockets only: their read loop starts once the {@code CONNECTION} listeners returned, which
-     * is where Node code attaches its listeners. A client connected from a plain thread gets its listeners
-     * after {@code connect()} returns, in Java at any time; reading ahead there could emit {@code END} before
-     * its {@code END} listener exists, so a client reads nothing until asked.
+     * Whether the read loop should read ahead: a connected socket that nobody reads yet (no {@code DATA} or
+     * {@code TEXT} listener, no pipe, not resumed, not paused, no input stream), with nothing read ahead
+     * waiting. Node starts reading when a socket connects, so a peer's FIN or reset is seen, and emits
+     * {@code end} or {@code error}, even on a socket nobody reads: a client that only writes learns that the
+     * server went away, and a server that only writes still closes. A client's {@code END} may come before the
+     * code that connected it added its listener; that code's listeners get it anyway, as the events a socket
+     * connected from a plain thread emits are kept for late listeners ({@link Emitter#emitLifecycle}).
      */
     boolean wantsReadAhead() {
-        return server != null && flow == FLOW_UNSET && input == null && phase == Phase.CONNECTED
-                && readAhead == null && !readAheadEnded;
+        return flow == FLOW_UNSET && input == null && phase == Phase.CONNECTED && readAhead == null
+                && !readAheadEnded;
     }
 
     /** Under readLock: keeps the bytes the read loop read ahead. */
@@ -652,6 +673,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     /** Under readLock: what is left of the read-ahead, as a {@code DATA} chunk, or null. */
+    // ByteBufferBackingArray: readAhead is ByteBuffer.wrap(bytes) (keepReadAhead), array offset 0
+    @SuppressWarnings("ByteBufferBackingArray")
     byte @Nullable [] takeReadAhead() {
         ByteBuffer r = readAhead;
         if (r == null) {
@@ -786,7 +809,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     }
 
     // ---------------------------------------------------------------------------------------------------
-    // WriteQueue.Owner
+    // Writer.Sink
 
     @Override
     public @Nullable SocketChannel channel() {
@@ -852,23 +875,23 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 try {
                     if (!finishEmitted) {
                         finishEmitted = true;
-                        emit(FINISH, Listener::handle);
+                        emitLifecycle(FINISH, Listener::handle);
                     }
                 } finally {
                     runCallbacks(callbacks, null);
                 }
             } finally {
                 if (readEnded || destroyOnFinish) {
-                    destroy();
+                    selfDestroy(null);
                 }
             }
         });
     }
 
     @Override
-    public void writeFailed(IOException error) {
+    public void failed(IOException error) {
         if (phase != Phase.CLOSED) {
-            destroy(Errors.io(error, "write"));
+            selfDestroy(Errors.io(error, "write"));
         }
     }
 
@@ -943,14 +966,14 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         ByteBuffer buffer = ByteBuffer.wrap(data);
         if (Thread.currentThread() == ioThread && readLock.tryLock()) {
             // On the connection's own thread, inside a listener: the channel is not being read, so it can be
-            // switched to non-blocking for one write attempt (see WriteQueue.write).
+            // switched to non-blocking for one write attempt (see Writer.write).
             try {
-                return writes.write(buffer, callback, true);
+                return writes.write(buffer, callback, true, false);
             } finally {
                 readLock.unlock();
             }
         }
-        return writes.write(buffer, callback);
+        return writes.write(buffer, callback, false, false);
     }
 
     /**
@@ -963,7 +986,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     private boolean failedBeforeConnect(@Nullable Callback callback) {
         lock.lock();
         try {
-            if (phase != Phase.NEW || writes.isCorked()) {
+            if (phase != Phase.NEW || writes.corked()) {
                 return false;
             }
             failWrite(callback, Errors.socketClosed());
@@ -981,7 +1004,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (callback != null) {
             events.post(() -> callback.done(error));
         }
-        destroy(error);
+        selfDestroy(error);
         return false;
     }
 
@@ -995,7 +1018,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         }
         boolean inline = Thread.currentThread() == ioThread && readLock.tryLock();
         try {
-            return writes.writeBorrowed(data, inline);
+            return writes.write(data, null, inline, true);
         } finally {
             if (inline) {
                 readLock.unlock();
@@ -1070,7 +1093,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (p == Phase.NEW && queued) {
             // Corked writes before connect(): end() uncorks them, and with no handle they fail (Node)
             writes.end(callback);                   // queued behind the writes: failed with them, in order
-            destroy(Errors.socketClosed());
+            selfDestroy(Errors.socketClosed());
             return this;
         }
         if (p == Phase.NEW) {
@@ -1086,7 +1109,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                     lock.unlock();
                 }
                 finishEmitted = true;
-                emit(FINISH, Listener::handle);
+                emitLifecycle(FINISH, Listener::handle);
                 if (callback != null) {
                     callback.done(null);
                 }
@@ -1155,7 +1178,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (phase == Phase.NEW) {
             lock.lock();                                  // connect() changes the phase under it
             try {
-                if (phase == Phase.NEW && !writes.isCorked() && writes.length() > 0) {
+                if (phase == Phase.NEW && !writes.corked() && writes.length() > 0) {
                     destroy(Errors.socketClosed());       // Node: the corked writes meet no handle
                 }
             } finally {
@@ -1170,17 +1193,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         return writes.awaitLengthAtMost(limit);
     }
 
-    /** {@link WriteQueue#claimWriterRole}: for the read loop's non-blocking read on a Unix domain socket. */
+    /** {@link Writer#claimReader}: for the read loop's non-blocking read on a Unix domain socket. */
     boolean claimWriterRole() {
-        return writes.claimWriterRole();
+        return writes.claimReader();
     }
 
-    /** {@link WriteQueue#releaseWriterRole}. */
+    /** {@link Writer#releaseReader}. */
     void releaseWriterRole() {
-        writes.releaseWriterRole();
+        writes.releaseReader();
     }
 
-    /** {@link WriteQueue#awaitFlushed}: for the output stream's {@code flush}. */
+    /** {@link Writer#awaitFlushed}: for the output stream's {@code flush}. */
     boolean awaitFlushed() {
         return writes.awaitFlushed();
     }
@@ -1197,7 +1220,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
         };
         on(DRAIN, self[0]);
-        if (!writes.drainPending()) {
+        if (!writes.drainOwed()) {
             events.post(self[0]::handle);            // drained before we registered: do not wait forever
         }
         return this;
@@ -1285,6 +1308,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * added then, with {@code resume()}) misses no chunk. The pause comes first: a chunk whose event no longer
      * finds the pipe then finds the socket paused and is held ({@link #emitData}).
      */
+    // ReferenceEquality: as Node's unpipe, a pipe matches the very destination object (===)
+    @SuppressWarnings("ReferenceEquality")
     @Override
     public Socket unpipe(dev.loomnet.net.Writable destination) {
         List<Pipe> removed;
@@ -1357,23 +1382,37 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
 
     @Override
     public Socket destroy(@Nullable Throwable error) {
-        return destroy(error, null);
+        return destroy(error, null, true);
+    }
+
+    /** A destroy that loomnet makes itself (a failed read or write, the auto-close), never the user's. */
+    private void selfDestroy(@Nullable Throwable error) {
+        destroy(error, null, false);
     }
 
     /**
      * {@link #destroy(Throwable)}; with {@code connectionThread}, only while that thread still serves this
      * socket, decided under the lock under which {@link #connect} forgets the previous connection's thread.
+     *
+     * <p>{@code byUser}: the application's own {@code destroy}. Made after loomnet destroyed the socket itself
+     * (its connect failed, say) but before that close was emitted, it decides the close: in Node the failure
+     * would reach the socket on a later tick than the application's call, so a {@code destroy()} right after
+     * {@code connect()} gives no error even when the connect failed meanwhile on the connection's thread.
      */
-    private Socket destroy(@Nullable Throwable error, @Nullable Thread connectionThread) {
+    private Socket destroy(@Nullable Throwable error, @Nullable Thread connectionThread, boolean byUser) {
         SocketChannel ch;
         Phase was;
         boolean beforeConnect;
         lock.lock();
         try {
             was = phase;
-            if (was == Phase.CLOSED && connectionThread == null && afterClose != null) {
+            if (was == Phase.CLOSED && byUser && afterClose != null) {
                 afterClose.cancel();                      // destroyed again before the connect could run
                 afterClose = null;
+            }
+            if (was == Phase.CLOSED && byUser && !closeStarted && !closedByUser) {
+                closeError = error;
+                closedByUser = true;                      // a second destroy() is ignored, as in Node
             }
             if (was == Phase.CLOSED || leftBehind(connectionThread)) {
                 return this;
@@ -1382,6 +1421,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             // writes made meanwhile have not left (emitConnected starts them)
             beforeConnect = was != Phase.CONNECTED || connectPending;
             phase = Phase.CLOSED;
+            closeError = error;
+            closedByUser = byUser;
             ch = channel;
             signalFlowChanged();
         } finally {
@@ -1391,7 +1432,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
         if (t != null) {
             Timers.cancel(t);
         }
-        List<Callback> orphans = writes.failAll();
+        List<Callback> orphans = writes.fail();
         if (ch != null) {
             try {
                 ch.close();
@@ -1399,15 +1440,22 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 // closing is best effort; the descriptor is released either way
             }
         }
-        Throwable callbackError = error != null ? error
-                : beforeConnect ? Errors.closedBeforeConnection() : Errors.streamDestroyed();
         boolean counted = was != Phase.NEW || server != null;
-        events.post(() -> emitClose(orphans, callbackError, error, counted));
+        events.post(() -> emitClose(orphans, beforeConnect, counted));
         return this;
     }
 
-    private void emitClose(List<Callback> orphans, Throwable callbackError, @Nullable Throwable error,
-                           boolean counted) {
+    private void emitClose(List<Callback> orphans, boolean beforeConnect, boolean counted) {
+        Throwable error;
+        lock.lock();
+        try {
+            closeStarted = true;                          // from now on a destroy() no longer changes the error
+            error = closeError;
+        } finally {
+            lock.unlock();
+        }
+        Throwable callbackError = error != null ? error
+                : beforeConnect ? Errors.closedBeforeConnection() : Errors.streamDestroyed();
         try {
             for (Callback cb : orphans) {
                 try {
@@ -1418,9 +1466,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             if (error != null) {
                 try {
-                    if (!emit(ERROR, l -> l.onError(error))) {
-                        Threads.uncaught(error);
-                    }
+                    emitError(error);
                 } catch (Throwable t) {
                     Threads.uncaught(t);
                 }
@@ -1430,7 +1476,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
             }
             closeEmitted = true;
             try {
-                emit(CLOSE, l -> l.onClose(error != null));
+                emitLifecycle(CLOSE, l -> l.onClose(error != null));
             } catch (Throwable t) {
                 Threads.uncaught(t);
             }
@@ -1464,7 +1510,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     @Override
     public void taskFailed(Throwable t) {
         if (phase != Phase.CLOSED) {
-            destroy(t);
+            selfDestroy(t);
         } else if (!(t instanceof java.io.IOException)) {
             // An IOException from a listener of a socket that is already closed is the closing itself seen
             // through the socket's streams (a blocking-style handler reading a reset connection); its cause was
@@ -1484,7 +1530,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
     /** The read loop or connect failed with {@code error}. */
     void fail(Throwable error) {
         if (phase != Phase.CLOSED) {
-            destroy(error);
+            selfDestroy(error);
         }
     }
 
@@ -1493,9 +1539,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
      * previous connection's thread, waking from the channel its destroy closed (or from a connect that completed
      * too late), cannot fail the new connection.
      */
-    void failFrom(Thread connectionThread, Throwable error) {
+    void failFrom(@Nullable Thread connectionThread, Throwable error) {
         if (phase != Phase.CLOSED) {
-            destroy(error, connectionThread);
+            destroy(error, connectionThread, false);
         }
     }
 
@@ -1604,7 +1650,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, WriteQueue.Own
                 off(TIMEOUT, listener);
             }
         } else {
-            Timers.arm(t, Timers.toNanos(timeout));
+            Timers.arm(Objects.requireNonNull(t), Timers.toNanos(timeout)); // created above for a non-zero timeout
             if (listener != null) {
                 once(TIMEOUT, listener);
             }

@@ -91,6 +91,8 @@ final class Timers {
         }
     }
 
+    // ReferenceEquality: whether this very timeout is now the earliest one
+    @SuppressWarnings("ReferenceEquality")
     private static void insert(Timeout t, long deadline) {
         t.deadline = deadline;
         t.scheduled = true;
@@ -196,12 +198,17 @@ final class Timers {
             return head;
         }
 
+        // ReferenceEquality: whether the slot still holds this very timeout
+        @SuppressWarnings("ReferenceEquality")
         void remove(Timeout t) {
             if (t.index >= 0 && t.index < size && items[t.index] == t) {
                 removeAt(t.index);
             }
         }
 
+        // NullAway: the slot past the new size is cleared to null (the heap keeps no removed timeout
+        // reachable); items holds non-null timeouts below size, and only those slots are ever read.
+        @SuppressWarnings("NullAway")
         private void removeAt(int i) {
             Timeout removed = items[i];
             size--;

@@ -2,7 +2,7 @@
  * The virtual-thread implementation of loomnet. Everything but {@link dev.loomnet.loom.LoomNetProvider} is
  * package-private. Data flows one way: channel, the read loop in {@code Connection}, {@code EventQueue},
  * listeners; user writes
- * go through {@code WriteQueue} to the channel; {@code Timers} and {@code Lifetime} sit beside.
+ * go through {@code Writer} to the channel; {@code Timers} and {@code Lifetime} sit beside.
  */
 @NullMarked
 package dev.loomnet.loom;

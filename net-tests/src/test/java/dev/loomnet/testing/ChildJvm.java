@@ -202,11 +202,15 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
-        process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
-        reader.join(Duration.ofSeconds(5));
+        try {
+            process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
+            reader.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();         // AutoCloseable: keep the interrupt rather than throw it
+        }
     }
 }

@@ -40,6 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClientConnectTest {
 
+    /** Rounds of the race regression tests ({@code -Dloomnet.regression.rounds}, default 200). */
+    private static final int ROUNDS = Integer.getInteger("loomnet.regression.rounds", 200);
+
     /** A clean exchange seen by the client: finish may come anywhere before close (our FIN is independent). */
     private static final List<String> CLEAN = List.of("connect", "ready", "data", "end", "close:false");
 
@@ -78,7 +81,10 @@ class ClientConnectTest {
         return log.get();
     }
 
-    /** The client was made without a listener; CONNECT is safe to await because nothing reads before DATA. */
+    /**
+     * The client was made without a listener, connected from this plain thread: the log, attached once it is
+     * connected, still gets CONNECT and READY (kept for late listeners), then the exchange.
+     */
     private static EventLog exchangeAfterConnect(Socket s) {
         await().atMost(EventLog.WAIT).until(() -> !s.connecting() && !s.pending());
         EventLog log = EventLog.of(s);
@@ -87,9 +93,9 @@ class ClientConnectTest {
         return log;
     }
 
-    private static void assertCleanWithoutConnect(EventLog log) {
+    private static void assertCleanAttachedLate(EventLog log) {
         assertEquals("ping", log.receivedText());
-        assertEquals(List.of("data", "end", "close:false"),
+        assertEquals(List.of("connect", "ready", "data", "end", "close:false"),
                 log.folded().stream().filter(e -> !e.equals("finish")).toList());
         assertTrue(log.events.contains("finish"));
     }
@@ -103,12 +109,12 @@ class ClientConnectTest {
 
     @Test
     void net_connect_port_reaches_localhost() {
-        assertCleanWithoutConnect(exchangeAfterConnect(Net.connect(port)));
+        assertCleanAttachedLate(exchangeAfterConnect(Net.connect(port)));
     }
 
     @Test
     void net_connect_port_host_reaches_the_host() {
-        assertCleanWithoutConnect(exchangeAfterConnect(Net.connect(port, "127.0.0.1")));
+        assertCleanAttachedLate(exchangeAfterConnect(Net.connect(port, "127.0.0.1")));
     }
 
     @Test
@@ -118,7 +124,7 @@ class ClientConnectTest {
 
     @Test
     void net_connect_options_connects() {
-        assertCleanWithoutConnect(exchangeAfterConnect(
+        assertCleanAttachedLate(exchangeAfterConnect(
                 Net.connect(ConnectOptions.builder().port(port).host("127.0.0.1").build())));
     }
 
@@ -130,11 +136,11 @@ class ClientConnectTest {
 
     @Test
     void net_create_connection_forms_behave_as_connect() {                             // #42
-        assertCleanWithoutConnect(exchangeAfterConnect(Net.createConnection(port)));
-        assertCleanWithoutConnect(exchangeAfterConnect(Net.createConnection(port, "127.0.0.1")));
+        assertCleanAttachedLate(exchangeAfterConnect(Net.createConnection(port)));
+        assertCleanAttachedLate(exchangeAfterConnect(Net.createConnection(port, "127.0.0.1")));
         assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.createConnection(port, "127.0.0.1", l)));
         ConnectOptions options = ConnectOptions.builder().port(port).host("127.0.0.1").build();
-        assertCleanWithoutConnect(exchangeAfterConnect(Net.createConnection(options)));
+        assertCleanAttachedLate(exchangeAfterConnect(Net.createConnection(options)));
         assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.createConnection(options, l)));
     }
 
@@ -175,8 +181,8 @@ class ClientConnectTest {
 
             assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.connect(path, l)));
             assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.createConnection(path, l)));
-            assertCleanWithoutConnect(exchangeAfterConnect(Net.connect(path)));
-            assertCleanWithoutConnect(exchangeAfterConnect(Net.createConnection(path)));
+            assertCleanAttachedLate(exchangeAfterConnect(Net.connect(path)));
+            assertCleanAttachedLate(exchangeAfterConnect(Net.createConnection(path)));
         } finally {
             Loopback.closeAndWait(unix);
         }
@@ -382,5 +388,32 @@ class ClientConnectTest {
         assertEquals("beforeafter", log.receivedText());
         assertEquals("close:false", log.events.get(log.events.size() - 1));
         Loopback.closeAndWait(other);
+    }
+
+    /**
+     * Node (catalog #57): {@code destroy()} right after {@code connect()}, before the next tick, gives neither
+     * {@code connect} nor {@code error}. Here inside a listener, where the new socket's events wait for it, for
+     * a refused port and for a server that resets, {@link #ROUNDS} rounds each.
+     */
+    @Test
+    void destroy_inside_a_listener_right_after_connect_gives_close_without_error() {
+        int refused = Loopback.closedPort();
+        Server resetting = Net.createServer(Socket::resetAndDestroy).listen(0, Loopback.V4);
+        for (int target : new int[] {refused, resetting.address().port()}) {
+            for (int round = 0; round < ROUNDS; round++) {
+                List<String> events = new CopyOnWriteArrayList<>();
+                Server trigger = Net.createServer().on(Server.LISTENING, () -> {
+                    Socket c = Net.connect(target, Loopback.V4);
+                    c.on(Socket.CONNECT, () -> events.add("connect"))
+                            .on(Socket.ERROR, e -> events.add("error:" + EventLog.code(e)))
+                            .on(Socket.CLOSE, hadError -> events.add("close:" + hadError));
+                    c.destroy();
+                }).listen(0, Loopback.V4);
+                EventLog.waiting().until(() -> events.contains("close:false") || events.contains("close:true"));
+                assertEquals(List.of("close:false"), events, "round " + round + " to port " + target);
+                Loopback.closeAndWait(trigger);
+            }
+        }
+        Loopback.closeAndWait(resetting);
     }
 }

@@ -16,11 +16,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Server close, its callback, CLOSE after the last connection, and the connection count (catalog #5, #11-13, #127). */
 class ServerCloseTest {
+
+    /** Rounds of the race regression tests ({@code -Dloomnet.regression.rounds}, default 200). */
+    private static final int ROUNDS = Integer.getInteger("loomnet.regression.rounds", 200);
 
     private static final Throwable NOT_CALLED = new Throwable("not called");
 
@@ -148,5 +152,33 @@ class ServerCloseTest {
             log.awaitClosed();
         }
         Loopback.closeAndWait(server);
+    }
+
+    /**
+     * The last connection's close and {@code server.close()} at the same moment give one {@code close} (Node's
+     * {@code _emitCloseIfDrained} runs for each, but only one finds the server drained). The getConnections
+     * callback, posted after both, runs after every CLOSE they posted: {@link #ROUNDS} rounds.
+     */
+    @Test
+    void close_racing_the_last_connections_close_emits_close_once() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            AtomicInteger closes = new AtomicInteger();
+            java.util.concurrent.BlockingQueue<Socket> accepted = new java.util.concurrent.LinkedBlockingQueue<>();
+            Server server = Net.createServer(accepted::add).listen(0, "127.0.0.1");
+            server.on(Server.CLOSE, closes::incrementAndGet);
+            Socket client = Net.connect(server.address().port(), "127.0.0.1").resume();
+            Socket peer = accepted.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            AtomicBoolean peerClosed = new AtomicBoolean();
+            peer.on(Socket.CLOSE, hadError -> peerClosed.set(true));
+            peer.destroy();
+            server.close();
+            EventLog.waiting().untilTrue(peerClosed);
+            AtomicInteger seen = new AtomicInteger(-1);
+            server.getConnections((e, count) -> seen.set(closes.get()));
+            EventLog.waiting().until(() -> seen.get() >= 0);
+            assertEquals(1, seen.get(), "round " + round);
+            assertEquals(1, closes.get(), "round " + round);
+            EventLog.waiting().until(client::destroyed);
+        }
     }
 }

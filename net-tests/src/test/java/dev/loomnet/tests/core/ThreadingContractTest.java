@@ -229,22 +229,6 @@ class ThreadingContractTest {
         Loopback.closeAndWait(server);
     }
 
-    @Test
-    void an_error_without_listener_goes_to_the_uncaught_handler_and_the_socket_still_closes(
-            UncaughtExceptions uncaught) {
-        int port = Loopback.closedPort();
-        AtomicReference<Boolean> closed = new AtomicReference<>();
-        Socket s = Net.socket().on(Socket.CLOSE, closed::set);
-        s.connect(port, Loopback.V4);
-        // Awaitility by default rethrows exceptions that reach the default handler during an await, which
-        // would take the exception before UncaughtExceptions sees it: wait for CLOSE without that first.
-        await().dontCatchUncaughtExceptions().atMost(EventLog.WAIT).until(() -> closed.get() != null);
-        UncaughtExceptions.Uncaught u = uncaught.awaitOne(
-                e -> e instanceof NetException ne && ne.code().equals(NetException.ECONNREFUSED));
-        assertTrue(u.threadName().startsWith("loomnet-"), u.threadName());
-        assertTrue(closed.get());
-        assertTrue(s.destroyed());
-    }
 
     @Test
     void listeners_attached_in_connection_see_every_event_even_when_attached_late() {

@@ -130,13 +130,14 @@ class ReadAheadTest {
     }
 
     @Test
-    void a_client_reads_nothing_until_asked_so_listeners_added_after_connect_miss_nothing() throws Exception {
-        // From a plain thread the listeners come after connect() returns: a read-ahead could emit END first.
+    void a_client_reads_ahead_and_listeners_added_after_connect_miss_nothing() throws Exception {
+        // From a plain thread the listeners come after connect() returns, maybe after the read-ahead saw END:
+        // the bytes wait for a DATA listener, END and CLOSE are kept for late listeners.
         Server server = Net.createServer(s -> s.end("bye")).listen(0, HOST);
         AtomicBoolean connected = new AtomicBoolean();
         Socket client = Net.connect(port(server), HOST, () -> connected.set(true));
         waitFor().until(connected::get);
-        Flow.holdsFor(300).until(() -> client.bytesRead() == 0);
+        waitFor().until(() -> client.bytesRead() == 3);             // read ahead, nobody reading
         List<String> events = new CopyOnWriteArrayList<>();
         client.on(Socket.END, () -> events.add("end")).on(Socket.CLOSE, hadError -> events.add("close"))
                 .on(Socket.DATA, chunk -> events.add(new String(chunk, StandardCharsets.UTF_8)));
@@ -161,5 +162,73 @@ class ReadAheadTest {
         waitFor().until(peer::destroyed);
         server.close();
         assertEquals("held", new String(chunks.get(0), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void a_client_nobody_reads_sees_the_servers_end_then_closes() throws Exception {
+        Server server = Net.createServer(Socket::end).listen(0, HOST);
+        List<String> events = new CopyOnWriteArrayList<>();
+        Socket client = Net.socket();
+        client.on(Socket.END, () -> events.add("end"))
+                .on(Socket.ERROR, e -> events.add("error"))
+                .on(Socket.CLOSE, hadError -> events.add("close:" + hadError));
+        client.connect(port(server), HOST);
+        waitFor().until(() -> events.contains("close:false"));
+        assertEquals(List.of("end", "close:false"), events);
+        waitFor().until(() -> server.connections() == 0);
+        server.close();
+    }
+
+    @Test
+    void a_client_nobody_reads_sees_the_servers_reset_as_econnreset_then_close_true() throws Exception {
+        Flow.Accepted accepted = new Flow.Accepted();
+        Server server = Net.createServer(accepted).listen(0, HOST);
+        List<String> events = new CopyOnWriteArrayList<>();
+        Socket client = Net.socket();
+        client.on(Socket.ERROR, e -> events.add("error:" + ((NetException) e).code()))
+                .on(Socket.CLOSE, hadError -> events.add("close:" + hadError));
+        AtomicBoolean connected = new AtomicBoolean();
+        client.connect(port(server), HOST, () -> connected.set(true));
+        waitFor().until(connected::get);
+        accepted.next().resetAndDestroy();
+        waitFor().until(() -> events.size() == 2);
+        assertEquals(List.of("error:ECONNRESET", "close:true"), events);
+        server.close();
+    }
+
+    @Test
+    void a_write_after_the_server_ended_a_client_nobody_reads_gets_epipe() throws Exception {
+        Server server = Net.createServer(Socket::end).listen(0, HOST);
+        List<String> events = new CopyOnWriteArrayList<>();
+        List<Throwable> callback = new CopyOnWriteArrayList<>();
+        Socket client = Net.socket();
+        // After END the socket ends its side too (no half-open); a write from then on is Node's writeAfterFIN
+        client.on(Socket.FINISH, () -> client.write("too late", callback::add))
+                .on(Socket.ERROR, e -> events.add("error:" + ((NetException) e).code()))
+                .on(Socket.CLOSE, hadError -> events.add("close:" + hadError));
+        client.connect(port(server), HOST);
+        waitFor().until(() -> callback.size() == 1 && events.size() == 2);
+        assertEquals(NetException.EPIPE, ((NetException) callback.get(0)).code());
+        assertEquals(List.of("error:EPIPE", "close:true"), events);
+        waitFor().until(() -> server.connections() == 0);
+        server.close();
+    }
+
+    @Test
+    void a_socket_resumed_without_listeners_keeps_flowing_after_a_reconnect() throws Exception {
+        byte[] big = new byte[200_000];                               // more than one read-ahead buffer
+        Server server = Net.createServer(s -> s.end(big)).listen(0, HOST);
+        List<String> closes = new CopyOnWriteArrayList<>();
+        Socket client = Net.socket().resume();
+        client.on(Socket.CLOSE, hadError -> closes.add("close:" + hadError));
+        client.connect(port(server), HOST);
+        waitFor().until(() -> closes.size() == 1);
+        assertEquals(big.length, client.bytesRead());
+        client.connect(port(server), HOST);                           // flowing still: reads it all, sees the FIN
+        waitFor().until(() -> closes.size() == 2);
+        assertEquals(List.of("close:false", "close:false"), closes);
+        assertEquals(big.length, client.bytesRead());
+        waitFor().until(() -> server.connections() == 0);
+        server.close();
     }
 }

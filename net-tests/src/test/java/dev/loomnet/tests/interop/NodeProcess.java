@@ -243,14 +243,18 @@ final class NodeProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
-        if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            throw new AssertionError("node did not die within " + WAIT + " of being killed: " + this);
+        try {
+            if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError("node did not die within " + WAIT + " of being killed: " + this);
+            }
+            joinReaders();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();         // AutoCloseable: keep the interrupt rather than throw it
         }
-        joinReaders();
     }
 
     @Override

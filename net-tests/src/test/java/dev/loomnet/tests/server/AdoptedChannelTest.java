@@ -130,6 +130,7 @@ class AdoptedChannelTest {
     }
 
     @Test
+    @SuppressWarnings("try")                            // peer: the other end, only held open by the try
     void no_delay_and_keep_alive_options_are_set_on_the_channel_when_the_connection_is_established()
             throws IOException {                                                                     // #145-#150
         SocketChannel[] pair = rawPair();

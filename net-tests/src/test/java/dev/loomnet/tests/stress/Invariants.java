@@ -43,7 +43,6 @@ final class Invariants {
         found.forEach(f -> out.add(prefix + f));
     }
 
-    /** The events with callback results and notes left out. */
     /** An end callback that got ERR_STREAM_ALREADY_FINISHED, which is right only once FINISH was emitted. */
     private static boolean alreadyFinished(Peer.Cb cb) {
         Throwable e = cb.error.get();
@@ -51,6 +50,7 @@ final class Invariants {
                 && cb.afterFinish;
     }
 
+    /** The events with callback results and notes left out. */
     private static List<String> events(Peer p) {
         return p.log.stream().filter(e -> !e.startsWith("cb:") && !e.startsWith("note:")).toList();
     }

@@ -529,7 +529,7 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
         /** Caps the pair's bytes: once the budget is spent, writes are a few bytes each. */
         private int budget(int n) {
             if (bytes + n > maxBytes) {
-                n = 1 + (int) (n % 16);
+                n = 1 + n % 16;
             }
             bytes += n;
             return n;

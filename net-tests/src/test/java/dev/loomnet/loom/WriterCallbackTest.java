@@ -24,15 +24,15 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * How {@link WriteQueue} hands its callbacks to its socket when the socket fails or closes: white-box
- * regression tests, with a recording {@link WriteQueue.Owner} instead of a socket, for the races
+ * How {@link Writer} hands its callbacks to its socket when the socket fails or closes: white-box
+ * regression tests, with a recording {@link Writer.Sink} instead of a socket, for the races
  * {@code dev.loomnet.tests.stress.ChaosTest} found. Each depends on a thread switch at one exact point, so a test
  * through the public API could only provoke it now and then; here the owner's own methods stand at that point.
  */
-class WriteQueueCallbackTest {
+class WriterCallbackTest {
 
     /** Records what the queue reports; its channel is whatever the test gives it. */
-    private static final class Owner implements WriteQueue.Owner {
+    private static final class Owner implements Writer.Sink {
         final ReentrantLock lock = new ReentrantLock();
         final AtomicInteger writersStarted = new AtomicInteger();
         final List<Callback> rejected = new CopyOnWriteArrayList<>();
@@ -86,7 +86,7 @@ class WriteQueueCallbackTest {
         }
 
         @Override
-        public void writeFailed(IOException error) {
+        public void failed(IOException error) {
             onWriteFailed.run();
         }
 
@@ -111,22 +111,21 @@ class WriteQueueCallbackTest {
         // The writer gave up its role before the socket was destroyed: a write in between started a second
         // writer, whose batch replaced the failed one in flight, and failAll never saw the first callback.
         Owner owner = new Owner();
-        try (SocketChannel closed = SocketChannel.open()) {
-            closed.close();
-            owner.channel = closed;                     // every write fails
-        }
-        WriteQueue queue = new WriteQueue(owner, 1024, owner.lock);
+        SocketChannel closed = SocketChannel.open();
+        closed.close();
+        owner.channel = closed;                         // every write fails
+        Writer queue = new Writer(owner, 1024, owner.lock);
         Callback first = callback();
         Callback second = callback();
         AtomicReference<List<Callback>> failed = new AtomicReference<>();
         CountDownLatch destroyed = new CountDownLatch(1);
         owner.onWriteFailed = () -> {                    // on the failed writer's thread, before the destroy
-            queue.write(bytes(10), second);
-            failed.set(queue.failAll());                // what LoomSocket.destroy does
+            queue.write(bytes(10), second, false, false);
+            failed.set(queue.fail());                // what LoomSocket.destroy does
             destroyed.countDown();
         };
         queue.start();
-        queue.write(bytes(10), first);                  // not inline: a writer thread, which fails
+        queue.write(bytes(10), first, false, false);                  // not inline: a writer thread, which fails
         assertTrue(destroyed.await(10, TimeUnit.SECONDS));
         assertEquals(1, owner.writersStarted.get());
         assertEquals(List.of(first, second), failed.get());
@@ -137,13 +136,13 @@ class WriteQueueCallbackTest {
         // A socket's end() checks for destroy, then calls the queue; a destroy in between used to leave the
         // callback in a queue that nobody would look at again.
         Owner owner = new Owner();
-        WriteQueue queue = new WriteQueue(owner, 1024, owner.lock);
+        Writer queue = new Writer(owner, 1024, owner.lock);
         queue.start();
-        assertEquals(List.of(), queue.failAll());
+        assertEquals(List.of(), queue.fail());
         Callback late = callback();
         queue.end(late);
         assertEquals(List.of(late), owner.rejected);
-        assertEquals(List.of(), queue.failAll());
+        assertEquals(List.of(), queue.fail());
         assertEquals(0, owner.finished.get());
     }
 
@@ -154,7 +153,7 @@ class WriteQueueCallbackTest {
         Owner owner = new Owner();
         try (Pair pair = new Pair()) {
             owner.channel = pair.client;
-            WriteQueue queue = new WriteQueue(owner, 1024, owner.lock);
+            Writer queue = new Writer(owner, 1024, owner.lock);
             queue.start();
             Callback first = callback();
             queue.end(first);                           // nothing queued: the FIN leaves on this thread
@@ -164,7 +163,7 @@ class WriteQueueCallbackTest {
             assertEquals(List.of(first, second), queue.takeEndCallbacks());
             Callback third = callback();
             assertTrue(queue.addEndCallback(third));
-            assertEquals(List.of(third), queue.failAll());
+            assertEquals(List.of(third), queue.fail());
             assertFalse(queue.addEndCallback(callback()));
         }
     }
@@ -177,10 +176,10 @@ class WriteQueueCallbackTest {
         Owner owner = new Owner();
         try (Pair pair = new Pair()) {
             owner.channel = pair.client;
-            WriteQueue queue = new WriteQueue(owner, 1024, owner.lock);
+            Writer queue = new Writer(owner, 1024, owner.lock);
             queue.start();
-            queue.write(bytes(100), callback(), true);  // inline, on this thread
-            queue.write(bytes(100), callback());        // queued: the writer thread
+            queue.write(bytes(100), callback(), true, false);  // inline, on this thread
+            queue.write(bytes(100), callback(), false, false);  // queued: the writer thread
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(2)).until(() -> owner.flushedUnderLock.size() == 2);
             assertEquals(List.of(true, true), owner.flushedUnderLock);

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The write queue ({@link WriteQueue}) writing into a real loopback TCP connection, whose peer is drained
+ * The write queue ({@link Writer}) writing into a real loopback TCP connection, whose peer is drained
  * as fast as possible by a background platform thread (a blocking read into a 1 MiB direct buffer). Every
  * figure therefore includes real {@code write} system calls and the kernel's loopback delivery, and the
  * drainer competes for the same CPUs (2 cores here): these are per-chunk costs of the whole write path, not
@@ -63,7 +63,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class WriteQueueBench {
+public class WriterBench {
 
     private static final int HIGH_WATER_MARK = 64 * 1024;
 
@@ -75,12 +75,12 @@ public class WriteQueueBench {
     private SocketChannel client;
     private SocketChannel peer;
     private Thread drainer;
-    private WriteQueue writes;
+    private Writer writes;
     private byte[] data;
     private volatile long flushedBytes;
 
     /** The socket side of the queue, reduced to what the write path calls. */
-    private final class Owner implements WriteQueue.Owner {
+    private final class Owner implements Writer.Sink {
         @Override
         public @Nullable SocketChannel channel() {
             return client;
@@ -120,7 +120,7 @@ public class WriteQueueBench {
         }
 
         @Override
-        public void writeFailed(IOException error) {
+        public void failed(IOException error) {
             throw new IllegalStateException(error);
         }
 
@@ -157,7 +157,7 @@ public class WriteQueueBench {
             }
         });
         vt.join(10_000);
-        writes = new WriteQueue(new Owner(), HIGH_WATER_MARK);
+        writes = new Writer(new Owner(), HIGH_WATER_MARK);
         writes.start();
     }
 
@@ -184,7 +184,7 @@ public class WriteQueueBench {
     /** A listener's reply on the connection's own thread: written inline when the queue is idle. */
     @Benchmark
     public boolean inline() {
-        boolean below = writes.write(ByteBuffer.wrap(data), null, true);
+        boolean below = writes.write(ByteBuffer.wrap(data), null, true, false);
         if (!below) {
             writes.awaitLengthAtMost(HIGH_WATER_MARK / 2);
         }
@@ -194,7 +194,7 @@ public class WriteQueueBench {
     /** A write from another thread: queued, written by the on-demand writer thread. */
     @Benchmark
     public boolean queued() {
-        boolean below = writes.write(ByteBuffer.wrap(data), null);
+        boolean below = writes.write(ByteBuffer.wrap(data), null, false, false);
         if (!below) {
             writes.awaitLengthAtMost(HIGH_WATER_MARK / 2);
         }
@@ -206,7 +206,7 @@ public class WriteQueueBench {
     @OperationsPerInvocation(64)
     public long burst64() {
         for (int i = 0; i < 64; i++) {
-            writes.write(ByteBuffer.wrap(data), null);
+            writes.write(ByteBuffer.wrap(data), null, false, false);
         }
         writes.awaitLengthAtMost(0);
         return flushedBytes;
@@ -218,7 +218,7 @@ public class WriteQueueBench {
     public long corkedBurst64() {
         writes.cork();
         for (int i = 0; i < 64; i++) {
-            writes.write(ByteBuffer.wrap(data), null);
+            writes.write(ByteBuffer.wrap(data), null, false, false);
         }
         writes.uncork();
         writes.awaitLengthAtMost(0);

@@ -1,0 +1,595 @@
+package dev.loomnet.loom;
+
+import dev.loomnet.net.Callback;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Moves one connection's {@link Outbound} bytes to the kernel, then sends the FIN after {@code end()}.
+ *
+ * <p>{@link #write} never blocks: it queues and, if nobody holds the writer role, gives it to a virtual thread
+ * that lives while there is something to write: it takes every queued chunk (up to {@value #MAX_BATCH}) and
+ * hands them to the kernel with one gathering write, so a burst of small writes costs one system call; then it
+ * reports the flushed bytes and callbacks and ends when the queue is empty. A write made on the connection's
+ * own thread while nothing is queued is first tried right there, without blocking ({@link Role#INLINE}).
+ * Because reading never waits for writing, two peers that both write without reading cannot deadlock: each
+ * one's bytes wait in its queue, and each one's reader keeps reading.
+ *
+ * <p>Two enums hold its state, under the socket's lock: where the stream is ({@link State}) and who may be
+ * inside the channel's {@code write} now ({@link Role}); every transition is in this class.
+ */
+final class Writer {
+
+    static final int MAX_BATCH = 64;
+
+    /** Where the outgoing stream is. */
+    enum State {
+        /** Before the connection: writes queue, nothing goes. */
+        CONNECTING,
+        /** {@code end()} while connecting: the FIN follows the queued bytes once connected. */
+        CONNECTING_ENDED,
+        OPEN,
+        /** {@code end()} was called: the FIN follows the queued bytes. */
+        ENDING,
+        /** The FIN was sent. */
+        FINISHED,
+        /** The socket was destroyed: nothing more is written, every callback failed. */
+        FAILED
+    }
+
+    /** Who may be inside the channel's {@code write} (or holds the channel's blocking mode) now. */
+    enum Role {
+        NONE,
+        /** A writer thread. */
+        THREAD,
+        /** A caller writing one chunk on its own thread, without blocking. */
+        INLINE,
+        /** The read loop, switching the channel's blocking mode for a read (Unix domain sockets). */
+        READER
+    }
+
+    /** What the writer needs from its socket. */
+    interface Sink {
+        @Nullable SocketChannel channel();
+
+        /** Writes what the kernel takes now without blocking; returns the bytes written (maybe 0). */
+        int writeNow(ByteBuffer data) throws IOException;
+
+        /**
+         * {@code bytes} reached the kernel; {@code callbacks} (in order, may be empty) are to run now. Called under
+         * the lock, so that the socket posts them before a destroy's {@link #fail} returns.
+         */
+        void flushed(long bytes, List<Callback> callbacks);
+
+        /** Part of the batch in flight reached the kernel and the rest is still being written. */
+        void progressed();
+
+        /** The queue emptied after a write returned {@code false}: Node's {@code drain}. */
+        void drained();
+
+        /**
+         * The FIN was sent. The end callbacks stay until the socket takes them ({@link #takeEndCallbacks()}) when
+         * it reports the finish, so that a destroy in between still finds them in {@link #fail()}, and an
+         * {@code end(callback)} in between still gets this finish.
+         */
+        void finished();
+
+        /** A write or end arrived after the writer failed (the socket was destroyed meanwhile). */
+        void rejected(@Nullable Callback callback);
+
+        /** Writing failed; the socket destroys itself, which calls {@link #fail()}. */
+        void failed(IOException error);
+
+        /** The writer thread's name. */
+        String writerName();
+    }
+
+    private final Sink sink;
+    private final Outbound out;
+    /** The socket's own lock: nothing blocks while holding it (channel writes and the FIN happen outside it). */
+    private final ReentrantLock lock;
+    /** Signalled whenever the queue shrinks or fails; created by the first blocking-style writer to wait. */
+    private @Nullable Condition shrunk;
+    private State state = State.CONNECTING;
+    private Role role = Role.NONE;
+    /** Whether {@link #fail} found bytes still unsent: what {@link #awaitFlushed} answers after a failure. */
+    private boolean failedUnsent;
+
+    Writer(Sink sink, int highWaterMark, ReentrantLock lock) {
+        this.sink = sink;
+        this.out = new Outbound(highWaterMark);
+        this.lock = lock;
+    }
+
+    /** Bytes queued and not yet handed to the kernel ({@code writableLength}). */
+    long length() {
+        return out.length();
+    }
+
+    /** Bytes accepted by {@link #write}, sent or not ({@code bytesWritten}). */
+    long accepted() {
+        return out.accepted();
+    }
+
+    /** Whether a {@code false} return is waiting for its {@code drain}. */
+    boolean drainOwed() {
+        lock.lock();
+        try {
+            return out.drainOwed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether chunks are held by {@link #cork()} now. */
+    boolean corked() {
+        lock.lock();
+        try {
+            return out.corked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues {@code data}; with {@code inline}, when nothing is queued or being written, first tries to hand it
+     * to the kernel right here with {@link Sink#writeNow} (a non-blocking write), so that a listener replying
+     * on the connection's own thread costs no thread switch. Whatever the kernel does not take at once is
+     * queued for the writer thread as usual, so the caller never blocks. With {@code borrowed}, the caller keeps
+     * {@code data} only for the duration of the call (a reused read buffer): what is not written inline is
+     * copied before it is queued.
+     *
+     * @return whether the queue is still below the high-water mark (Node's return value of {@code write})
+     */
+    boolean write(ByteBuffer data, @Nullable Callback callback, boolean inline, boolean borrowed) {
+        boolean below;
+        boolean start;
+        lock.lock();
+        try {
+            if (state == State.FAILED) {
+                rejectUnlocked(callback);
+                return false;
+            }
+            below = out.accept(data.remaining());
+            if (inline && state == State.OPEN && role == Role.NONE && !out.corked() && !out.hasQueued()) {
+                role = Role.INLINE;                       // the caller is the writer for this one chunk
+                out.inFlight(callback == null ? List.of() : List.of(new Outbound.Chunk(data, callback)));
+                start = false;
+            } else {
+                if (!below) {
+                    out.owesDrain();
+                }
+                inline = false;
+                out.add(Outbound.Chunk.owned(data, callback, borrowed));
+                start = claim();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (inline) {
+            return writeInline(data, callback, borrowed);
+        }
+        if (start) {
+            startThread();
+        }
+        return below;
+    }
+
+    /** Under the lock: tells the socket a write was rejected, without holding the lock while it does. */
+    private void rejectUnlocked(@Nullable Callback callback) {
+        lock.unlock();
+        try {
+            sink.rejected(callback);
+        } finally {
+            lock.lock();
+        }
+    }
+
+    /**
+     * The inline attempt. Its return value is computed after the attempt: bytes the kernel took at once never
+     * sat in the queue, so a chunk written whole does not count against the high-water mark (Node counts it
+     * until its write completes, which on its single thread is the same tick; here a {@code false} would cost
+     * a pause and a drain, two thread hand-offs, for bytes already sent).
+     */
+    private boolean writeInline(ByteBuffer data, @Nullable Callback callback, boolean borrowed) {
+        int written;
+        try {
+            written = sink.writeNow(data);
+        } catch (IOException e) {
+            failWith(e);
+            return false;
+        }
+        boolean done = !data.hasRemaining();
+        boolean start = false;
+        boolean drain = false;
+        boolean below;
+        lock.lock();
+        try {
+            if (state == State.FAILED) {
+                role = Role.NONE;
+                return false;                             // destroyed meanwhile: fail() took the callback
+            }
+            out.written(written);
+            if (written > 0) {
+                signalShrunk();
+            }
+            if (!done) {
+                out.addFirst(Outbound.Chunk.owned(data, callback, borrowed));   // before later writes
+            }
+            below = out.belowHighWaterMark();
+            if (!below) {
+                out.owesDrain();                          // before the writer may start and find it empty
+            }
+            if (out.hasQueued() || state == State.ENDING) {
+                role = Role.THREAD;                       // keep the role and hand it to a thread
+                start = true;
+            } else {
+                role = Role.NONE;
+                drain = out.takeDrain();
+            }
+            if (written > 0 || done) {
+                sink.flushed(written, done && callback != null ? List.of(callback) : List.of());
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (drain) {
+            sink.drained();
+        }
+        if (start) {
+            startThread();
+        }
+        return below;
+    }
+
+    /** Flushes what is queued, then sends the FIN; {@code callback} runs after the FIN. */
+    void end(@Nullable Callback callback) {
+        boolean start;
+        boolean finNow = false;
+        lock.lock();
+        try {
+            if (state == State.FAILED) {
+                rejectUnlocked(callback);                 // destroyed since the socket looked
+                return;
+            }
+            if (callback != null) {
+                out.addEndCallback(callback);
+            }
+            state = state == State.CONNECTING ? State.CONNECTING_ENDED
+                    : state == State.OPEN ? State.ENDING : state;
+            start = claim();
+            if (start && !out.hasQueued()) {
+                // Nothing left to write: the FIN goes right here. shutdownOutput never blocks, so no thread
+                // needs to be started just for it.
+                finNow = true;
+                start = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (finNow) {
+            try {
+                sendFin();
+            } catch (IOException e) {
+                failWith(e);
+            }
+        } else if (start) {
+            startThread();
+        }
+    }
+
+    /**
+     * Adds a callback to the end callbacks of an {@link #end} already made (a second {@code end(callback)}); false,
+     * and nothing added, once the writer failed.
+     */
+    boolean addEndCallback(Callback callback) {
+        lock.lock();
+        try {
+            if (state == State.FAILED) {
+                return false;
+            }
+            out.addEndCallback(callback);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the end callbacks, for the socket's report of the finish ({@link Sink#finished()}). */
+    List<Callback> takeEndCallbacks() {
+        lock.lock();
+        try {
+            return out.takeEndCallbacks();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connection is established: begin writing what was queued while connecting. */
+    void start() {
+        boolean start;
+        lock.lock();
+        try {
+            state = state == State.CONNECTING ? State.OPEN : state == State.CONNECTING_ENDED ? State.ENDING : state;
+            start = claim();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startThread();
+        }
+    }
+
+    /**
+     * Takes the role for the read loop ({@link Role#READER}), for a moment in which no other thread may be
+     * inside the channel's {@code write}: its non-blocking read on a Unix domain socket toggles the blocking
+     * mode, which waits for the channel's write lock, and a writer blocked on a full peer holds that lock for as
+     * long as the peer does not read. Writes made meanwhile are queued; {@link #releaseReader} starts a writer.
+     *
+     * @return false (and nothing taken) when a writer holds the role or the writer failed
+     */
+    boolean claimReader() {
+        lock.lock();
+        try {
+            if (role != Role.NONE || state == State.FAILED) {
+                return false;
+            }
+            role = Role.READER;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back the role {@link #claimReader} took, handing it to a writer thread if writes queued. */
+    void releaseReader() {
+        boolean start;
+        lock.lock();
+        try {
+            role = Role.NONE;
+            start = claim();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startThread();
+        }
+    }
+
+    void cork() {
+        lock.lock();
+        try {
+            out.cork();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void uncork() {
+        boolean start;
+        lock.lock();
+        try {
+            out.uncork();
+            start = claim();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startThread();
+        }
+    }
+
+    /**
+     * Stops the writer for good and returns every callback that will now never succeed: the chunks in flight,
+     * the queued ones, and the end callbacks, in that order.
+     */
+    List<Callback> fail() {
+        lock.lock();
+        try {
+            if (state != State.FAILED) {
+                failedUnsent = out.length() > 0;
+            }
+            state = State.FAILED;
+            List<Callback> orphans = out.clear();
+            signalShrunk();
+            return orphans;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Blocks until at most {@code limit} bytes are queued.
+     *
+     * @return false if the writer failed (the socket was destroyed) first
+     */
+    boolean awaitLengthAtMost(long limit) {
+        lock.lock();
+        try {
+            awaitLocked(limit);
+            return state != State.FAILED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Blocks until every byte accepted so far has gone to the kernel.
+     *
+     * @return false if the writer failed with bytes still unsent; true when it failed with none, even if this
+     *     waiter woke only after the failure: a flush that completes and is followed at once by the FIN and the
+     *     socket's automatic destroy is still a completed flush
+     */
+    boolean awaitFlushed() {
+        lock.lock();
+        try {
+            awaitLocked(0);
+            return state != State.FAILED || !failedUnsent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitLocked(long limit) {
+        while (out.length() > limit && state != State.FAILED) {
+            if (shrunk == null) {
+                shrunk = lock.newCondition();
+            }
+            shrunk.awaitUninterruptibly();
+        }
+    }
+
+    /** Under the lock: wakes blocking-style writers, if any ever waited. */
+    private void signalShrunk() {
+        Condition c = shrunk;
+        if (c != null) {
+            c.signalAll();
+        }
+    }
+
+    /**
+     * Under the lock: gives the role to a writer thread if there is work for one; the caller then starts it.
+     * Work is a writable chunk, or the FIN of an ended stream.
+     */
+    private boolean claim() {
+        boolean ending = state == State.ENDING;
+        if (role != Role.NONE || !(state == State.OPEN || ending) || !(out.hasWritable(ending) || ending)) {
+            return false;
+        }
+        role = Role.THREAD;
+        return true;
+    }
+
+    /**
+     * A write or the FIN failed: the socket destroys itself. The role is kept: a write arriving before the
+     * destroy's {@link #fail} must not start a new writer, whose batch would replace the one in flight and so
+     * lose the failed batch's callbacks.
+     */
+    private void failWith(IOException e) {
+        boolean destroyed;
+        lock.lock();
+        try {
+            destroyed = state == State.FAILED;
+        } finally {
+            lock.unlock();
+        }
+        // A writer failed by a destroy sees its channel closed: that is no error of the socket, which may by now
+        // serve a new connection (a reconnect) with a writer of its own.
+        if (!destroyed) {
+            sink.failed(e);
+        }
+    }
+
+    private void startThread() {
+        Threads.startVirtual(sink.writerName(), this::run);
+    }
+
+    /** The writer thread's body: batches until the queue is empty (and the FIN, if ending). */
+    private void run() {
+        try {
+            for (;;) {
+                List<Outbound.Chunk> batch;
+                boolean fin = false;
+                boolean drain = false;
+                lock.lock();
+                try {
+                    if (state == State.FAILED) {
+                        role = Role.NONE;
+                        return;
+                    }
+                    boolean ending = state == State.ENDING;
+                    if (!out.hasWritable(ending)) {
+                        if (!out.hasQueued() && ending) {
+                            fin = true;
+                        } else {
+                            role = Role.NONE;
+                            drain = out.takeDrain();
+                        }
+                        batch = List.of();
+                    } else {
+                        batch = out.takeBatch(MAX_BATCH);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (batch.isEmpty()) {
+                    if (fin) {
+                        sendFin();
+                    } else if (drain) {
+                        sink.drained();
+                    }
+                    return;
+                }
+                long bytes = writeFully(batch);
+                lock.lock();
+                try {
+                    if (state == State.FAILED) {
+                        role = Role.NONE;
+                        return;                           // destroyed meanwhile: fail() took the callbacks
+                    }
+                    out.written(bytes);
+                    signalShrunk();
+                    List<Callback> callbacks = new ArrayList<>(0);
+                    Outbound.callbacksOf(batch, callbacks);
+                    // Reported under the lock, as fail() takes callbacks under it: a destroy either finds the
+                    // batch still in flight (failed, above) or comes after this post, and so does its CLOSE.
+                    sink.flushed(bytes, callbacks);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (IOException e) {
+            failWith(e);
+        }
+    }
+
+    private long writeFully(List<Outbound.Chunk> batch) throws IOException {
+        SocketChannel ch = channel();
+        ByteBuffer[] buffers = new ByteBuffer[batch.size()];
+        long total = 0;
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = batch.get(i).data();
+            total += buffers[i].remaining();
+        }
+        long left = total;
+        int first = 0;
+        while (left > 0) {
+            long n = buffers.length == 1 ? ch.write(buffers[0]) : ch.write(buffers, first, buffers.length - first);
+            left -= n;
+            if (n > 0 && left > 0) {
+                sink.progressed();
+            }
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
+            }
+        }
+        return total;
+    }
+
+    private void sendFin() throws IOException {
+        channel().shutdownOutput();
+        lock.lock();
+        try {
+            state = State.FINISHED;
+            role = Role.NONE;
+        } finally {
+            lock.unlock();
+        }
+        sink.finished();                                  // which takes the end callbacks (see Sink.finished)
+    }
+
+    private SocketChannel channel() throws ClosedChannelException {
+        SocketChannel ch = sink.channel();
+        if (ch == null) {
+            throw new ClosedChannelException();
+        }
+        return ch;
+    }
+}
