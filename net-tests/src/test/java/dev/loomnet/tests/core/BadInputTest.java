@@ -367,6 +367,7 @@ class BadInputTest {
         accepts("socket.off(event, null)", "nothing registered as null: no-op (Node throws ERR_INVALID_ARG_TYPE)",
                 e -> e.socket().off(Socket.DATA, null));
         accepts("socket.listenerCount(null)", "0", e -> assertEquals(0, e.socket().listenerCount(null)));
+        fails("socket.when(null)", ARG_TYPE, e -> e.socket().when(null));
         accepts("socket.removeAllListeners(null)", "nothing registered under null: no-op",
                 e -> e.socket().removeAllListeners(null));
         accepts("socket.inputStream().read(b, 0, 0)", "0 bytes asked: 0, as InputStream says",
@@ -420,6 +421,7 @@ class BadInputTest {
         accepts("server.address() when not listening", "null, as Node",
                 e -> assertEquals(null, e.server().address()));
         fails("server.on(null event)", ARG_TYPE, e -> e.server().on(null, (Listener) () -> { }));
+        fails("server.when(null)", ARG_TYPE, e -> e.server().when(null));
         accepts("server.off(event, null)", "nothing registered as null: no-op (Node throws ERR_INVALID_ARG_TYPE)",
                 e -> e.server().off(Server.LISTENING, null));
     }
