@@ -91,7 +91,7 @@ public final class Soak {
         server.server().close(e -> closed.countDown());
         boolean drained = closed.await(SETTLE.toSeconds(), TimeUnit.SECONDS);
         Snapshot after = settle(before);
-        return report(duration, port, server.closes(), before, after, drained);
+        return report(duration, port, server.relistens(), before, after, drained);
     }
 
     /** One of each scenario and one killed peer, so that what the JDK creates on first use is in the baseline. */
@@ -153,7 +153,7 @@ public final class Soak {
 
     /** Starts a child JVM that streams to the server and kills it (SIGKILL) once it streams. */
     private static void killOne(SoakServer server, int port, Tally tally) throws Exception {
-        int closes = server.closes();
+        int epoch = server.epoch();
         try (ChildJvm child = ChildJvm.onClassPath(SoakPeer.class, String.valueOf(port))) {
             await().atMost(ChildJvm.WAIT).until(() -> !child.isAlive()
                     || child.lines().stream().anyMatch(l -> l.equals("streaming") || l.startsWith("error ")));
@@ -161,7 +161,7 @@ public final class Soak {
                 Thread.sleep(new SplittableRandom().nextInt(50, 500));
                 tally.connection("killed peer");
             } else if (child.lines().contains("error " + NetException.ECONNREFUSED)
-                    || child.lines().contains("error " + NetException.ECONNRESET) && server.closes() != closes) {
+                    || child.lines().contains("error " + NetException.ECONNRESET) && server.relistenedSince(epoch)) {
                 String code = child.lines().contains("error " + NetException.ECONNREFUSED)
                         ? NetException.ECONNREFUSED : NetException.ECONNRESET;
                 tally.expected("peer", new NetException(code, "the server was listening again"));

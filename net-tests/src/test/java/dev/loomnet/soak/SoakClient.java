@@ -67,7 +67,7 @@ final class SoakClient {
      * @return false if the connect was refused (the server was between a close and its re-listen): try again
      */
     boolean run() throws Exception {
-        int closes = server.closes();
+        int epoch = server.epoch();
         size = payloadSize();
         socket.on(Socket.DATA, this::receive)
                 .on(Socket.ERROR, error::set)
@@ -92,7 +92,7 @@ final class SoakClient {
             tally.expected("client", failure);            // between the server's close and its listen
             return false;
         }
-        if (code.equals(NetException.ECONNRESET) && server.closes() != closes) {
+        if (code.equals(NetException.ECONNRESET) && server.relistenedSince(epoch)) {
             tally.expected("client", failure);            // in the backlog of the listening socket that closed
             return false;
         }

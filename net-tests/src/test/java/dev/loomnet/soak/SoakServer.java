@@ -40,7 +40,8 @@ final class SoakServer {
 
     private final Tally tally;
     private final Server server;
-    private final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+    /** Counts each {@link #relisten} twice, before the close and after the listen: odd while one is under way. */
+    private final java.util.concurrent.atomic.AtomicInteger epoch = new java.util.concurrent.atomic.AtomicInteger();
 
     SoakServer(Tally tally) {
         this.tally = tally;
@@ -61,17 +62,28 @@ final class SoakServer {
     /**
      * Closes the server and listens on {@code port} again. Connections whose handshake the kernel completed but
      * that were not accepted yet are reset when the listening socket closes (in Node too): their clients see
-     * {@code ECONNRESET}, which {@link #closes()} lets them tell from a reset of an accepted connection.
+     * {@code ECONNRESET}, which {@link #relistenedSince} lets them tell from a reset of an accepted connection.
      */
     void relisten(int port) {
-        closes.incrementAndGet();
+        epoch.incrementAndGet();
         server.close();
         listen(port);
+        epoch.incrementAndGet();
     }
 
-    /** How many times {@link #relisten} closed the server so far. */
-    int closes() {
-        return closes.get();
+    /** A mark to pass to {@link #relistenedSince} later. */
+    int epoch() {
+        return epoch.get();
+    }
+
+    /** Whether a {@link #relisten} was under way at {@code mark} or ran since. */
+    boolean relistenedSince(int mark) {
+        return (mark & 1) == 1 || epoch.get() != mark;
+    }
+
+    /** How many times {@link #relisten} closed the server and listened again so far. */
+    int relistens() {
+        return (epoch.get() + 1) / 2;
     }
 
     private void accept(Socket socket) {
