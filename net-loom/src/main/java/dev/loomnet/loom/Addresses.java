@@ -50,6 +50,39 @@ final class Addresses {
         return null;
     }
 
+    /** A connection's local address, as Node shows it; null before it has one. */
+    static @Nullable AddressInfo local(Link link) {
+        return info(link.localAddress(), link.v6());
+    }
+
+    /**
+     * A connection's peer address; an unnamed Unix peer (an accepted socket's client) is shown as the server's
+     * path. Null while {@code connecting}: the connection thread may finish the handshake before the caller of
+     * {@code connect()} even returns, but in Node the address appears only with the {@code connect} event.
+     */
+    static @Nullable AddressInfo remote(Link link, boolean connecting) {
+        if (connecting) {
+            return null;
+        }
+        AddressInfo r = info(link.remoteAddress(), link.v6());
+        if (r != null && r.isUnix() && r.address().isEmpty()) {
+            AddressInfo l = local(link);
+            if (l != null) {
+                return l;
+            }
+        }
+        return r;
+    }
+
+    /** Whether {@code ch} is an IPv6 socket (IPv4 peers are then shown mapped). */
+    static boolean isV6(java.nio.channels.SocketChannel ch) {
+        try {
+            return ch.getLocalAddress() instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet6Address;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** Text of an address for error messages: {@code 127.0.0.1:80}, {@code ::1:80}, or a path. */
     static String describe(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {

@@ -21,12 +21,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * listeners, on the two ways into a socket's {@link EventQueue}.
  *
  * <ul>
- *   <li>{@link #runAndWaitData}: the read loop's path. {@code Connection.readLoop} calls
+ *   <li>{@link #runAndWaitData}: the read loop's path. {@code ReadLoop.readLoop} calls
  *       {@code socket.events.runAndWait(() -> socket.emitData(chunk))} on the connection's own thread; with
  *       the queue idle (always, here) that is a CAS on {@code wip}, a {@code ThreadLocal} get, the task,
  *       {@code Emitter.emit} over the listener snapshot, the {@code TEXT} check, and a decrement. This is
  *       exactly that call on a real (unconnected) {@link LoomSocket}, from a thread that adopted the queue
- *       ({@code EventQueue.adoptCurrentThread()}, as {@code Connection.run} does); only the thread differs (a
+ *       ({@code EventQueue.adoptCurrentThread()}, as {@code ReadLoop.run} does); only the thread differs (a
  *       JMH platform thread instead of the connection's virtual thread, which does not change this path). The
  *       lambda that captures the chunk is allocated per call, as in the read loop; the chunk itself is not
  *       (see {@link ReadBufferBench} for the copy).</li>
