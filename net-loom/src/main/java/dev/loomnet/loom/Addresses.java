@@ -50,6 +50,28 @@ final class Addresses {
         return null;
     }
 
+    /** Node's {@code socket.address()}: the local address while connected, else null. */
+    static @Nullable AddressInfo bound(Link link) {
+        java.nio.channels.SocketChannel ch = link.channel();
+        Lifecycle.Phase p = link.life.phase();
+        return ch != null && ch.isOpen() && (p == Lifecycle.Phase.ESTABLISHED || p == Lifecycle.Phase.OPEN)
+                ? local(link) : null;
+    }
+
+    static @Nullable String address(@Nullable AddressInfo info) {
+        return info == null ? null : info.address();
+    }
+
+    /** The family of an IP address; null for none and for a Unix socket (Node: {@code undefined}). */
+    static @Nullable String family(@Nullable AddressInfo info) {
+        return info == null || info.isUnix() ? null : info.family();
+    }
+
+    /** The port; 0 for none (Node: {@code undefined}). */
+    static int port(@Nullable AddressInfo info) {
+        return info == null ? 0 : info.port();
+    }
+
     /** A connection's local address, as Node shows it; null before it has one. */
     static @Nullable AddressInfo local(Link link) {
         return info(link.localAddress(), link.v6());

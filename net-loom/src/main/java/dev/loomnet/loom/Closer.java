@@ -120,6 +120,13 @@ final class Closer {
         }
     }
 
+    /** The connection {@code link} failed (a read, a connect): destroys it, unless it is no longer the socket's. */
+    static void fail(LoomSocket socket, Link link, Throwable error) {
+        if (socket.serves(link)) {
+            destroy(socket, link, error, false);
+        }
+    }
+
     /** Node's auto-close, after {@code END} or {@code FINISH}: both halves ended (or finished after destroySoon). */
     static void closeIfDone(LoomSocket socket, Link link) {
         if (link.life.closeNow()) {

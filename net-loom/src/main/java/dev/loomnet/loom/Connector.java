@@ -52,7 +52,7 @@ final class Connector {
             Attempt attempt = attempt(target, options, 0);
             if (attempt.channel == null) {
                 if (attempt.error != null && connecting()) {
-                    socket.fail(link, Errors.connect(attempt.error, target));
+                    Closer.fail(socket, link, Errors.connect(attempt.error, target));
                 }
                 return null;
             }
@@ -107,14 +107,14 @@ final class Connector {
             if (!connecting()) {
                 return null;
             }
-            NetException blocked = socket.blockedByList(ip, family);
+            NetException blocked = Connect.blockedByList(socket, ip, family);
             if (blocked != null) {
-                socket.fail(link, blocked);
+                Closer.fail(socket, link, blocked);
                 return null;
             }
-            socket.events.post(() -> socket.emitAttempt(Socket.CONNECTION_ATTEMPT, ip, port, family, null));
+            socket.events.post(() -> Connect.emitAttempt(socket, Socket.CONNECTION_ATTEMPT, ip, port, family, null));
             if (multi) {
-                socket.attempted(link, ip + ":" + port);
+                Connect.attempted(socket, link, ip + ":" + port);
             }
             InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(ip), port);
             Attempt attempt = attempt(target, options, multi && i < order.size() - 1 ? attemptNanos : 0);
@@ -127,7 +127,7 @@ final class Connector {
             }
             if (attempt.timedOut) {
                 socket.events.post(() ->
-                        socket.emitAttempt(Socket.CONNECTION_ATTEMPT_TIMEOUT, ip, port, family, null));
+                        Connect.emitAttempt(socket, Socket.CONNECTION_ATTEMPT_TIMEOUT, ip, port, family, null));
                 continue;
             }
             NetException error = attempt.bindError != null ? attempt.bindError : Errors.connect(
@@ -137,13 +137,13 @@ final class Connector {
                 firstError = error;
             }
             socket.events.post(() ->
-                    socket.emitAttempt(Socket.CONNECTION_ATTEMPT_FAILED, ip, port, family, error));
+                    Connect.emitAttempt(socket, Socket.CONNECTION_ATTEMPT_FAILED, ip, port, family, error));
         }
         if (failures.isEmpty()) {
-            socket.fail(link,
+            Closer.fail(socket, link,
                     new NetException(NetException.ERR_SOCKET_CONNECTION_TIMEOUT, "Socket connection timeout"));
         } else if (failures.size() == 1) {
-            socket.fail(link, failures.get(0));
+            Closer.fail(socket, link, failures.get(0));
         } else {
             StringBuilder message = new StringBuilder();
             for (Throwable f : failures) {
@@ -152,7 +152,7 @@ final class Connector {
             NetException aggregate = new NetException(Errors.code(Objects.requireNonNull(firstError)),
                     message.toString(), "connect", null, port, null);
             failures.forEach(aggregate::addSuppressed);
-            socket.fail(link, aggregate);
+            Closer.fail(socket, link, aggregate);
         }
         return null;
     }
@@ -190,7 +190,7 @@ final class Connector {
             result.error = e;                             // EMFILE: a failed attempt, "connect EMFILE host:port"
             return result;
         }
-        if (!socket.attach(link, ch)) {
+        if (!Connect.attach(socket, link, ch)) {
             ch.close();
             return result;
         }
@@ -268,8 +268,8 @@ final class Connector {
             }
         } catch (Exception e) {
             if (connecting()) {
-                socket.events.post(() -> socket.emitLookup(e, null, 0, host));
-                socket.fail(link, e);
+                socket.events.post(() -> Connect.emitLookup(socket, e, null, 0, host));
+                Closer.fail(socket, link, e);
             }
             return List.of();
         }
@@ -279,14 +279,14 @@ final class Connector {
         boolean auto = options.autoSelectFamily() && options.localAddress() == null;
         List<Lookup.Address> used = auto ? found : found.subList(0, 1);
         for (Lookup.Address a : used) {
-            socket.events.post(() -> socket.emitLookup(null, a.address(), a.family(), host));
+            socket.events.post(() -> Connect.emitLookup(socket, null, a.address(), a.family(), host));
             if (Net.isIP(a.address()) == 0) {
-                socket.fail(link,
+                Closer.fail(socket, link,
                         new NetException(NetException.ERR_INVALID_IP_ADDRESS, "Invalid IP address: " + a.address()));
                 return List.of();
             }
             if (a.family() != 4 && a.family() != 6) {
-                socket.fail(link, new NetException(NetException.ERR_INVALID_ADDRESS_FAMILY,
+                Closer.fail(socket, link, new NetException(NetException.ERR_INVALID_ADDRESS_FAMILY,
                         "Invalid address family: " + a.family() + " " + host + ":" + options.port(), null, host,
                         options.port(), null));
                 return List.of();

@@ -180,6 +180,42 @@ final class Inbound {
     // -------------------------------------------------------------------------------------------------------
     // emitting what was read
 
+    /** {@code n} bytes were read on {@code l} (under the read lock). */
+    void readBytes(Link l, int n) {
+        l.addBytesRead(n);
+        socket.touched();
+    }
+
+    /**
+     * Whether the read loop of {@code l} should read ahead: connected, nobody reads yet (no {@code DATA} or
+     * {@code TEXT} listener, no pipe, not resumed, not paused, no input stream), nothing read ahead waiting.
+     * Node starts reading when a socket connects, so a peer's FIN or reset is seen even on a socket nobody
+     * reads: a client that only writes learns that the server went away, a server that only writes closes. A
+     * client's {@code END} may come before the code that connected it added its listener: that code's listeners
+     * get it anyway, as the events of a socket connected from a plain thread are kept ({@link KeptEvents}).
+     */
+    boolean wantsReadAhead(Link l) {
+        return flow == Flow.UNSET && !socket.hasInputStream() && l.life.phase() == Lifecycle.Phase.OPEN
+                && l.readAheadEmpty();
+    }
+
+    /** The peer's FIN was read after all data: emit {@code END}, end our side unless half-open, maybe close. */
+    void emitEnd(Link l) throws Exception {
+        if (!socket.serves(l) || !l.life.readEnd()) {
+            return;                                       // a reconnect came meanwhile, or emitted already
+        }
+        try {
+            emitTextTail();
+            socket.emitLifecycle(Socket.END, dev.loomnet.net.Listener::handle);
+        } finally {
+            if (!socket.options.allowHalfOpen() && !l.life.phase().destroyed()) {
+                socket.end();
+            }
+            Closer.closeIfDone(socket, l);
+        }
+    }
+
+
     /**
      * Emits one chunk as {@code DATA}, then {@code TEXT}; returns false, emitting nothing, if the chunk is to be
      * held until the socket flows again, as Node buffers what arrives while paused. The read loop checked the

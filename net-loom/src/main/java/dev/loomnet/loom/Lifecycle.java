@@ -250,6 +250,19 @@ final class Lifecycle {
         return !phase.destroyed() && finished && (read == ReadHalf.ENDED || destroyWhenFinished);
     }
 
+    /** Node's {@code readyState} of a connection that is not connecting. */
+    dev.loomnet.net.ReadyState readyState() {
+        boolean r = !phase.destroyed() && read == ReadHalf.OPEN;
+        boolean w = !phase.destroyed() && write == WriteHalf.OPEN;
+        if (r && w) {
+            return dev.loomnet.net.ReadyState.OPEN;
+        }
+        if (r) {
+            return dev.loomnet.net.ReadyState.READ_ONLY;
+        }
+        return w ? dev.loomnet.net.ReadyState.WRITE_ONLY : dev.loomnet.net.ReadyState.CLOSED;
+    }
+
     @Override
     public String toString() {
         return phase + " read " + read + " write " + write;

@@ -225,9 +225,14 @@ final class Link implements Writer.Sink {
         attempted.add(ipAndPort);
     }
 
-    /** Under the socket's lock. */
+    /** The addresses tried so far. */
     List<String> attempted() {
-        return List.copyOf(attempted);
+        socket.lock.lock();
+        try {
+            return List.copyOf(attempted);
+        } finally {
+            socket.lock.unlock();
+        }
     }
 
     @Override

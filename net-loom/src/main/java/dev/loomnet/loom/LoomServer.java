@@ -303,7 +303,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
                 continue;
             }
             connections.incrementAndGet();
-            new LoomSocket(socketOptions, this).accepted(accepted, v6, options.pauseOnConnect());
+            Connect.accepted(new LoomSocket(socketOptions, this), accepted, v6, options.pauseOnConnect());
         }
     }
 

@@ -13,7 +13,6 @@ import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
 import dev.loomnet.net.Writable;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,8 +53,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
      */
     final Lifetime.Ref connectingLifetime = new Lifetime.Ref();
     final TcpOptions tcp;
-    /** The current connection; replaced by a reconnect. */
-    private volatile Link link;
+    /** The current connection; replaced only by {@link Connect}, under the lock. */
+    volatile Link link;
     /** Created by the first {@link #setTimeout}: a socket without a timeout carries no timer object. */
     private volatile @Nullable IdleTimer timer;
     private volatile @Nullable SocketInputStream input;
@@ -67,14 +66,10 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
         this.events = new EventQueue("events-", id, this);
         this.inbound = new Inbound(this, lock, options.onread() != null);
         this.tcp = new TcpOptions(options);
-        this.link = newLink(Lifecycle.Phase.NEW, false);
+        this.link = Connect.newLink(this, Lifecycle.Phase.NEW, false);
         if (server == null) {
             keepEventsIfLate(false);                      // an accepted socket's tick is its CONNECTION listener
         }
-    }
-
-    private Link newLink(Lifecycle.Phase start, boolean unix) {
-        return new Link(this, new Lifecycle(lock, start), options.highWaterMark(), unix);
     }
 
     @Override
@@ -92,11 +87,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
         return ERROR;
     }
 
-    /** The current connection. */
-    Link link() {
-        return link;
-    }
-
     /** Whether {@code l} is still this socket's connection (a thread of an earlier one was left behind). */
     boolean serves(Link l) {
         return link == l;
@@ -106,9 +96,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
     void listenerAdded(Event<?, ?> event) {
         inbound.listenerAdded(event);
     }
-
-    // ---------------------------------------------------------------------------------------------------
-    // connecting
 
     @Override
     public Socket connect(int port) {
@@ -149,230 +136,13 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
 
     /** {@code connect} with the arguments checked; {@code connectListener} may be null here. */
     private Socket start(ConnectOptions options, @Nullable Listener connectListener) {
-        if (options == null) {
-            throw new NetException(NetException.ERR_MISSING_ARGS,
-                    "The \"options\" or \"port\" or \"path\" argument must be specified");
-        }
-        Link l;
-        lock.lock();
-        try {
-            Link old = link;
-            if (old.afterClose() != null) {
-                throw new NetException(NetException.ERR_INVALID_STATE, "Invalid state: the socket is already connecting");
-            }
-            switch (old.life.phase()) {
-                case NEW -> {
-                    old.life.connect();
-                    old.connectsTo(options.isPath());
-                    l = old;
-                }
-                case CONNECTING, ESTABLISHED, OPEN -> throw new NetException(NetException.ERR_INVALID_STATE,
-                        "Invalid state: the socket is already "
-                                + (old.life.phase() == Lifecycle.Phase.OPEN ? "connected" : "connecting"));
-                case CLOSED -> l = newLink(Lifecycle.Phase.CONNECTING, options.isPath());
-                default -> {
-                    // Node's connect revives a destroyed socket at once (_undestroy); loomnet after its close
-                    old.afterClose(new ConnectAfterClose(() -> start(options, connectListener)));
-                    return this;
-                }
-            }
-            link = l;
-            inbound.signal();                             // a thread of the previous connection stops waiting
-        } finally {
-            lock.unlock();
-        }
-        keepEventsIfLate(true);
-        if (connectListener != null) {
-            onceInTime(CONNECT, connectListener);
-        }
-        if (options.timeout() != null) {
-            setTimeout(options.timeout());
-        }
-        Stats.SOCKETS.incrementAndGet();
-        lifetime.activate();
-        connectingLifetime.activate();
-        touched();
-        if (l.life.writeEnded()) {
-            // end() before connect() finished at once (Node: no handle to shut down); now there is one, so the
-            // FIN goes out after the queued bytes
-            l.writer.end(null);
-        }
-        ReadLoop.startClient(this, l, options);
+        Connect.start(this, options, connectListener);
         return this;
-    }
-
-    /** An accepted connection: counts as open from now on. */
-    void accepted(SocketChannel ch, boolean v6Socket, boolean pauseOnConnect) {
-        Link l = newLink(Lifecycle.Phase.CONNECTING, Link.isUnix(ch));
-        l.attach(ch);
-        link = l;
-        if (pauseOnConnect) {
-            inbound.setFlow(Inbound.Flow.PAUSED);
-        }
-        Stats.SOCKETS.incrementAndGet();
-        lifetime.activate();
-        ReadLoop.startAccepted(this, l, ch, v6Socket);
-    }
-
-    /** An existing connected channel ({@code new Socket({fd})}): connected now, no CONNECT event. */
-    void adopt(SocketChannel ch) {
-        boolean unix = Link.isUnix(ch);
-        Link l = newLink(Lifecycle.Phase.CONNECTING, unix);
-        link = l;
-        Stats.SOCKETS.incrementAndGet();
-        lifetime.activate();
-        boolean v6 = !unix && Addresses.isV6(ch);
-        established(l, ch, v6, true);
-        ReadLoop.startAdopted(this, l, ch);
-    }
-
-    /**
-     * Called by a connecting client's thread with an open, not yet connected channel; false if destroyed
-     * meanwhile, or connected again (that thread was left behind).
-     */
-    boolean attach(Link l, SocketChannel ch) {
-        lock.lock();
-        try {
-            if (l.life.phase().destroyed() || !serves(l)) {
-                return false;
-            }
-            l.attach(ch);
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The client's handshake is done (CONNECT follows), or the connection accepted; false if left. */
-    boolean established(Link l, SocketChannel ch, boolean v6Socket) {
-        return established(l, ch, v6Socket, server != null);
-    }
-
-    private boolean established(Link l, SocketChannel ch, boolean v6Socket, boolean announced) {
-        lock.lock();
-        try {
-            if (!serves(l) || !l.life.established(announced)) {
-                return false;
-            }
-            l.connected(ch, v6Socket);
-            inbound.signal();
-        } finally {
-            lock.unlock();
-        }
-        tcp.apply(l);
-        touched();
-        return true;
-    }
-
-    /** Emits {@code CONNECT} and {@code READY} on the event sequence, unless destroyed meanwhile (Node). */
-    void emitConnected(Link l) throws Exception {
-        lock.lock();
-        try {
-            if (!serves(l) || !l.life.announce()) {
-                return;
-            }
-            inbound.signal();                             // awaitConnected: the input stream may read from now on
-        } finally {
-            lock.unlock();
-        }
-        // Writes made while connecting leave only now, with CONNECT (Node flushes them from a 'connect'
-        // listener): a destroy() before it must send nothing and fail them with
-        // ERR_SOCKET_CLOSED_BEFORE_CONNECTION. The writer is its own thread, so a connect listener that blocks
-        // until its writes are flushed still gets them flushed.
-        l.writer.start();
-        emitLifecycle(CONNECT, Listener::handle);
-        emitLifecycle(READY, Listener::handle);
-    }
-
-    /** Runs the server's {@code CONNECTION} listeners on the accepted socket's own thread. */
-    void emitConnection() throws Exception {
-        LoomServer s = server;
-        if (s != null && link.life.phase() == Lifecycle.Phase.OPEN) {
-            s.emitConnection(this);
-        }
-    }
-
-    /** The connect listeners ran: from now on only {@link #ref()}/{@link #unref()} decide. */
-    void connectDone() {
-        connectingLifetime.deactivate();
-    }
-
-    void emitAttempt(Event<Socket, dev.loomnet.net.AttemptListener> event, String ip, int port, int family,
-                     @Nullable Throwable error) throws Exception {
-        // Posted while connecting; a refused connect may destroy the socket before they run, and Node emits them
-        // before the 'error': the closed phase must not swallow them.
-        emitLifecycle(event, l -> l.onAttempt(ip, port, family, error));
-    }
-
-    void emitLookup(@Nullable Throwable error, @Nullable String address, int family, String host) throws Exception {
-        emitLifecycle(LOOKUP, l -> l.onLookup(error, address, family, host));
-    }
-
-    /** The client {@code blockList} check before connecting to {@code ip}: the error to fail with, or null. */
-    @Nullable NetException blockedByList(String ip, int family) {
-        dev.loomnet.net.BlockList list = options.blockList();
-        if (list != null && list.check(ip, family == 6 ? "ipv6" : "ipv4")) {
-            return new NetException(NetException.ERR_IP_BLOCKED, "IP(" + ip + ") is blocked by net.BlockList");
-        }
-        return null;
-    }
-
-    /** Records an address tried by {@code autoSelectFamily}. */
-    void attempted(Link l, String ipAndPort) {
-        lock.lock();
-        try {
-            l.attempted(ipAndPort);
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Override
     public List<String> autoSelectFamilyAttemptedAddresses() {
-        lock.lock();
-        try {
-            return link.attempted();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------
-    // reading
-
-    /** {@code n} bytes were read on {@code l} (under the read lock). */
-    void readBytes(Link l, int n) {
-        l.addBytesRead(n);
-        touched();
-    }
-
-    /**
-     * Whether the read loop of {@code l} should read ahead: connected, nobody reads yet (no {@code DATA} or
-     * {@code TEXT} listener, no pipe, not resumed, not paused, no input stream), nothing read ahead waiting.
-     * Node starts reading when a socket connects, so a peer's FIN or reset is seen even on a socket nobody
-     * reads: a client that only writes learns that the server went away, a server that only writes closes. A
-     * client's {@code END} may come before the code that connected it added its listener: that code's listeners
-     * get it anyway, as the events of a socket connected from a plain thread are kept ({@link KeptEvents}).
-     */
-    boolean wantsReadAhead(Link l) {
-        return inbound.flow() == Inbound.Flow.UNSET && input == null && l.life.phase() == Lifecycle.Phase.OPEN
-                && l.readAheadEmpty();
-    }
-
-    /** The peer's FIN was read after all data: emit {@code END}, end our side unless half-open, maybe close. */
-    void emitEnd(Link l) throws Exception {
-        if (!serves(l) || !l.life.readEnd()) {
-            return;                                       // a reconnect came meanwhile, or emitted already
-        }
-        try {
-            inbound.emitTextTail();
-            emitLifecycle(END, Listener::handle);
-        } finally {
-            if (!options.allowHalfOpen() && !l.life.phase().destroyed()) {
-                end();
-            }
-            Closer.closeIfDone(this, l);
-        }
+        return link.attempted();
     }
 
     @Override
@@ -428,42 +198,34 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
 
     @Override
     public java.io.InputStream inputStream() {
-        SocketInputStream in = input;
-        if (in == null) {
-            lock.lock();
-            try {
-                in = input;
-                if (in == null) {
-                    in = new SocketInputStream(this);
-                    input = in;
-                }
-            } finally {
-                lock.unlock();
+        lock.lock();
+        try {
+            if (input == null) {
+                input = new SocketInputStream(this);
             }
+            return input;
+        } finally {
+            lock.unlock();
         }
-        return in;
+    }
+
+    /** Whether the blocking style reads this socket (then nothing reads ahead for it). */
+    boolean hasInputStream() {
+        return input != null;
     }
 
     @Override
     public java.io.OutputStream outputStream() {
-        SocketOutputStream out = output;
-        if (out == null) {
-            lock.lock();
-            try {
-                out = output;
-                if (out == null) {
-                    out = new SocketOutputStream(this);
-                    output = out;
-                }
-            } finally {
-                lock.unlock();
+        lock.lock();
+        try {
+            if (output == null) {
+                output = new SocketOutputStream(this);
             }
+            return output;
+        } finally {
+            lock.unlock();
         }
-        return out;
     }
-
-    // ---------------------------------------------------------------------------------------------------
-    // writing: Writes
 
     @Override
     public boolean write(byte[] data) {
@@ -558,9 +320,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
         return this;
     }
 
-    // ---------------------------------------------------------------------------------------------------
-    // destroying: Closer
-
     @Override
     public Socket destroy() {
         Closer.destroy(this, link, null, true);
@@ -571,13 +330,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
     public Socket destroy(@Nullable Throwable error) {
         Closer.destroy(this, link, error, true);
         return this;
-    }
-
-    /** The connection {@code l} failed (a read, a connect): destroys it, unless it is no longer the socket's. */
-    void fail(Link l, Throwable error) {
-        if (serves(l)) {
-            Closer.destroy(this, l, error, false);
-        }
     }
 
     @Override
@@ -604,9 +356,6 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
         return inbound.takeRun();
     }
 
-    // ---------------------------------------------------------------------------------------------------
-    // timeout, options, lifetime
-
     @Override
     public Socket setTimeout(Duration timeout) {
         return idleTimeout(timeout, null);
@@ -619,23 +368,17 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
 
     private Socket idleTimeout(Duration timeout, @Nullable Listener listener) {
         IdleTimer.check(timeout);
-        if (destroyed()) {
-            return this;                                  // Node: a no-op once destroyed
-        }
-        IdleTimer t = timer;
-        if (t == null) {
+        if (!destroyed()) {                               // Node: a no-op once destroyed
+            IdleTimer t;
             lock.lock();
             try {
-                t = timer;
-                if (t == null) {
-                    t = new IdleTimer(this);
-                    timer = t;
-                }
+                t = timer == null ? new IdleTimer(this) : timer;
+                timer = t;
             } finally {
                 lock.unlock();
             }
+            t.set(timeout, listener);
         }
-        t.set(timeout, listener);
         return this;
     }
 
@@ -695,52 +438,39 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
         return this;
     }
 
-    // ---------------------------------------------------------------------------------------------------
-    // accessors
-
     @Override
     public @Nullable AddressInfo address() {
-        Link l = link;
-        SocketChannel ch = l.channel();
-        Lifecycle.Phase p = l.life.phase();
-        return ch != null && ch.isOpen() && (p == Lifecycle.Phase.ESTABLISHED || p == Lifecycle.Phase.OPEN)
-                ? Addresses.local(l) : null;
+        return Addresses.bound(link);
     }
 
     @Override
     public @Nullable String remoteAddress() {
-        AddressInfo r = Addresses.remote(link, connecting());
-        return r == null ? null : r.address();
+        return Addresses.address(Addresses.remote(link, connecting()));
     }
 
     @Override
     public @Nullable String remoteFamily() {
-        AddressInfo r = Addresses.remote(link, connecting());
-        return r == null || r.isUnix() ? null : r.family();
+        return Addresses.family(Addresses.remote(link, connecting()));
     }
 
     @Override
     public int remotePort() {
-        AddressInfo r = Addresses.remote(link, connecting());
-        return r == null ? 0 : r.port();
+        return Addresses.port(Addresses.remote(link, connecting()));
     }
 
     @Override
     public @Nullable String localAddress() {
-        AddressInfo l = Addresses.local(link);
-        return l == null ? null : l.address();
+        return Addresses.address(Addresses.local(link));
     }
 
     @Override
     public int localPort() {
-        AddressInfo l = Addresses.local(link);
-        return l == null ? 0 : l.port();
+        return Addresses.port(Addresses.local(link));
     }
 
     @Override
     public @Nullable String localFamily() {
-        AddressInfo l = Addresses.local(link);
-        return l == null || l.isUnix() ? null : l.family();
+        return Addresses.family(Addresses.local(link));
     }
 
     @Override
@@ -765,18 +495,7 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
 
     @Override
     public ReadyState readyState() {
-        if (connecting()) {
-            return ReadyState.OPENING;
-        }
-        boolean r = readable();
-        boolean w = writable();
-        if (r && w) {
-            return ReadyState.OPEN;
-        }
-        if (r) {
-            return ReadyState.READ_ONLY;
-        }
-        return w ? ReadyState.WRITE_ONLY : ReadyState.CLOSED;
+        return connecting() ? ReadyState.OPENING : link.life.readyState();
     }
 
     @Override
@@ -819,10 +538,8 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
 
     @Override
     public String toString() {
-        Link l = link;
-        AddressInfo local = Addresses.local(l);
-        AddressInfo remote = Addresses.remote(l, connecting());
-        return "Socket[" + id + " " + l.life.phase() + (local == null ? "" : " " + local.address() + ":" + local.port())
-                + (remote == null ? "" : " -> " + remote.address() + ":" + remote.port()) + "]";
+        AddressInfo local = Addresses.local(link);
+        return "Socket[" + id + " " + link.life.phase() + (local == null ? "" : " " + local.address() + ":" + local.port())
+                + "]";
     }
 }

@@ -115,17 +115,17 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
                         n = buffer.position();
                     }
                     if (n > 0) {
-                        socket.readBytes(link, n);        // under readLock: the counter has one writer at a time
+                        socket.inbound.readBytes(link, n);        // under readLock: the counter has one writer at a time
                     }
                 } catch (IOException e) {
-                    socket.fail(link, Errors.io(e, "read"));
+                    Closer.fail(socket, link, Errors.io(e, "read"));
                     return;
                 } finally {
                     socket.readLock.unlock();
                 }
                 if (n < 0) {
                     if (socket.inbound.awaitFlowing(link)) {
-                        socket.events.runAndWait(() -> socket.emitEnd(link));
+                        socket.events.runAndWait(() -> socket.inbound.emitEnd(link));
                     }
                     return;
                 }
@@ -137,7 +137,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
                 }
             }
         } catch (Throwable t) {
-            socket.fail(link, t);
+            Closer.fail(socket, link, t);
         } finally {
             socket.events.abandonCurrentThread();
             Threads.ended();
@@ -159,11 +159,11 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     }
 
     private @Nullable SocketChannel beginAccepted(SocketChannel ch, boolean v6Socket) throws Exception {
-        if (!socket.established(link, ch, v6Socket)) {
+        if (!Connect.established(socket, link, ch, v6Socket)) {
             return null;
         }
         link.writer.start();                               // before the listener: it may block writing
-        socket.events.runAndWait(socket::emitConnection);
+        socket.events.runAndWait(() -> Connect.emitConnection(socket));
         return ch;
     }
 
@@ -178,7 +178,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
             return null;
         }
         SocketChannel ch = connected.channel();
-        if (!socket.established(link, ch, connected.v6())) {
+        if (!Connect.established(socket, link, ch, connected.v6())) {
             closeQuietly(ch);
             return null;
         }
@@ -186,8 +186,8 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
             socket.resetAndDestroy();
             return null;
         }
-        socket.events.runAndWait(() -> socket.emitConnected(link));   // starts the writes made while connecting
-        socket.connectDone();
+        socket.events.runAndWait(() -> Connect.emitConnected(socket, link));   // starts the writes made while connecting
+        Connect.connectDone(socket);
         return ch;
     }
 
@@ -200,7 +200,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     }
 
     /**
-     * One read while nobody reads the socket ({@link LoomSocket#wantsReadAhead}), as Node reads into its buffer:
+     * One read while nobody reads the socket ({@link Inbound#wantsReadAhead}), as Node reads into its buffer:
      * the bytes are kept for the first reader (the first {@code DATA} chunk, or the input stream), and a FIN
      * with nothing unread emits {@code END} at once, so that the socket can close. A full read is topped up as
      * in the read loop, so a message that arrived whole stays one chunk. In a method of its own, unlike the
@@ -215,7 +215,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
         int n;
         socket.readLock.lock();
         try {
-            if (!socket.wantsReadAhead(link)) {
+            if (!socket.inbound.wantsReadAhead(link)) {
                 return true;                              // a reader came first (or a pause, or a close)
             }
             n = ch.read(buffer);
@@ -225,19 +225,19 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
                 n = filled.position();
             }
             if (n > 0) {
-                socket.readBytes(link, n);
+                socket.inbound.readBytes(link, n);
                 link.keepReadAhead(Arrays.copyOf(filled.array(), n));
             } else if (n < 0) {
                 link.readAheadEnded();
             }
         } catch (IOException e) {
-            socket.fail(link, Errors.io(e, "read"));
+            Closer.fail(socket, link, Errors.io(e, "read"));
             return false;
         } finally {
             socket.readLock.unlock();
         }
         if (n < 0) {
-            socket.events.runAndWait(() -> socket.emitEnd(link));
+            socket.events.runAndWait(() -> socket.inbound.emitEnd(link));
             return false;
         }
         return true;
@@ -253,7 +253,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
      * @return false when the thread must end: EOF (after {@code END}), a failed read, or the socket closed
      */
     private boolean readAheadUntilRead(SocketChannel ch, ByteBuffer buffer) throws Exception {
-        while (socket.wantsReadAhead(link)) {
+        while (socket.inbound.wantsReadAhead(link)) {
             if (!readAhead(ch, buffer)) {
                 return false;                             // EOF (END emitted) or failed
             }

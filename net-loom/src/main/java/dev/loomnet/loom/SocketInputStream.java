@@ -35,7 +35,7 @@ final class SocketInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        Link link = socket.link();
+        Link link = socket.link;
         socket.inbound.awaitConnected(link);
         if (socket.inbound.flowing()) {                  // before the lock: the read loop holds it while blocked reading
             throw flowing();
@@ -65,16 +65,16 @@ final class SocketInputStream extends InputStream {
                 n = ch.read(ByteBuffer.wrap(b, off, len));
             } catch (IOException e) {
                 if (!link.life.phase().destroyed()) {
-                    socket.fail(link, Errors.io(e, "read"));
+                    Closer.fail(socket, link, Errors.io(e, "read"));
                 }
                 throw e;
             }
             if (n < 0) {
                 eof = true;
-                socket.events.post(() -> socket.emitEnd(link));
+                socket.events.post(() -> socket.inbound.emitEnd(link));
                 return -1;
             }
-            socket.readBytes(link, n);
+            socket.inbound.readBytes(link, n);
             return n;
         } finally {
             socket.readLock.unlock();

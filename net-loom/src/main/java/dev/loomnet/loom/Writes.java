@@ -35,7 +35,7 @@ final class Writes {
         if (data == null) {
             throw new NetException(NetException.ERR_STREAM_NULL_VALUES, "May not write null values to stream");
         }
-        Link link = socket.link();
+        Link link = socket.link;
         Lifecycle life = link.life;
         if (life.phase().destroyed()) {
             rejected(socket, callback);
@@ -69,7 +69,7 @@ final class Writes {
      * stream's array): what the kernel does not take inline is copied into the queue.
      */
     static boolean writeBorrowed(LoomSocket socket, ByteBuffer data) {
-        Link link = socket.link();
+        Link link = socket.link;
         Lifecycle life = link.life;
         if (life.phase().destroyed() || life.writeEnded() || life.phase() == Lifecycle.Phase.NEW) {
             return write(socket, Bytes.takeRemaining(data), null);   // the usual rejection or error
@@ -118,7 +118,7 @@ final class Writes {
 
     /** {@code socket.end([callback])}. */
     static void end(LoomSocket socket, @Nullable Callback callback) {
-        Link link = socket.link();
+        Link link = socket.link;
         Lifecycle.Phase p;
         boolean queued;
         socket.lock.lock();
@@ -185,7 +185,7 @@ final class Writes {
 
     /** {@code socket.uncork()}; before a connection, the corked writes meet no handle and fail (Node). */
     static void uncork(LoomSocket socket) {
-        Link link = socket.link();
+        Link link = socket.link;
         link.writer.uncork();                             // starts no writer before connect()
         if (link.life.phase() != Lifecycle.Phase.NEW) {
             return;
@@ -213,7 +213,7 @@ final class Writes {
             }
         };
         socket.on(Socket.DRAIN, self[0]);
-        if (!socket.link().writer.drainOwed()) {
+        if (!socket.link.writer.drainOwed()) {
             socket.events.post(self[0]::handle);         // drained before we registered: do not wait forever
         }
     }
