@@ -6,7 +6,6 @@ import dev.loomnet.net.ConnectOptions;
 import dev.loomnet.net.ErrorListener;
 import dev.loomnet.net.Event;
 import dev.loomnet.net.Listener;
-import dev.loomnet.net.NetException;
 import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
