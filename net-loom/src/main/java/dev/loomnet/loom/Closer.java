@@ -83,7 +83,7 @@ final class Closer {
             }
             LoomServer server = socket.server;
             if (server != null) {
-                server.connectionClosed();
+                server.connectionClosed(socket);
             }
             closed(socket, link);
             try {

@@ -9,6 +9,7 @@ import dev.loomnet.net.Listener;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
+import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -16,7 +17,10 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,6 +41,8 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     final EventQueue events;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger connections = new AtomicInteger();
+    /** The accepted sockets not closed yet, oldest first; guarded by {@link #lock}. */
+    private final OpenConnections open = new OpenConnections();
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
 
     private volatile @Nullable ServerSocketChannel channel;
@@ -277,7 +283,14 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
             return null;
         }
         connections.incrementAndGet();
-        return new LoomSocket(socketOptions, this);
+        LoomSocket socket = new LoomSocket(socketOptions, this);
+        lock.lock();
+        try {
+            open.add(socket);
+        } finally {
+            lock.unlock();
+        }
+        return socket;
     }
 
     /** An accept failed for good: Server.ERROR, on the server's event sequence. */
@@ -296,10 +309,44 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     }
 
     /** An accepted socket closed (called once per socket, before its {@code close} listeners). */
-    void connectionClosed() {
+    void connectionClosed(LoomSocket socket) {
+        lock.lock();
+        try {
+            open.remove(socket);
+        } finally {
+            lock.unlock();
+        }
         if (connections.decrementAndGet() == 0) {
             postCloseIfOwed();
         }
+    }
+
+    @Override
+    public List<Socket> openConnections() {
+        lock.lock();
+        try {
+            return open.snapshot();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<@Nullable Void> shutdown(Duration grace) {
+        CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+        shutdown(grace, error -> done.complete(null));
+        return done;
+    }
+
+    @Override
+    public Server shutdown(Duration grace, Callback callback) {
+        Validate.function(callback, "callback");
+        if (Validate.notNull(grace, "grace").isNegative()) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE,
+                    "The value of \"grace\" is out of range. It must be >= 0. Received " + grace.toMillis());
+        }
+        GracefulShutdown.start(this, grace, callback);
+        return this;
     }
 
     // ---------------------------------------------------------------------------------------------------

@@ -56,6 +56,9 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
     volatile Link link;
     /** Created by the first {@link #setTimeout}: a socket without a timeout carries no timer object. */
     private volatile @Nullable IdleTimer timer;
+    /** Neighbours in the server's list of open connections ({@link OpenConnections}); under the server's lock. */
+    @Nullable LoomSocket olderOpen;
+    @Nullable LoomSocket newerOpen;
     private volatile @Nullable SocketInputStream input;
     private volatile @Nullable SocketOutputStream output;
 
