@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Assumptions;
  * @EnumSource(Transport.class)
  * void bytes_arrive(Transport transport) {
  *     Server server = transport.listen(Net.createServer(s -> s.on(Socket.DATA, s::write)), dir);
- *     Socket client = transport.connect(Net.socket(), server, () -> client.end("hello"));
+ *     Socket client = Net.socket();
+ *     transport.connect(client, server, () -> client.end("hello"));
  *     ...
  * }
  * }</pre>
