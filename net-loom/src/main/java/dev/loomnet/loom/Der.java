@@ -20,7 +20,23 @@ final class Der {
     static final int CONTEXT_0 = 0xA0;
 
     /** One element: its tag and its content octets. */
-    record Element(int tag, byte[] content) {
+    static final class Element {
+        private final int tag;
+        private final byte[] content;
+
+        Element(int tag, byte[] content) {
+            this.tag = tag;
+            this.content = content;
+        }
+
+        int tag() {
+            return tag;
+        }
+
+        /** The content octets (the caller's to read, not to change). */
+        byte[] content() {
+            return content;
+        }
     }
 
     private Der() {
@@ -115,7 +131,7 @@ final class Der {
 
     /** The DER encoding of an object identifier given in dotted form. */
     static byte[] oid(String dotted) {
-        String[] arcs = dotted.split("\\.");
+        String[] arcs = dotted.split("\\.", -1);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(Integer.parseInt(arcs[0]) * 40 + Integer.parseInt(arcs[1]));
         for (int i = 2; i < arcs.length; i++) {

@@ -39,7 +39,22 @@ final class Pem {
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA");
 
     /** One PEM block: its label and its decoded bytes. */
-    record Block(String label, byte[] der) {
+    static final class Block {
+        private final String label;
+        private final byte[] der;
+
+        Block(String label, byte[] der) {
+            this.label = label;
+            this.der = der;
+        }
+
+        String label() {
+            return label;
+        }
+
+        byte[] der() {
+            return der;
+        }
     }
 
     private Pem() {
@@ -98,18 +113,17 @@ final class Pem {
      */
     static PrivateKey privateKey(String text, char @Nullable [] passphrase) {
         for (Block b : blocks(text)) {
-            switch (b.label()) {
-                case "PRIVATE KEY":
-                    return pkcs8(b.der());
-                case "RSA PRIVATE KEY":
-                    return pkcs8(wrap(Der.encode(Der.SEQUENCE, Der.oid(RSA_ENCRYPTION), Der.encode(Der.NULL)),
-                            b.der()));
-                case "EC PRIVATE KEY":
-                    return pkcs8(wrap(Der.encode(Der.SEQUENCE, Der.oid(EC_PUBLIC_KEY), curveOf(b.der())), b.der()));
-                case "ENCRYPTED PRIVATE KEY":
-                    return pkcs8(decrypt(b.der(), passphrase));
-                default:
-                    break;                                // EC PARAMETERS, certificates: not the key
+            PrivateKey key = switch (b.label()) {
+                case "PRIVATE KEY" -> pkcs8(b.der());
+                case "RSA PRIVATE KEY" -> pkcs8(wrap(Der.encode(Der.SEQUENCE, Der.oid(RSA_ENCRYPTION),
+                        Der.encode(Der.NULL)), b.der()));
+                case "EC PRIVATE KEY" -> pkcs8(wrap(Der.encode(Der.SEQUENCE, Der.oid(EC_PUBLIC_KEY), curveOf(b.der())),
+                        b.der()));
+                case "ENCRYPTED PRIVATE KEY" -> pkcs8(decrypt(b.der(), passphrase));
+                default -> null;                          // EC PARAMETERS, certificates: not the key
+            };
+            if (key != null) {
+                return key;
             }
         }
         throw unsupported(null);

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 final class TlsConfig {
 
     /** Node's default {@code handshakeTimeout}. */
-    static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofMinutes(2);   // 120000 ms
 
     /** Node's {@code checkServerIdentity(hostname, cert)}: null when the certificate names the host. */
     @FunctionalInterface
