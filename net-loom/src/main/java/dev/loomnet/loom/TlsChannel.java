@@ -34,9 +34,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Node's semantics.</b> The peer's {@code close_notify} makes {@link #read} return -1 (Node's
  * {@code end}), and so does an EOF without it. {@link #shutdownOutput} is Node's {@code end()}: {@code close_notify},
- * then the FIN; the peer may go on sending (TLS 1.3's half-close). With TLS 1.2 the JDK answers the peer's
- * {@code close_notify} with its own and closes this side's output, so after a TLS 1.2 {@code END} writes fail
- * with {@code EPIPE}. A TLS 1.2 renegotiation by the peer is refused: {@link #read} throws
+ * then the FIN; the peer may go on sending, and after the peer's {@code close_notify} this side may go on
+ * writing (Node's {@code allowHalfOpen}). TLS 1.3 allows that and the JDK does it. For TLS 1.2 the JDK answers
+ * the peer's {@code close_notify} with its own and closes this side's output, so the alert record is not given
+ * to the engine: {@link TlsInbound} reads it as the end of the stream (a fatal alert after a TLS 1.2 handshake
+ * therefore reads as {@code END}, not as its error). A TLS 1.2 renegotiation by the peer is refused: {@link #read} throws
  * {@code ERR_TLS_RENEGOTIATION_DISABLED} on seeing a handshake record after the handshake (the JDK would go along
  * with it; its only switch, {@code jdk.tls.rejectClientInitiatedRenegotiation}, is global and server-only).
  * TLS 1.3 has no renegotiation; its post-handshake messages (session tickets, KeyUpdate) are handled inside
@@ -195,7 +197,7 @@ final class TlsChannel {
         }
         info = TlsInfo.of(engine, start, sent, authorized, error);
         if (!"TLSv1.3".equals(session.getProtocol())) {
-            in.refuseRenegotiation();
+            in.afterTls12Handshake();
         }
         phase = Phase.OPEN;
     }
@@ -262,6 +264,11 @@ final class TlsChannel {
     TlsResumption resumption() {
         String peer = engine.getPeerHost();
         return new TlsResumption(engineContext, peer == null ? "" : peer, engine.getPeerPort(), engine.getSession());
+    }
+
+    /** The channel this connection runs on. */
+    SocketChannel channel() {
+        return channel;
     }
 
     /** The engine (for tests that drive it past this class, e.g. to renegotiate). */

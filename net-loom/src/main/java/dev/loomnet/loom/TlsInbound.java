@@ -23,6 +23,8 @@ final class TlsInbound {
 
     /** TLS record content type {@code handshake}. */
     private static final byte HANDSHAKE = 22;
+    /** TLS record content type {@code alert}. */
+    private static final byte ALERT = 21;
     /** How many of the peer's first bytes are kept to recognise an HTTP request. */
     private static final int FIRST_BYTES = 8;
 
@@ -40,8 +42,11 @@ final class TlsInbound {
     private boolean ended;
     private boolean closeNotified;
     private byte @Nullable [] firstBytes;
-    /** After a TLS 1.2 handshake: a handshake record is a renegotiation, refused. */
-    private boolean refuseHandshakeRecords;
+    /**
+     * After a TLS 1.2 handshake, where record types are visible: a handshake record is a renegotiation (refused),
+     * an alert record is the peer's end (see {@link #read}).
+     */
+    private boolean tls12;
 
     TlsInbound(SSLEngine engine, SocketChannel channel, TlsOutbound out, Runnable flushNeeded) {
         this.engine = engine;
@@ -76,8 +81,17 @@ final class TlsInbound {
                 }
                 continue;
             }
-            if (refuseHandshakeRecords && netIn.get(netIn.position()) == HANDSHAKE) {
+            if (tls12 && netIn.get(netIn.position()) == HANDSHAKE) {
                 throw TlsErrors.renegotiationRefused();
+            }
+            if (tls12 && netIn.get(netIn.position()) == ALERT) {
+                // Kept from the engine: the JDK answers a TLS 1.2 close_notify by closing this side's output
+                // (its reply included), which would end Node's half-open stream, where the peer's end leaves
+                // this side free to write on. A peer sends nothing after an alert, close_notify or fatal, so
+                // this record is the end either way; a fatal one then reads as END rather than as its error.
+                ended = true;
+                closeNotified = true;
+                return -1;
             }
             boolean direct = dst.remaining() >= appIn.capacity();
             ByteBuffer into = direct ? dst : appIn.clear();
@@ -150,9 +164,12 @@ final class TlsInbound {
         }
     }
 
-    /** After a TLS 1.2 handshake: from now on a handshake record is the peer trying to renegotiate. */
-    void refuseRenegotiation() {
-        refuseHandshakeRecords = true;
+    /**
+     * After a TLS 1.2 handshake: from now on a handshake record is the peer trying to renegotiate, and an alert
+     * record its end.
+     */
+    void afterTls12Handshake() {
+        tls12 = true;
     }
 
     /** Whether the stream ended with the peer's {@code close_notify} (false: EOF, or not ended). */

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * thread (the owner's writer, or the handshake thread before it) takes {@code sendLock}.
  *
  * <p><b>The reader's hand-off.</b> When an unwrap leaves the engine needing to wrap (a TLS 1.3 KeyUpdate to
- * answer, a key limit reached on reading, TLS 1.2's {@code close_notify} reply), the reader wraps right away
+ * answer, a key limit reached on reading, a reply to an alert), the reader wraps right away
  * under {@code wrapLock} ({@link #wrapForReader}: CPU only, so it never waits for the network and two peers
  * cannot deadlock through it) and leaves the bytes in the outbox. A writer inside {@link #write} sends them
  * before it leaves: it gives up the role only after finding the outbox empty under {@code wrapLock}
@@ -64,8 +64,7 @@ final class TlsOutbound {
      * handshake or alert bytes that were waiting first. Writer role only.
      *
      * @return the plaintext bytes consumed (all that {@code srcs} had)
-     * @throws NetException {@code EPIPE} when the engine's output is closed (after {@link #shutdownOutput}, or
-     *                      TLS 1.2's answer to the peer's {@code close_notify})
+     * @throws NetException {@code EPIPE} when the engine's output is closed (after {@link #shutdownOutput})
      */
     long write(ByteBuffer[] srcs) throws IOException {
         sendLock.lock();
@@ -83,7 +82,7 @@ final class TlsOutbound {
 
     /**
      * Sends {@code close_notify}, then shuts the channel's output (the FIN). The peer may go on sending: the
-     * engine's input stays open (TLS 1.3's half-close; for TLS 1.2 the JDK does the same on this side).
+     * engine's input stays open after {@code closeOutbound}, in TLS 1.3 and in TLS 1.2 alike.
      * Writer role only; idempotent.
      */
     void shutdownOutput() throws IOException {

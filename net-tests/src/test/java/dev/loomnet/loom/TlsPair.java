@@ -53,6 +53,20 @@ final class TlsPair implements AutoCloseable {
         this.server = s[0];
     }
 
+    /** A client on {@code ch} whose reader's flush requests start a virtual thread that flushes. */
+    static TlsChannel clientOn(SocketChannel ch, TlsContext context, String host, int port) {
+        TlsChannel[] c = new TlsChannel[1];
+        c[0] = TlsChannel.client(context, ch, host, port, () -> flushSoon(c[0], new AtomicInteger()));
+        return c[0];
+    }
+
+    /** A server on {@code ch}, flushing as {@link #clientOn}. */
+    static TlsChannel serverOn(SocketChannel ch, TlsContext context) {
+        TlsChannel[] s = new TlsChannel[1];
+        s[0] = TlsChannel.server(context, ch, () -> flushSoon(s[0], new AtomicInteger()));
+        return s[0];
+    }
+
     private static void flushSoon(TlsChannel tls, AtomicInteger count) {
         count.incrementAndGet();
         Thread.ofVirtual().start(() -> {
