@@ -7,8 +7,8 @@
 //          client  tls.connect to 127.0.0.1:PORT, CONNECTIONS times in a row (the later ones with the first's
 //                  session when "resume" is set)
 // OPTIONS_JSON  Node's TLS options; "key", "cert", "ca" and the entries of "contexts" are file names read
-//               here. Extra fields: "mode" ("echo": echo every byte, end at 'end'; "send": write SIZE bytes
-//               of a seeded pattern, end, hash what comes back; "halfopen": at 'end' write "after-end" then
+//               here. Extra fields: "mode" ("echo": echo every byte, end at 'end'; "send": write SIZE random
+//               bytes, end, hash what comes back; "halfopen": at 'end' write "after-end" then
 //               end), "size", "connections", "resume", "contexts" ({servername: {key, cert}}, served through
 //               SNICallback).
 //
@@ -45,14 +45,10 @@ function info(s) {
   });
 }
 
-// A seeded pattern, the same bytes on every run: 64 KiB blocks of sha256 counter-mode output.
+// Random 64 KiB blocks (the SHA-256 of what was sent is kept, so the bytes need not be reproducible).
 function* blocks(total) {
-  let counter = 0;
   for (let left = total; left > 0;) {
-    const block = Buffer.alloc(Math.min(65536, left));
-    for (let o = 0; o < block.length; o += 32) {
-      crypto.createHash('sha256').update('loomnet' + counter++).digest().copy(block, o);
-    }
+    const block = crypto.randomBytes(Math.min(65536, left));
     left -= block.length;
     yield block;
   }
