@@ -66,11 +66,11 @@ class TlsContextTest {
         TlsContext servers = server(b -> { });
         try (TlsPair before = TlsPair.tcp(client(b -> { }), servers, "localhost")) {
             before.handshake();
-            servers.setSecureContext(TlsConfig.server().key(PKI.rsaServer.keyText()).cert(PKI.rsaServer.certText())
+            servers.setSecureContext(TlsConfig.server().key(PKI.rsaServer().keyText()).cert(PKI.rsaServer().certText())
                     .build());
             try (TlsPair after = TlsPair.tcp(client(b -> { }), servers, "localhost")) {
                 after.handshake();
-                assertEquals(PKI.rsaServer.cert(), after.client.info().peerCertificates().get(0));
+                assertEquals(PKI.rsaServer().cert(), after.client.info().peerCertificates().get(0));
             }
             TlsPair.write(before.client, "still");
             assertEquals("still", new String(TlsPair.readExactly(before.server, 5), StandardCharsets.UTF_8));
@@ -88,8 +88,8 @@ class TlsContextTest {
     @Test
     void key_forms_pkcs8_pkcs1_pfx_and_files() throws Exception {
         serves(TlsConfig.server().key(PKI.server.keyPem().toString()).cert(PKI.server.certPem().toString()).build());
-        String pkcs1 = TestPki.pem("RSA PRIVATE KEY", TestPki.pkcs1Of(PKI.rsaServer.key()));
-        serves(TlsConfig.server().key(pkcs1).cert(PKI.rsaServer.certText()).build());
+        String pkcs1 = TestPki.pem("RSA PRIVATE KEY", TestPki.pkcs1Of(PKI.rsaServer().key()));
+        serves(TlsConfig.server().key(pkcs1).cert(PKI.rsaServer().certText()).build());
         serves(TlsConfig.server().pfxFile(PKI.server.p12()).passphrase(TestPki.PASSWORD).build());
     }
 

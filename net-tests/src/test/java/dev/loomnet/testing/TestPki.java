@@ -44,7 +44,7 @@ import javax.security.auth.x500.X500Principal;
  * {@code ::1}); {@link #other} ({@code other.test}, {@code *.wild.test}, for SNI); {@link #client}; {@link #expired}
  * (for {@code localhost}, expired in 2020); {@link #wrongName} (only {@code wrong.example}); {@link #selfSigned}
  * ({@code localhost}, its own issuer); {@link #stranger} ({@code localhost}, issued by {@link #otherCa}, which
- * nobody trusts); {@link #rsaServer} ({@code localhost}, RSA).
+ * nobody trusts); {@link #rsaServer()} ({@code localhost}, RSA, made on first use).
  */
 public final class TestPki {
 
@@ -53,7 +53,30 @@ public final class TestPki {
 
     /** One key and its chain, leaf first, with the files written for it. */
     public record Identity(String name, PrivateKey key, List<X509Certificate> chain, Path keyPem, Path certPem,
-                           Path chainPem, Path p12) {
+                           Path chainPem) {
+
+        /**
+         * The key and chain as a PKCS#12 file (password {@link #PASSWORD}), written on first use: PKCS#12's
+         * key derivation makes each store cost tens of milliseconds.
+         */
+        public Path p12() {
+            Path p12 = keyPem.resolveSibling(name + ".p12");
+            synchronized (Identity.class) {
+                if (!Files.exists(p12)) {
+                    try {
+                        KeyStore store = KeyStore.getInstance("PKCS12");
+                        store.load(null, null);
+                        store.setKeyEntry(name, key, PASSWORD.toCharArray(), chain.toArray(new Certificate[0]));
+                        try (OutputStream o = Files.newOutputStream(p12)) {
+                            store.store(o, PASSWORD.toCharArray());
+                        }
+                    } catch (GeneralSecurityException | IOException e) {
+                        throw new IllegalStateException("cannot write " + p12, e);
+                    }
+                }
+            }
+            return p12;
+        }
 
         /** The leaf certificate. */
         public X509Certificate cert() {
@@ -90,7 +113,7 @@ public final class TestPki {
     public final Identity wrongName;
     public final Identity selfSigned;
     public final Identity stranger;
-    public final Identity rsaServer;
+    private Identity rsaServer;
 
     private TestPki(Path dir) throws GeneralSecurityException, IOException {
         this.dir = dir;
@@ -108,9 +131,23 @@ public final class TestPki {
         wrongName = issue(dir, "wrong-name", "CN=wrong.example", ec(), ca, from, to, false, List.of("DNS:wrong.example"));
         selfSigned = issue(dir, "self-signed", "CN=localhost", ec(), null, from, to, false, localhost);
         stranger = issue(dir, "stranger", "CN=localhost", ec(), otherCa, from, to, false, localhost);
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        rsaServer = issue(dir, "rsa-server", "CN=localhost", rsa.generateKeyPair(), ca, from, to, false, localhost);
+    }
+
+    /** {@code localhost} with an RSA key (for the PKCS#1 form), made on first use: RSA keys are slow to make. */
+    public synchronized Identity rsaServer() {
+        if (rsaServer == null) {
+            try {
+                KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+                rsa.initialize(2048);
+                Instant now = Instant.now();
+                rsaServer = issue(dir, "rsa-server", "CN=localhost", rsa.generateKeyPair(), ca,
+                        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), false,
+                        List.of("DNS:localhost", "IP:127.0.0.1", "IP:::1"));
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException("cannot make the RSA identity", e);
+            }
+        }
+        return rsaServer;
     }
 
     /** The PKI of this JVM, made on first use. */
@@ -206,14 +243,7 @@ public final class TestPki {
             chainText.append(pem("CERTIFICATE", c.getEncoded()));
         }
         Path chainPem = write(dir.resolve(name + ".chain.pem"), chainText.toString());
-        Path p12 = dir.resolve(name + ".p12");
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry(name, keys.getPrivate(), PASSWORD.toCharArray(), chain.toArray(new Certificate[0]));
-        try (OutputStream o = Files.newOutputStream(p12)) {
-            store.store(o, PASSWORD.toCharArray());
-        }
-        return new Identity(name, keys.getPrivate(), List.copyOf(chain), keyPem, certPem, chainPem, p12);
+        return new Identity(name, keys.getPrivate(), List.copyOf(chain), keyPem, certPem, chainPem);
     }
 
     /** PEM text of one block. */
