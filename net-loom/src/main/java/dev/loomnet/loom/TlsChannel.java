@@ -179,6 +179,8 @@ final class TlsChannel {
             error = verdict.error();
         } else if (chain.isEmpty() && (client || config.requestCert)) {
             error = new NetException("UNABLE_TO_GET_ISSUER_CERT", "unable to get issuer certificate");
+        } else if (reused && (client || config.requestCert)) {
+            error = context.recheck(chain, client);
         }
         String sent = null;
         if (client) {

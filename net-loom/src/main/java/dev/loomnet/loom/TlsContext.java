@@ -204,8 +204,12 @@ final class TlsContext {
         return p;
     }
 
-    /** Whether this context records Node's verdicts (its own trust manager). */
-    boolean recordsVerdicts() {
-        return trust != null;
+    /**
+     * Node's verdict on {@code chain} computed again (a resumed session without the recorded one), or null when
+     * it is trusted or this context uses a ready {@code SSLContext} (whose handshake verified it, or failed).
+     */
+    @Nullable NetException recheck(List<X509Certificate> chain, boolean ofServer) {
+        VerdictTrustManager t = trust;
+        return t == null || chain.isEmpty() ? null : t.recheck(chain, ofServer);
     }
 }

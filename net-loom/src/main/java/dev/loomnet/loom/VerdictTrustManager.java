@@ -106,6 +106,30 @@ final class VerdictTrustManager extends X509ExtendedTrustManager {
         verify(chain, null, t -> t.checkClientTrusted(chain, authType));
     }
 
+    /**
+     * The verdict on {@code chain} again, for a resumed session that does not carry the first one (the JDK's
+     * stateless tickets keep the peer's chain but not the session's values): Node keeps OpenSSL's verify result
+     * in the session, so a resumed connection reports what the full handshake did.
+     *
+     * @param ofServer whether {@code chain} is a server's (else a client's)
+     * @return null when the chain is trusted, else Node's error
+     */
+    @Nullable NetException recheck(List<X509Certificate> chain, boolean ofServer) {
+        X509Certificate[] certs = chain.toArray(new X509Certificate[0]);
+        X509ExtendedTrustManager trust = delegate;
+        String authType = certs[0].getPublicKey().getAlgorithm();
+        try {
+            if (ofServer) {
+                trust.checkServerTrusted(certs, authType.equals("EC") ? "ECDHE_ECDSA" : "ECDHE_RSA");
+            } else {
+                trust.checkClientTrusted(certs, authType);
+            }
+            return null;
+        } catch (CertificateException e) {
+            return classify(certs, Arrays.asList(trust.getAcceptedIssuers()), e);
+        }
+    }
+
     @Override
     public X509Certificate[] getAcceptedIssuers() {
         return delegate.getAcceptedIssuers();

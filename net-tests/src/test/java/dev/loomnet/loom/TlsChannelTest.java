@@ -200,6 +200,17 @@ class TlsChannelTest {
     }
 
     @Test
+    void a_tls12_hello_request_from_the_server_is_refused_too() throws Exception {
+        try (TlsPair p = TlsPair.tcp(client(only("TLSv1.2")), server(b -> { }), "localhost")) {
+            p.handshake();
+            p.server.engine().beginHandshake();             // a server-initiated renegotiation: HelloRequest
+            p.server.flush();
+            NetException e = assertThrows(NetException.class, () -> p.client.read(ByteBuffer.allocate(100)));
+            assertEquals(TlsErrors.ERR_TLS_RENEGOTIATION_DISABLED, e.code());
+        }
+    }
+
+    @Test
     void plaintext_before_the_handshake_and_after_it_both_arrive_whole() throws Exception {
         try (TlsPair p = TlsPair.tcp(client(b -> { }), server(b -> { }), "localhost")) {
             p.handshake();

@@ -162,6 +162,28 @@ class TlsVerificationTest {
         }
     }
 
+    /**
+     * TLS 1.3 only: JDK 25's server does not resume a TLS 1.2 session that carries a client certificate (its
+     * debug log says "Can't resume, the existing session is not rejoinable"), trusted or not.
+     */
+    @Test
+    void a_resumed_session_reports_the_verdict_of_the_full_handshake() throws Exception {
+        TlsContext clients = client(b -> b.key(PKI.selfSigned.keyText()).cert(PKI.selfSigned.certText()));
+        TlsContext servers = server(b -> b.requestCert(true).rejectUnauthorized(false).ca(PKI.ca.certText()));
+        try (java.nio.channels.ServerSocketChannel listener = TlsPair.listener()) {
+            for (int i = 0; i < 2; i++) {
+                try (TlsPair p = TlsPair.tcp(listener, clients, servers, "localhost")) {
+                    p.handshake();
+                    assertEquals(i == 1, p.server.info().sessionReused(), "connection " + i);
+                    assertFalse(p.server.info().authorized());
+                    assertEquals("DEPTH_ZERO_SELF_SIGNED_CERT", p.server.info().authorizationErrorCode());
+                    TlsPair.write(p.server, "x");          // TLS 1.3: the ticket comes before it
+                    TlsPair.readExactly(p.client, 1);
+                }
+            }
+        }
+    }
+
     @Test
     void no_common_version() throws Exception {
         TlsPair.Outcome o = connect(client(b -> b.maxVersion("TLSv1.2")), server(b -> b.minVersion("TLSv1.3")),
