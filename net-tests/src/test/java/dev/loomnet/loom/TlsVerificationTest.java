@@ -163,8 +163,11 @@ class TlsVerificationTest {
     }
 
     /**
-     * TLS 1.3 only: JDK 25's server does not resume a TLS 1.2 session that carries a client certificate (its
-     * debug log says "Can't resume, the existing session is not rejoinable"), trusted or not.
+     * Node keeps the verdict with the session. Here the resumed session is the server's cached one, which
+     * carries the recorded verdict; a session rebuilt from a stateless ticket would not, and {@code TlsChannel}
+     * then recomputes it from the peer's chain (a path this test does not reach). TLS 1.3 only: JDK 25's
+     * server does not resume a TLS 1.2 session that carries a client certificate (its debug log says "Can't
+     * resume, the existing session is not rejoinable"), trusted or not.
      */
     @Test
     void a_resumed_session_reports_the_verdict_of_the_full_handshake() throws Exception {
