@@ -135,7 +135,7 @@ final class NodeProcess implements AutoCloseable {
         if (NODE == null) {
             throw new IllegalStateException("node is not on the PATH");
         }
-        Path file = ChildJvm.testClasses().resolve("interop").resolve(script);
+        Path file = ChildJvm.classesOf(NodeProcess.class).resolve("interop").resolve(script);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("no script " + file);
         }

@@ -24,7 +24,7 @@ class ServiceLoadingTest {
         String modulePath = ChildJvm.join(ChildJvm.entry("net-api"), ChildJvm.entry("net-loom"),
                 ChildJvm.jar("jspecify"));
         List<String> jvm = List.of("--module-path", modulePath, "--add-modules", "dev.loomnet.loom",
-                "-cp", ChildJvm.testClasses().toString());
+                "-cp", ChildJvm.classesOf(ServiceLoadingTest.class).toString());
         try (ChildJvm child = ChildJvm.start(jvm, ProviderMain.class)) {
             assertEquals(0, child.awaitExit(), String.valueOf(child.lines()));
             assertTrue(child.lines().contains("provider dev.loomnet.loom.LoomNetProvider"), child.lines().toString());
@@ -36,7 +36,7 @@ class ServiceLoadingTest {
 
     @Test
     void without_net_loom_net_fails_with_illegal_state_naming_the_artifact() throws Exception {
-        String classPath = ChildJvm.join(ChildJvm.entry("net-api"), ChildJvm.jar("jspecify"), ChildJvm.testClasses());
+        String classPath = ChildJvm.join(ChildJvm.entry("net-api"), ChildJvm.jar("jspecify"), ChildJvm.classesOf(ServiceLoadingTest.class));
         try (ChildJvm child = ChildJvm.start(List.of("-cp", classPath), NoProviderMain.class)) {
             assertEquals(0, child.awaitExit(), String.valueOf(child.lines()));
             String line = child.awaitLine("IllegalStateException: ");

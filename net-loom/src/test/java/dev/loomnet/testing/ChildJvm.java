@@ -107,10 +107,16 @@ public final class ChildJvm implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError(prefix + " jar not on the class path " + classPath()));
     }
 
-    /** The directory this test's compiled classes are in ({@code target/test-classes}). */
-    public static Path testClasses() {
+    /**
+     * The directory (or jar) the class {@code anchor} was loaded from: a module's test classes, with their
+     * resources.
+     *
+     * @param anchor a class of the test classes wanted
+     * @return its code source as a path
+     */
+    public static Path classesOf(Class<?> anchor) {
         try {
-            return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new AssertionError(e);
         }
