@@ -18,6 +18,8 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -84,6 +86,32 @@ class WhenTest {
         ExecutionException c = assertThrows(ExecutionException.class,
                 () -> client.when(Socket.CLOSE).get(SECONDS, TimeUnit.SECONDS));
         assertSame(error, c.getCause());
+    }
+
+    @Test
+    void a_kept_event_emitted_before_a_kept_error_completes_the_future_with_the_event() throws Exception {
+        // READY, then ERROR, both emitted with nobody listening and kept: when(READY) gets READY, which came
+        // first. Its two listeners must be owed their replays together: owed one by one, the event sequence
+        // could replay the ERROR before the READY listener was even there (56 of 200 rounds failed so).
+        Server server = Net.createServer(s -> { }).listen(0, Loopback.V4);
+        Map<String, Integer> outcomes = new TreeMap<>();
+        for (int i = 0; i < 200; i++) {
+            Socket client = Net.connect(server.address().port(), Loopback.V4);
+            client.when(Socket.READY).get(SECONDS, TimeUnit.SECONDS);          // heard late: kept
+            IllegalStateException error = new IllegalStateException("round " + i);
+            client.destroy(error);
+            EventLog.waiting().until(client::destroyed);
+            String outcome;
+            try {
+                outcome = "completed with " + client.when(Socket.READY).get(SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                outcome = "failed with " + (e.getCause() == error ? "the later error" : e.getCause());
+            }
+            outcomes.merge(outcome, 1, Integer::sum);
+            assertSame(error, client.when(Socket.ERROR).get(SECONDS, TimeUnit.SECONDS));   // heard, not uncaught
+        }
+        assertEquals(Map.of("completed with null", 200), outcomes);
+        Loopback.closeAndWait(server);
     }
 
     @Test
