@@ -166,10 +166,10 @@ final class KeptEvents {
         for (Owed o : due) {
             Listeners.Entry registration = o.registration();
             if (registration.once()) {
-                if (!registration.fire()) {
+                // Removing it claims its run: one removed meanwhile (off(), or by its future) must not run either.
+                if (!listeners.removeEntry(registration) || !registration.fire()) {
                     continue;
                 }
-                listeners.removeEntry(registration);
             } else if (!listeners.contains(registration)) {
                 continue;                                   // removed meanwhile
             }

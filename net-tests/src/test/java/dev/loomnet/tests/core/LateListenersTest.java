@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loomnet.net.CloseListener;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
@@ -107,6 +110,30 @@ class LateListenersTest {
             EventLog.waiting().until(() -> events.size() == 3);
             return events;
         });
+    }
+
+    @Test
+    void a_once_listener_removed_before_its_replay_came_does_not_run() {
+        // A replayed CLOSE listener that blocks holds the event sequence, so the next replay is surely still owed
+        // when the test thread removes its once listener: it must not run, as an on() listener removed so does not.
+        int port = Loopback.closedPort();
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        Socket client = Net.connect(port, Loopback.V4);
+        EventLog.waiting().until(client::destroyed);
+        client.on(Socket.ERROR, e -> events.add("error"));
+        client.on(Socket.CLOSE, hadError -> {
+            events.add("close");
+            release.await(10, TimeUnit.SECONDS);
+        });
+        EventLog.waiting().until(() -> events.contains("close"));
+        CloseListener removed = hadError -> events.add("removed once listener");
+        client.once(Socket.CLOSE, removed);
+        client.off(Socket.CLOSE, removed);
+        client.once(Socket.CLOSE, hadError -> events.add("once"));
+        release.countDown();
+        EventLog.waiting().until(() -> events.contains("once"));
+        assertEquals(List.of("error", "close", "once"), events);
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.UncaughtExceptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,28 @@ class WhenTest {
             assertSame(error, client.when(Socket.ERROR).get(SECONDS, TimeUnit.SECONDS));   // heard, not uncaught
         }
         assertEquals(Map.of("completed with null", 200), outcomes);
+        Loopback.closeAndWait(server);
+    }
+
+    @Test
+    void an_error_kept_after_the_event_a_future_got_stays_unheard_and_is_reported(UncaughtExceptions uncaught)
+            throws Exception {
+        // The future of READY removes its ERROR listener as it completes, before the kept ERROR that came after
+        // READY is replayed to it: nobody heard that error, so it goes to the uncaught exception handler (here
+        // when the socket connects again), as Node's process would crash on it.
+        Server server = Net.createServer(s -> { }).listen(0, Loopback.V4);
+        Socket client = Net.connect(server.address().port(), Loopback.V4);
+        client.when(Socket.READY).get(SECONDS, TimeUnit.SECONDS);
+        IllegalStateException error = new IllegalStateException("nobody listens");
+        client.destroy(error);
+        EventLog.waiting().until(client::destroyed);
+        CompletableFuture<Void> ready = client.when(Socket.READY);
+        EventLog.waiting().until(ready::isDone);            // a waiting get() could run the removal itself
+        assertNull(ready.get());
+        client.connect(server.address().port(), Loopback.V4);
+        assertSame(error, uncaught.awaitOne(e -> e == error).error());
+        client.end();
+        assertEquals(false, client.when(Socket.CLOSE).get(SECONDS, TimeUnit.SECONDS));
         Loopback.closeAndWait(server);
     }
 
