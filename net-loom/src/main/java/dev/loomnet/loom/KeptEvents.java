@@ -163,7 +163,8 @@ final class KeptEvents {
         }
         Listeners.Entry[] order = listeners.snapshot();
         due.sort(Comparator.comparingInt(o -> indexOf(order, o.kept())));
-        for (Owed o : due) {
+        for (int i = 0; i < due.size(); i++) {
+            Owed o = due.get(i);
             Listeners.Entry registration = o.registration();
             if (registration.once()) {
                 // Removing it claims its run: one removed meanwhile (off(), or by its future) must not run either.
@@ -177,6 +178,17 @@ final class KeptEvents {
             delivering = o.kept();
             try {
                 ((Invoker<Object>) o.kept().listener()).invoke(registration.listener());
+            } catch (Exception | Error e) {
+                // As in an emission, the registrations after a throwing listener do not get this one; the later
+                // emissions are still owed to every registration, as they would be emitted to them.
+                List<Owed> later = new ArrayList<>();
+                for (Owed rest : due.subList(i + 1, due.size())) {
+                    if (rest.kept() != o.kept()) {
+                        later.add(rest);
+                    }
+                }
+                pay(later.isEmpty() ? null : later);
+                throw e;
             } finally {
                 delivering = outer;
             }
