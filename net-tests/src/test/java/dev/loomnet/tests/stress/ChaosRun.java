@@ -584,6 +584,7 @@ final class ChaosRun {
         p.writeLock.lock();
         try {
             Peer.Cb cb = p.appendWrite(data, withCallback);
+            p.issued(cb);
             boolean below = cb == null ? s.write(data) : s.write(data, p.callback(cb));
             recordWrite(p, s, cb, below);
         } finally {
@@ -608,6 +609,7 @@ final class ChaosRun {
         p.writeLock.lock();
         try {
             Peer.Cb cb = p.appendWrite(encoded, op.callback());
+            p.issued(cb);
             Callback callback = cb == null ? null : p.callback(cb);
             boolean below = callback == null ? s.write(text, charset) : s.write(text, charset, callback);
             recordWrite(p, s, cb, below);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The invariants every chaos run must satisfy once both sockets have closed, whatever the operations did.
@@ -62,6 +63,17 @@ final class Invariants {
 
     private static long count(List<String> events, String name) {
         return events.stream().filter(e -> is(e, name)).count();
+    }
+
+    private static int firstOf(List<String> events, List<String> names) {
+        for (int i = 0; i < events.size(); i++) {
+            for (String name : names) {
+                if (is(events.get(i), name)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     private static int first(List<String> events, String name) {
@@ -125,6 +137,21 @@ final class Invariants {
             if (ready >= 0 && ready != connect + 1) {
                 out.add(who + "READY does not follow CONNECT");
             }
+            // lookup and connectionAttempt once each (one address), before everything else of the connection;
+            // connectionAttemptFailed only for a connection that never came.
+            int settled = firstOf(ev, List.of("connect", "ready", "error", "close", "end", "finish", "data", "text"));
+            for (String e : List.of("lookup", "attempt", "attempt-failed")) {
+                if (count(ev, e) > 1) {
+                    out.add(who + e + " emitted " + count(ev, e) + " times");
+                }
+                int i = first(ev, e);
+                if (i >= 0 && settled >= 0 && i > settled) {
+                    out.add(who + e + " after " + ev.get(settled));
+                }
+            }
+            if (first(ev, "attempt-failed") >= 0 && (connect >= 0 || first(ev, "attempt") < 0)) {
+                out.add(who + "connectionAttemptFailed " + (connect >= 0 ? "on a connection that came" : "without an attempt"));
+            }
         } else {
             if (ev.isEmpty() || !ev.get(0).equals("connection")) {
                 out.add(who + "events before the CONNECTION listener ran");
@@ -135,6 +162,18 @@ final class Invariants {
             if (p.connectionsAtClose < 0 || p.connectionsAtClose > othersOpen) {
                 out.add(who + "server.connections() was " + p.connectionsAtClose + " inside its CLOSE listener, with "
                         + othersOpen + " other connections that may be open");
+            }
+        }
+        // A socket that closed cleanly, and that the test did not destroy, closed because both directions
+        // ended: its END and FINISH came (a client's after its CONNECT).
+        if (close >= 0 && ev.get(close).equals("close:false") && !p.violated) {
+            List<String> needed = new ArrayList<>(List.of("end", "finish"));
+            if (p.side == Side.C) {
+                needed.add("connect");
+            }
+            needed.removeIf(ev::contains);
+            if (!needed.isEmpty()) {
+                out.add(who + "CLOSE(false) with no destroy of its own, but no " + needed);
             }
         }
         // DRAIN only after a write returned false (design.md 5). Writes by a pipe or an output stream return
@@ -164,6 +203,33 @@ final class Invariants {
         }
     }
 
+    /**
+     * The error of a write made once the socket's own end finished (FINISH heard), by Node's rules: a write
+     * after end fails with {@code ERR_STREAM_WRITE_AFTER_END}, once the peer ended too on a socket without
+     * allowHalfOpen with {@code EPIPE} (writeAfterFIN), after the socket closed with {@code ERR_STREAM_DESTROYED}.
+     */
+    private static @Nullable String afterEndError(Peer p, Peer.Cb cb) {
+        if (cb.write < 0 || !cb.issuedAfterFinish) {
+            return null;
+        }
+        Throwable e = cb.error.get();
+        String code = e == null ? "null" : Peer.code(e);
+        List<String> allowed;
+        if (cb.issuedAfterClose) {
+            allowed = List.of(NetException.ERR_STREAM_DESTROYED);
+        } else if (cb.issuedAfterEnd && !p.config.allowHalfOpen()) {
+            allowed = List.of(NetException.EPIPE, NetException.ERR_STREAM_DESTROYED);
+        } else {
+            allowed = List.of(NetException.ERR_STREAM_WRITE_AFTER_END, NetException.EPIPE,
+                    NetException.ERR_STREAM_DESTROYED);
+        }
+        if (allowed.contains(code) && !(code.equals(NetException.EPIPE) && p.config.allowHalfOpen())) {
+            return null;
+        }
+        return "callback " + cb.label + " of a write made after FINISH" + (cb.issuedAfterEnd ? " and END" : "")
+                + (cb.issuedAfterClose ? " and CLOSE" : "") + " got " + code + ", not one of " + allowed;
+    }
+
     private static void callbacks(Peer p, List<String> out) {
         String who = p.side + ": ";
         Peer.Cb firstError = null;
@@ -173,6 +239,10 @@ final class Invariants {
             if (calls != 1) {
                 out.add(who + "callback " + cb.label + " called " + calls + " times");
                 continue;
+            }
+            String afterEnd = afterEndError(p, cb);
+            if (afterEnd != null) {
+                out.add(who + afterEnd);
             }
             Throwable e = cb.error.get();
             if (e != null && !(e instanceof NetException) && p.ownErrors.stream().noneMatch(own -> own == e)) {

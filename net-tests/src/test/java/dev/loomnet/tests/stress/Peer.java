@@ -56,6 +56,10 @@ final class Peer {
         volatile boolean afterFinish;
         /** The first call's rank among this socket's callback calls (0-based), -1 until called. */
         volatile int rank = -1;
+        /** Write callbacks: whether this socket's recorder had heard FINISH, END, CLOSE when the write was made. */
+        volatile boolean issuedAfterFinish;
+        volatile boolean issuedAfterEnd;
+        volatile boolean issuedAfterClose;
 
         Cb(String label, int write, long endOffset) {
             this.label = label;
@@ -91,6 +95,7 @@ final class Peer {
     final List<Cb> callbacks = new CopyOnWriteArrayList<>();
     private final AtomicInteger callbackCalls = new AtomicInteger();
     private volatile boolean finishSeen;
+    private volatile boolean endSeen;
     final AtomicInteger falseReturns = new AtomicInteger();
     final AtomicInteger endDataOps = new AtomicInteger();
     /** The test destroyed, reset or threw on this socket (so bytes may be lost). */
@@ -212,6 +217,15 @@ final class Peer {
         return socket;
     }
 
+    /** Write callbacks: what the recorder had heard when the write was made. */
+    void issued(@Nullable Cb cb) {
+        if (cb != null) {
+            cb.issuedAfterFinish = finishSeen;
+            cb.issuedAfterEnd = endSeen;
+            cb.issuedAfterClose = closed.getCount() == 0;
+        }
+    }
+
     boolean isReady() {
         return socket != null;
     }
@@ -225,10 +239,16 @@ final class Peer {
         socket = s;
         if (side == Side.V) {
             log.add("connection");
+        } else {
+            // In the order they are emitted.
+            on(s, Socket.LOOKUP, (error, address, family, host) -> log.add("lookup"));
+            on(s, Socket.CONNECTION_ATTEMPT, (ip, port, family, error) -> log.add("attempt"));
+            on(s, Socket.CONNECTION_ATTEMPT_FAILED, (ip, port, family, error) -> log.add("attempt-failed"));
         }
         on(s, Socket.CONNECT, () -> log.add("connect"));
         on(s, Socket.READY, () -> log.add("ready"));
         on(s, Socket.END, () -> {
+                    endSeen = true;
                     log.add("end");
                     if (s.readable()) {
                         anomalies.add("readable() is true inside END");
