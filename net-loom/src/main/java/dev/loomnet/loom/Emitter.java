@@ -4,6 +4,8 @@ import dev.loomnet.net.ErrorListener;
 import dev.loomnet.net.Event;
 import dev.loomnet.net.EventEmitter;
 import dev.loomnet.net.NetException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -62,6 +64,28 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
         }
     }
 
+    /**
+     * {@code when}'s two once listeners, of {@code ERROR} (unless null) and of its event, added as one: owed
+     * their kept emissions together ({@link KeptEvents#added(List)}), so that the future gets whichever was
+     * emitted first. Added one by one, the kept {@code ERROR} could be replayed before the event's listener was
+     * even there, failing the future of an event that came before the error.
+     */
+    private void addOnceTogether(@Nullable Event<?, ?> error, @Nullable Object onError, Event<?, ?> event,
+                                 Object listener) {
+        KeptEvents k = kept;
+        boolean late = k != null && k.late();
+        List<Listeners.Entry> registrations = new ArrayList<>(2);
+        if (error != null && onError != null) {
+            registrations.add(listeners.add(error, onError, true, late));
+            listenerAdded(error);
+        }
+        registrations.add(listeners.add(event, listener, true, late));
+        listenerAdded(event);
+        if (k != null) {
+            k.added(registrations);
+        }
+    }
+
     @Override
     public <L> T off(Event<? super T, L> event, L listener) {
         listeners.remove(event, listener);
@@ -107,10 +131,7 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
         };
         // the derived stage only removes the listeners: nothing fails in it, nobody needs it
         CompletableFuture<V> unused = future.whenComplete((value, failure) -> remove.run());
-        if (onError != null) {
-            once(error, onError);                       // first: a kept ERROR is replayed before a kept event
-        }
-        once(event, listener);
+        addOnceTogether(onError == null ? null : error, onError, event, listener);
         if (future.isDone()) {
             remove.run();                               // completed before the listeners were all in place
         }

@@ -28,8 +28,11 @@ final class KeptEvents {
      * registration added meanwhile from a listener gets only what was emitted after it ({@link #added}).
      */
     private Listeners.@Nullable Entry delivering;
-    /** Replays owed to registrations added late; paid on the event sequence. */
-    private final ConcurrentLinkedQueue<Owed> owed = new ConcurrentLinkedQueue<>();
+    /**
+     * Replays owed to registrations added late, paid on the event sequence; one batch per call of
+     * {@link #added}, so that the registrations of one caller are owed together.
+     */
+    private final ConcurrentLinkedQueue<List<Owed>> owed = new ConcurrentLinkedQueue<>();
 
     /** A kept emission owed to a registration that was added after it. */
     private record Owed(Listeners.Entry registration, Listeners.Entry kept) {
@@ -58,8 +61,26 @@ final class KeptEvents {
      * run forever.
      */
     void added(Listeners.Entry registration) {
+        pay(owe(registration, null));
+    }
+
+    /**
+     * {@link #added(Listeners.Entry)} for registrations that act as one listener ({@code when}'s listeners of
+     * its event and of {@code ERROR}): what they missed is owed in one batch, so that it is paid in emission
+     * order, and never a replay to one of them before the other was owed its own.
+     */
+    void added(List<Listeners.Entry> registrations) {
+        List<Owed> batch = null;
+        for (Listeners.Entry registration : registrations) {
+            batch = owe(registration, batch);
+        }
+        pay(batch);
+    }
+
+    /** Adds what {@code registration} missed to {@code batch} (made when first needed); returns the batch. */
+    private @Nullable List<Owed> owe(Listeners.Entry registration, @Nullable List<Owed> batch) {
         if (!listeners.hasKept(registration.event)) {
-            return;
+            return batch;
         }
         List<Listeners.Entry> missed;
         if (queue.runsHere()) {
@@ -68,10 +89,19 @@ final class KeptEvents {
         } else {
             missed = listeners.keptBefore(registration);
         }
-        if (!missed.isEmpty()) {
-            for (Listeners.Entry kept : missed) {
-                owed.add(new Owed(registration, kept));
+        List<Owed> out = batch;
+        for (Listeners.Entry kept : missed) {
+            if (out == null) {
+                out = new ArrayList<>(2);
             }
+            out.add(new Owed(registration, kept));
+        }
+        return out;
+    }
+
+    private void pay(@Nullable List<Owed> batch) {
+        if (batch != null) {
+            owed.add(batch);
             queue.post(this::payOwed);
         }
     }
@@ -128,18 +158,19 @@ final class KeptEvents {
             return;
         }
         List<Owed> due = new ArrayList<>();
-        for (Owed o; (o = owed.poll()) != null; ) {
-            due.add(o);
+        for (List<Owed> batch; (batch = owed.poll()) != null; ) {
+            due.addAll(batch);
         }
         Listeners.Entry[] order = listeners.snapshot();
         due.sort(Comparator.comparingInt(o -> indexOf(order, o.kept())));
-        for (Owed o : due) {
+        for (int i = 0; i < due.size(); i++) {
+            Owed o = due.get(i);
             Listeners.Entry registration = o.registration();
             if (registration.once()) {
-                if (!registration.fire()) {
+                // Removing it claims its run: one removed meanwhile (off(), or by its future) must not run either.
+                if (!listeners.removeEntry(registration) || !registration.fire()) {
                     continue;
                 }
-                listeners.removeEntry(registration);
             } else if (!listeners.contains(registration)) {
                 continue;                                   // removed meanwhile
             }
@@ -147,6 +178,17 @@ final class KeptEvents {
             delivering = o.kept();
             try {
                 ((Invoker<Object>) o.kept().listener()).invoke(registration.listener());
+            } catch (Exception | Error e) {
+                // As in an emission, the registrations after a throwing listener do not get this one; the later
+                // emissions are still owed to every registration, as they would be emitted to them.
+                List<Owed> later = new ArrayList<>();
+                for (Owed rest : due.subList(i + 1, due.size())) {
+                    if (rest.kept() != o.kept()) {
+                        later.add(rest);
+                    }
+                }
+                pay(later.isEmpty() ? null : later);
+                throw e;
             } finally {
                 delivering = outer;
             }

@@ -2,17 +2,22 @@ package dev.loomnet.tests.core;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loomnet.net.CloseListener;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.UncaughtExceptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
@@ -107,6 +112,58 @@ class LateListenersTest {
             EventLog.waiting().until(() -> events.size() == 3);
             return events;
         });
+    }
+
+    @Test
+    void a_once_listener_removed_before_its_replay_came_does_not_run() {
+        // A replayed CLOSE listener that blocks holds the event sequence, so the next replay is surely still owed
+        // when the test thread removes its once listener: it must not run, as an on() listener removed so does not.
+        int port = Loopback.closedPort();
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        Socket client = Net.connect(port, Loopback.V4);
+        EventLog.waiting().until(client::destroyed);
+        client.on(Socket.ERROR, e -> events.add("error"));
+        client.on(Socket.CLOSE, hadError -> {
+            events.add("close");
+            release.await(10, TimeUnit.SECONDS);
+        });
+        EventLog.waiting().until(() -> events.contains("close"));
+        CloseListener removed = hadError -> events.add("removed once listener");
+        client.once(Socket.CLOSE, removed);
+        client.off(Socket.CLOSE, removed);
+        client.once(Socket.CLOSE, hadError -> events.add("once"));
+        release.countDown();
+        EventLog.waiting().until(() -> events.contains("once"));
+        assertEquals(List.of("error", "close", "once"), events);
+    }
+
+    @Test
+    void a_replayed_listener_that_throws_does_not_take_the_later_replays_from_the_others(UncaughtExceptions uncaught) {
+        // ERROR and CLOSE of a refused connect, kept; two listeners added late are owed them in one batch (the
+        // event sequence is held by a blocking replayed listener meanwhile). The ERROR listener throws: the socket
+        // is destroyed already, so that goes to the uncaught exception handler, and the CLOSE listener still
+        // gets its CLOSE, a later emission, as it would if CLOSE had been emitted live.
+        int port = Loopback.closedPort();
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        IllegalStateException thrown = new IllegalStateException("thrown by a replayed ERROR listener");
+        Socket client = Net.connect(port, Loopback.V4);
+        EventLog.waiting().until(client::destroyed);
+        client.on(Socket.CLOSE, hadError -> {
+            events.add("holding");
+            release.await(10, TimeUnit.SECONDS);
+        });
+        EventLog.waiting().until(() -> events.contains("holding"));
+        client.on(Socket.ERROR, e -> {
+            events.add("error:" + EventLog.code(e));
+            throw thrown;
+        });
+        client.on(Socket.CLOSE, hadError -> events.add("close:" + hadError));
+        release.countDown();
+        EventLog.waiting().until(() -> events.size() == 3);
+        assertEquals(List.of("holding", "error:ECONNREFUSED", "close:true"), events);
+        assertSame(thrown, uncaught.awaitOne(e -> e == thrown).error());
     }
 
     @Test

@@ -16,8 +16,11 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.UncaughtExceptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -84,6 +87,54 @@ class WhenTest {
         ExecutionException c = assertThrows(ExecutionException.class,
                 () -> client.when(Socket.CLOSE).get(SECONDS, TimeUnit.SECONDS));
         assertSame(error, c.getCause());
+    }
+
+    @Test
+    void a_kept_event_emitted_before_a_kept_error_completes_the_future_with_the_event() throws Exception {
+        // READY, then ERROR, both emitted with nobody listening and kept: when(READY) gets READY, which came
+        // first. Its two listeners must be owed their replays together: owed one by one, the event sequence
+        // could replay the ERROR before the READY listener was even there (56 of 200 rounds failed so).
+        Server server = Net.createServer(s -> { }).listen(0, Loopback.V4);
+        Map<String, Integer> outcomes = new TreeMap<>();
+        for (int i = 0; i < 200; i++) {
+            Socket client = Net.connect(server.address().port(), Loopback.V4);
+            client.when(Socket.READY).get(SECONDS, TimeUnit.SECONDS);          // heard late: kept
+            IllegalStateException error = new IllegalStateException("round " + i);
+            client.destroy(error);
+            EventLog.waiting().until(client::destroyed);
+            String outcome;
+            try {
+                outcome = "completed with " + client.when(Socket.READY).get(SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                outcome = "failed with " + (e.getCause() == error ? "the later error" : e.getCause());
+            }
+            outcomes.merge(outcome, 1, Integer::sum);
+            assertSame(error, client.when(Socket.ERROR).get(SECONDS, TimeUnit.SECONDS));   // heard, not uncaught
+        }
+        assertEquals(Map.of("completed with null", 200), outcomes);
+        Loopback.closeAndWait(server);
+    }
+
+    @Test
+    void an_error_kept_after_the_event_a_future_got_stays_unheard_and_is_reported(UncaughtExceptions uncaught)
+            throws Exception {
+        // The future of READY removes its ERROR listener as it completes, before the kept ERROR that came after
+        // READY is replayed to it: nobody heard that error, so it goes to the uncaught exception handler (here
+        // when the socket connects again), as Node's process would crash on it.
+        Server server = Net.createServer(s -> { }).listen(0, Loopback.V4);
+        Socket client = Net.connect(server.address().port(), Loopback.V4);
+        client.when(Socket.READY).get(SECONDS, TimeUnit.SECONDS);
+        IllegalStateException error = new IllegalStateException("nobody listens");
+        client.destroy(error);
+        EventLog.waiting().until(client::destroyed);
+        CompletableFuture<Void> ready = client.when(Socket.READY);
+        EventLog.waiting().until(ready::isDone);            // a waiting get() could run the removal itself
+        assertNull(ready.get());
+        client.connect(server.address().port(), Loopback.V4);
+        assertSame(error, uncaught.awaitOne(e -> e == error).error());
+        client.end();
+        assertEquals(false, client.when(Socket.CLOSE).get(SECONDS, TimeUnit.SECONDS));
+        Loopback.closeAndWait(server);
     }
 
     @Test

@@ -1,12 +1,18 @@
 package dev.loomnet.tests.stress;
 
 import dev.loomnet.net.Callback;
+import dev.loomnet.net.ConnectOptions;
+import dev.loomnet.net.Event;
 import dev.loomnet.net.Listener;
+import dev.loomnet.net.Lookup;
 import dev.loomnet.net.Net;
+import dev.loomnet.net.OnRead;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import dev.loomnet.tests.stress.Scenario.Attach;
+import dev.loomnet.tests.stress.Scenario.Factory;
 import dev.loomnet.tests.stress.Scenario.Kind;
 import dev.loomnet.tests.stress.Scenario.Op;
 import dev.loomnet.tests.stress.Scenario.ReadMode;
@@ -26,10 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -49,6 +58,12 @@ import org.jspecify.annotations.Nullable;
  * the finale, except {@code pause()}, which the finale locks out: a pause after the finale's {@code resume()}
  * would leave a socket that never reads its peer's FIN. A {@code reconnect} scenario runs all this once per pair,
  * one pair after the other, connecting the same client socket again once its {@code CLOSE} was emitted.
+ *
+ * <p>In the late groups ({@code late}, {@code quiet}) a client may instead be made and connected with no
+ * listener of the test's; once every client is connected, the test thread attaches each one's recorders, read
+ * mode and triggers ({@link #attachLate}), and the {@code late} group's refused clients run beside the pairs
+ * ({@link RefusedClient}). An accepted socket may end, destroy, reset itself or greet its client first thing in
+ * its {@code CONNECTION} listener, so that the client's events come before its listeners.
  *
  * <p>Operations that destroy or end a socket first wait until the server accepted V: a client destroyed before
  * its handshake completes (by a {@code destroy()}, or by a write after {@code end()}) may never reach the
@@ -74,6 +89,15 @@ final class ChaosRun {
     }
     /** Bound of one {@code AWAIT} operation. */
     static final int AWAIT_MILLIS = 20;
+
+    /** The events a {@code WHEN} operation waits for, and their names in the logs. */
+    static final List<Event.Valued<Socket, ?, ?>> WHEN_EVENTS = List.of(Socket.CONNECT, Socket.READY, Socket.END,
+            Socket.FINISH, Socket.CLOSE, Socket.ERROR);
+    static final List<String> WHEN_NAMES = List.of("connect", "ready", "end", "finish", "close", "error");
+    /** The id of the bytes a greeting server writes at once ({@code AtOnce.GREET}), plus the pair's index. */
+    private static final int GREETING = 900_000;
+    /** Bound of a {@code WHEN} operation whose event may never come. */
+    static final int WHEN_MILLIS = 20;
 
     /** The errors the test passes to {@code destroy(error)} or throws from listeners; no stack trace. */
     static final class ChaosError extends RuntimeException {
@@ -164,10 +188,22 @@ final class ChaosRun {
                     round(List.of(i));
                 }
             } else {
+                List<RefusedClient> refused = refusedClients();
                 for (int i = 0; i < scenario.pairs(); i++) {
-                    connect(srv, i, null, new AtomicReference<>(clients.get(i)));
+                    if (scenario.clients().get(i).attach() == Attach.EARLY) {
+                        connect(srv, i, null, new AtomicReference<>(clients.get(i)));
+                    } else {
+                        connectLate(srv, i);
+                    }
                 }
+                for (int i = 0; i < scenario.pairs(); i++) {
+                    if (scenario.clients().get(i).attach() != Attach.EARLY) {
+                        attachLate(i);
+                    }
+                }
+                refused.forEach(RefusedClient::attach);
                 round(java.util.stream.IntStream.range(0, scenario.pairs()).boxed().toList());
+                refused.forEach(c -> c.check(violations));
             }
             toggleClosed();
             joinHelpers(peers());
@@ -211,6 +247,10 @@ final class ChaosRun {
                 violations.add("the pairs " + pairs + " did not settle within " + waitSeconds() + " s: "
                         + peers(pairs).stream().map(ChaosRun::state).toList());
                 rescue();
+            } else {
+                for (int i : pairs) {
+                    whenAfterClose(clients.get(i));
+                }
             }
         } finally {
             if (second.isAlive()) {
@@ -300,6 +340,137 @@ final class ChaosRun {
     }
 
     /**
+     * A client of the late groups: made and connected by its factory with no listener of the test's (but the
+     * one passed to {@code connect}, if any); {@link #attachLate} adds them.
+     */
+    private void connectLate(Server srv, int i) {
+        SideConfig cfg = scenario.clients().get(i);
+        Peer client = clients.get(i);
+        @Nullable OnRead onread = cfg.mode() == ReadMode.ONREAD
+                ? Peer.onRead(cfg, scenario.seed() * 31 + i, () -> client) : null;
+        @Nullable Listener connected = cfg.connectCallback() ? client::connectCallback : null;
+        client.connectInTime = connected != null;
+        client.late = true;
+        Socket c;
+        if (cfg.factory() == Factory.SOCKET) {
+            SocketOptions.Builder options = SocketOptions.builder().allowHalfOpen(cfg.allowHalfOpen())
+                    .highWaterMark(cfg.highWaterMark());
+            if (onread != null) {
+                options.onread(onread);
+            }
+            c = Net.socket(options.build());
+            client.bind(c);
+            if (scenario.unix()) {
+                Path path = Objects.requireNonNull(srv.address()).path();
+                c = connected == null ? c.connect(path) : c.connect(path, connected);
+            } else {
+                int port = Objects.requireNonNull(srv.address()).port();
+                c = connected == null ? c.connect(port, "127.0.0.1") : c.connect(port, "127.0.0.1", connected);
+            }
+        } else {
+            ConnectOptions.Builder options = ConnectOptions.builder().allowHalfOpen(cfg.allowHalfOpen())
+                    .highWaterMark(cfg.highWaterMark());
+            if (onread != null) {
+                options.onread(onread);
+            }
+            if (scenario.unix()) {
+                options.path(Objects.requireNonNull(srv.address()).path());
+            } else {
+                options.port(Objects.requireNonNull(srv.address()).port()).host("127.0.0.1");
+            }
+            if (cfg.factory() == Factory.LOOKUP) {
+                options.host("chaos.test").lookup((host, family) -> List.of(new Lookup.Address("127.0.0.1", 4)));
+            }
+            ConnectOptions built = options.build();
+            if (cfg.factory() == Factory.CREATE) {
+                c = connected == null ? Net.createConnection(built) : Net.createConnection(built, connected);
+            } else {
+                c = connected == null ? Net.connect(built) : Net.connect(built, connected);
+            }
+        }
+        client.bind(c);
+    }
+
+    /**
+     * Attaches a late client's recorders, read mode and triggers from the test thread: right away, after a
+     * short wait (bounded by a few milliseconds, or until read-ahead bytes or the FIN came), or once the
+     * connection surely ended or failed, its server having ended, destroyed or reset it at once.
+     */
+    private void attachLate(int i) throws InterruptedException {
+        Peer client = clients.get(i);
+        Socket c = client.socket();
+        switch (scenario.clients().get(i).attach()) {
+            case WAIT -> {
+                if (!servers.get(i).ready.await(waitSeconds(), TimeUnit.SECONDS)) {
+                    violations.add("C" + i + ": the server did not accept it within " + waitSeconds() + " s");
+                }
+                int millis = 1 + new SplittableRandom(scenario.seed() * 131 + i).nextInt(30);
+                try {
+                    Awaitility.await().atMost(Duration.ofMillis(millis)).pollInSameThread().pollDelay(Duration.ZERO)
+                            .pollInterval(Duration.ofMillis(1)).until(() -> c.bytesRead() > 0 || !c.readable());
+                } catch (ConditionTimeoutException e) {
+                    // nothing came meanwhile: the point was only to let the connection run without listeners
+                }
+            }
+            case SETTLED -> {
+                // A half-open client stays open after the server's END until it ends itself.
+                try {
+                    Awaitility.await().atMost(Duration.ofSeconds(waitSeconds())).pollInSameThread()
+                            .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                            .until(() -> c.destroyed() || (c.allowHalfOpen() && !c.readable()));
+                } catch (ConditionTimeoutException e) {
+                    violations.add("C" + i + " (nobody listening or reading) did not see its server's "
+                            + scenario.servers().get(i).atOnce() + " within " + waitSeconds() + " s: " + state(client));
+                }
+            }
+            default -> { }
+        }
+        // what had happened without listeners, for the report
+        client.log.add("note:attached readyState=" + c.readyState() + (c.destroyed() ? " destroyed" : "")
+                + (c.readable() ? "" : " read-ended") + " bytesRead=" + c.bytesRead());
+        // The first reader starts the flow, and the bytes read ahead may be emitted before the next reader is
+        // added: Node's readers of one tick all get the first chunk, a plain thread pauses to add several.
+        ReadMode mode = client.config.mode();
+        boolean readers = (mode == ReadMode.EVENTS || mode == ReadMode.PIPE) && (client.config.hasText()
+                || scenario.listenerOps().stream().anyMatch(op -> op.pair() == i && op.triggerSide() == Side.C
+                        && op.trigger() == Trigger.DATA));
+        if (readers) {
+            c.pause();
+        }
+        client.attach(c, null, true);
+        readMode(client, c);
+        triggers(client, c);
+        if (readers) {
+            client.resume(c);
+        }
+        client.readersAttached = true;
+    }
+
+    /** Starts the late group's refused clients: each connects to a port the run listened on and closed. */
+    private List<RefusedClient> refusedClients() {
+        if (scenario.refused().isEmpty()) {
+            return List.of();
+        }
+        Server gone = Net.createServer().listen(0, "127.0.0.1");
+        int port;
+        try {
+            gone.when(Server.LISTENING).get(waitSeconds(), TimeUnit.SECONDS);
+            port = Objects.requireNonNull(gone.address()).port();
+            gone.close();
+            gone.when(Server.CLOSE).get(waitSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the server for a closed port did not listen and close", e);
+        }
+        List<RefusedClient> out = new ArrayList<>();
+        for (Scenario.Refused r : scenario.refused()) {
+            RefusedClient c = new RefusedClient(r, port, uncaught);
+            c.connect();
+            out.add(c);
+        }
+        return out;
+    }
+
+    /**
      * The pair of the {@code n}-th accepted socket: the n-th when the pairs connect one after the other (or
      * there is one), else the one whose client's local port is the socket's remote port, once that client knows
      * it (its connection thread may not have recorded it yet); -1 if none.
@@ -343,6 +514,41 @@ final class ChaosRun {
         readMode(server, s);
         triggers(server, s);
         server.ready.countDown();
+        // First of all: a client that read ahead a byte stops reading until somebody reads it, and would not
+        // see this end or reset with nobody listening.
+        switch (server.config.atOnce()) {
+            case END -> {
+                server.writeLock.lock();
+                try {
+                    server.markEnd();
+                    s.end();
+                } finally {
+                    server.writeLock.unlock();
+                }
+            }
+            case DESTROY -> {
+                server.violated = true;
+                s.destroy();
+            }
+            case RESET -> {
+                server.violated = true;
+                s.resetAndDestroy();
+            }
+            case GREET -> write(server, s, greeting(server.pair), false);
+            case GREET_END -> {
+                byte[] data = greeting(server.pair);
+                server.writeLock.lock();
+                try {
+                    server.appendWrite(data, false);
+                    server.endDataOps.incrementAndGet();
+                    server.markEnd();
+                    s.end(data);
+                } finally {
+                    server.writeLock.unlock();
+                }
+            }
+            case NONE -> { }
+        }
         fire(server, Trigger.CONNECT, 1);
         if (server.config.mode() == ReadMode.STREAM) {
             if (server.config.streamInline()) {
@@ -479,13 +685,21 @@ final class ChaosRun {
                     finaleLock.readLock().unlock();
                 }
             }
-            case RESUME -> p.resume(s);
+            case RESUME -> {
+                if (p.late && !p.readersAttached) {
+                    // a listener operation of V's: flowing with no reader yet, the bytes would go to nobody
+                    opStatus.put(op.id(), "skipped: C has no reader yet");
+                } else {
+                    p.resume(s);
+                }
+            }
             case END -> {
                 p.writeLock.lock();
                 try {
                     p.markEnd();
                     if (op.callback()) {
                         Peer.Cb cb = p.endCallback(op.id());
+                        cb.notWritableAtCall = !s.writable();
                         s.end(p.callback(cb));
                         cb.issuedWhileOpen = !s.destroyed();
                     } else {
@@ -499,11 +713,13 @@ final class ChaosRun {
                 byte[] data = bytes(op.id(), op.size());
                 p.writeLock.lock();
                 try {
+                    p.lateEndBefore(s);
                     p.appendWrite(data, false);
                     p.endDataOps.incrementAndGet();
                     p.markEnd();
                     if (op.callback()) {
                         Peer.Cb cb = p.endCallback(op.id());
+                        cb.notWritableAtCall = !s.writable();
                         s.end(data, p.callback(cb));
                         cb.issuedWhileOpen = !s.destroyed();
                     } else {
@@ -549,7 +765,129 @@ final class ChaosRun {
                     }
                 });
             }
+            case WHEN -> when(p, s, op);
             case AWAIT, THROW -> throw new AssertionError("handled above");
+        }
+    }
+
+    /**
+     * {@code s.when(event)} awaited with a bounded {@code get}, checked against what the recorder (whose
+     * listeners were added before) heard. Completed: the recorder heard the event already, with the same value.
+     * Failed: with the very error the recorder heard. Timed out: the future's listeners are gone again. On a
+     * client attached late, an event (or ERROR) its recorder heard before this call was kept, so the future must
+     * get it: it is awaited for the full bound then, and a timeout is a failure. Only the test thread runs this,
+     * so nothing else adds or removes lifecycle listeners meanwhile, but a pipe's unpipe (END and CLOSE).
+     */
+    private void when(Peer p, Socket s, Op op) throws InterruptedException {
+        Event.Valued<Socket, ?, ?> event = WHEN_EVENTS.get(op.arg());
+        String name = WHEN_NAMES.get(op.arg());
+        String who = "#" + op.id() + " " + p.side + p.pair + ".when(" + name + ")";
+        boolean heardBefore = firstIndex(List.copyOf(p.log), name) >= 0;
+        boolean errorBefore = !p.errors.isEmpty();
+        boolean kept = p.late && (errorBefore || (heardBefore && !(event == Socket.CONNECT && p.connectInTime)));
+        int eventListeners = s.listenerCount(event);
+        int errorListeners = s.listenerCount(Socket.ERROR);
+        CompletableFuture<?> future = s.when(event);
+        String outcome;
+        try {
+            Object value = future.get(kept ? waitSeconds() * 1000L : WHEN_MILLIS, TimeUnit.MILLISECONDS);
+            outcome = "completed";
+            if (event == Socket.ERROR) {
+                if (p.errors.stream().noneMatch(e -> e == value)) {
+                    violations.add(who + " completed with " + value + ", which the recorder did not hear first");
+                }
+            } else {
+                String logged = event == Socket.CLOSE ? "close:" + value : name;
+                if (!p.log.contains(logged)) {
+                    violations.add(who + " completed with " + value + " before the recorder heard " + logged);
+                }
+            }
+            awaitListeners(who, s, event, eventListeners, errorListeners);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            outcome = "failed";
+            if (event == Socket.ERROR || p.errors.stream().noneMatch(x -> x == cause)) {
+                violations.add(who + " failed with " + cause + "; the recorder heard " + p.errors);
+            }
+            List<String> log = List.copyOf(p.log);
+            int at = firstIndex(log, name);
+            int error = firstIndex(log, "error");
+            if (kept && at >= 0 && at < error) {
+                violations.add(who + " failed with " + cause + " though " + name + " came before ERROR and was kept");
+            }
+            awaitListeners(who, s, event, eventListeners, errorListeners);
+        } catch (TimeoutException e) {
+            outcome = "timed out";
+            if (kept) {
+                violations.add(who + " did not complete within " + waitSeconds() + " s, though its recorder, added"
+                        + " after connect() like it, had heard " + (heardBefore ? name : "ERROR") + " already");
+            }
+            // A timed-out get cancels the future, and the cancel removed both listeners before get threw.
+            if (s.listenerCount(event) > eventListeners || s.listenerCount(Socket.ERROR) != errorListeners) {
+                violations.add(who + " timed out but left listeners: " + name + " " + eventListeners + " -> "
+                        + s.listenerCount(event) + ", error " + errorListeners + " -> " + s.listenerCount(Socket.ERROR));
+            }
+        }
+        p.log.add("note:when:" + name + ":" + outcome);
+    }
+
+    /**
+     * Once a late client closed, everything its recorder heard was kept, so {@code when} must agree with the
+     * recorder at once, for each lifecycle event it heard and for ERROR: complete with the event's value if it
+     * came before any ERROR, else fail with that very error. (Not CONNECT if only the listener passed to
+     * {@code connect} heard it: that emission is not kept.)
+     */
+    private void whenAfterClose(Peer p) throws InterruptedException {
+        Socket s = p.socketOrNull();
+        if (!p.late || s == null) {
+            return;
+        }
+        List<String> log = List.copyOf(p.log);
+        int error = firstIndex(log, "error");
+        for (int k = 0; k < WHEN_EVENTS.size(); k++) {
+            String name = WHEN_NAMES.get(k);
+            int at = firstIndex(log, name);
+            if (at < 0 && error < 0 || (WHEN_EVENTS.get(k) == Socket.CONNECT && p.connectInTime)) {
+                continue;                                 // never emitted: the future would wait for good
+            }
+            String who = p.side + "" + p.pair + ".when(" + name + ") after CLOSE";
+            Object expected = name.equals("error") || (error >= 0 && (at < 0 || at > error)) ? p.errors.get(0)
+                    : name.equals("close") ? Boolean.valueOf(log.get(at).equals("close:true")) : null;
+            Object got;
+            try {
+                got = s.when(WHEN_EVENTS.get(k)).get(waitSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                got = e.getCause();
+            } catch (TimeoutException e) {
+                violations.add(who + " did not complete within " + waitSeconds() + " s; the recorder heard " + log);
+                continue;
+            }
+            if (expected instanceof Throwable ? got != expected : !Objects.equals(got, expected)) {
+                violations.add(who + " gave " + got + ", not " + expected + " as the recorder's log says: " + log);
+            }
+        }
+    }
+
+    /** The first entry of {@code log} that is the event {@code name} (with its value, if it has one), or -1. */
+    private static int firstIndex(List<String> log, String name) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).equals(name) || log.get(i).startsWith(name + ":")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The listeners a completed {@code when} future added are removed as it completes, maybe on another thread. */
+    private void awaitListeners(String who, Socket s, Event.Valued<Socket, ?, ?> event, int eventListeners,
+                                int errorListeners) {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(waitSeconds())).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1)).until(() -> s.listenerCount(event) <= eventListeners
+                            && s.listenerCount(Socket.ERROR) == errorListeners);
+        } catch (ConditionTimeoutException e) {
+            violations.add(who + " completed but left listeners: " + eventListeners + " -> " + s.listenerCount(event)
+                    + ", error " + errorListeners + " -> " + s.listenerCount(Socket.ERROR));
         }
     }
 
@@ -583,9 +921,12 @@ final class ChaosRun {
     private static void write(Peer p, Socket s, byte[] data, boolean withCallback) {
         p.writeLock.lock();
         try {
+            long offset = p.lateEndBefore(s);
             Peer.Cb cb = p.appendWrite(data, withCallback);
+            p.issued(cb);
             boolean below = cb == null ? s.write(data) : s.write(data, p.callback(cb));
             recordWrite(p, s, cb, below);
+            p.lateEndAfter(s, offset);
         } finally {
             p.writeLock.unlock();
         }
@@ -607,10 +948,13 @@ final class ChaosRun {
         byte[] encoded = text.getBytes(charset);          // what loomnet sends, encoded the same way
         p.writeLock.lock();
         try {
+            long offset = p.lateEndBefore(s);
             Peer.Cb cb = p.appendWrite(encoded, op.callback());
+            p.issued(cb);
             Callback callback = cb == null ? null : p.callback(cb);
             boolean below = callback == null ? s.write(text, charset) : s.write(text, charset, callback);
             recordWrite(p, s, cb, below);
+            p.lateEndAfter(s, offset);
         } finally {
             p.writeLock.unlock();
         }
@@ -641,6 +985,11 @@ final class ChaosRun {
         } finally {
             p.writeLock.unlock();
         }
+    }
+
+    /** What a greeting server writes at once: 1 byte to 8 KiB, from the seed. */
+    private byte[] greeting(int pair) {
+        return bytes(GREETING + pair, new SplittableRandom(scenario.seed() * 17 + pair).nextInt(1, 8193));
     }
 
     /** The bytes of one write, from the scenario's seed and the write's number. */
@@ -738,8 +1087,12 @@ final class ChaosRun {
         for (Peer p : peers(pairs)) {
             Socket s = p.socket();
             ReadMode mode = p.config.mode();
+            if (mode == ReadMode.QUIET && !servers.get(p.pair).config.silent()) {
+                p.lateReader(s);                          // a quiet client of a silent server must close unread
+            }
             if (mode == ReadMode.EVENTS || mode == ReadMode.PIPE || mode == ReadMode.TEXT
-                    || (mode == ReadMode.ONREAD && s.isPaused())) {
+                    || (mode == ReadMode.ONREAD && s.isPaused())
+                    || (mode == ReadMode.QUIET && !servers.get(p.pair).config.silent())) {
                 p.resume(s);
             }
             if (mode != ReadMode.ECHO) {                  // the echo pipe ends V when C's FIN arrives

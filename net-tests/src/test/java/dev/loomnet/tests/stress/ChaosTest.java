@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * bytes each side received a prefix of what the other wrote (all of it when nothing closed the pair early),
  * the byte counters, the decoded text against the bytes, what onread saw, the server's connection count and
  * close callback. {@code LoomnetExtension} adds its own
- * checks after each scenario: nothing leaked, no uncaught exception.
+ * checks after each scenario: nothing leaked, no uncaught exception. The {@code late} and {@code quiet} groups
+ * attach clients' listeners only after {@code connect()} returned, from the test thread, and have clients that
+ * nobody reads: every lifecycle event must still reach them once, in Node's order.
  *
  * <p>The seeds are fixed, so the scenarios are the same in every run (their timing is not). A failure prints
  * the scenario, both event logs and the rerun command; {@code -Dchaos.seeds=12,40} runs only those seeds in
@@ -73,6 +75,14 @@ class ChaosTest {
     }
 
     static LongStream reconnectSeeds() {
+        return seeds(25);
+    }
+
+    static LongStream lateSeeds() {
+        return seeds(30);
+    }
+
+    static LongStream quietSeeds() {
         return seeds(25);
     }
 
@@ -144,6 +154,29 @@ class ChaosTest {
     @MethodSource("reconnectSeeds")
     void reconnect(long seed, UncaughtExceptions uncaught) {
         run("reconnect", seed, uncaught);
+    }
+
+    /**
+     * Clients made by {@code Net.connect}, {@code Net.createConnection} or {@code Net.socket().connect} (one with a
+     * lookup) whose recorders, read mode and triggers the test thread attaches only after {@code connect()}
+     * returned: at once, after a short wait, or once the connection surely ended because the server ended,
+     * destroyed or reset it at once; some clients are QUIET; some connect to a closed port; the test thread also
+     * awaits {@code when(event)}. One to three pairs (TCP).
+     */
+    @ParameterizedTest(name = "late seed {0}")
+    @MethodSource("lateSeeds")
+    void late(long seed, UncaughtExceptions uncaught) {
+        run("late", seed, uncaught);
+    }
+
+    /**
+     * A QUIET client (no DATA or TEXT listener, never resumed) whose server is silent half the time: it must see
+     * the server's END or reset with nobody reading; its listeners are attached before or after connect().
+     */
+    @ParameterizedTest(name = "quiet seed {0}")
+    @MethodSource("quietSeeds")
+    void quiet(long seed, UncaughtExceptions uncaught) {
+        run("quiet", seed, uncaught);
     }
 
     private void run(String group, long seed, UncaughtExceptions uncaught) {

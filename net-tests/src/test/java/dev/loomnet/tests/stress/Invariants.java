@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The invariants every chaos run must satisfy once both sockets have closed, whatever the operations did.
@@ -43,11 +44,15 @@ final class Invariants {
         found.forEach(f -> out.add(prefix + f));
     }
 
-    /** An end callback that got ERR_STREAM_ALREADY_FINISHED, which is right only once FINISH was emitted. */
-    private static boolean alreadyFinished(Peer.Cb cb) {
+    /**
+     * An end callback that got ERR_STREAM_ALREADY_FINISHED, which is right only once FINISH was emitted. A
+     * recorder attached late may hear FINISH only after the callback ran: then the socket must at least have
+     * been ended already when {@code end(cb)} was called.
+     */
+    private static boolean alreadyFinished(Peer p, Peer.Cb cb) {
         Throwable e = cb.error.get();
         return cb.write < 0 && e != null && Peer.code(e).equals(NetException.ERR_STREAM_ALREADY_FINISHED)
-                && cb.afterFinish;
+                && (cb.afterFinish || (p.late && cb.notWritableAtCall));
     }
 
     /** The events with callback results and notes left out. */
@@ -62,6 +67,17 @@ final class Invariants {
 
     private static long count(List<String> events, String name) {
         return events.stream().filter(e -> is(e, name)).count();
+    }
+
+    private static int firstOf(List<String> events, List<String> names) {
+        for (int i = 0; i < events.size(); i++) {
+            for (String name : names) {
+                if (is(events.get(i), name)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     private static int first(List<String> events, String name) {
@@ -114,16 +130,44 @@ final class Invariants {
         }
         if (p.side == Side.C) {
             // Nothing is read, flushed or finished before CONNECT (writes made while connecting leave with it).
+            // A listener passed to connect() is in time: an emission heard only by it is not kept, so a recorder
+            // attached late may miss CONNECT; that listener's own record (connect-cb) then stands for it.
             int connect = first(ev, "connect");
+            int connectCb = first(ev, "connect-cb");
+            int connected = connect < 0 ? connectCb : connectCb < 0 ? connect : Math.min(connect, connectCb);
             for (String e : List.of("data", "text", "end", "finish", "drain")) {
                 int i = first(ev, e);
-                if (i >= 0 && (connect < 0 || i < connect)) {
+                if (i >= 0 && (connected < 0 || i < connected)) {
                     out.add(who + e + " before CONNECT");
                 }
             }
             int ready = first(ev, "ready");
-            if (ready >= 0 && ready != connect + 1) {
+            if (ready >= 0 && connect >= 0 && ready != connect + 1) {
                 out.add(who + "READY does not follow CONNECT");
+            } else if (ready >= 0 && connect < 0 && (connectCb < 0 || ready < connectCb)) {
+                out.add(who + "READY without CONNECT before it");
+            }
+            if (count(ev, "connect-cb") > 1 || (p.connectInTime && connect >= 0 && connectCb < 0)) {
+                out.add(who + "the listener passed to connect() ran " + count(ev, "connect-cb")
+                        + " times, the recorder heard CONNECT " + count(ev, "connect") + " times");
+            }
+            // lookup and connectionAttempt once each (one address), before everything else of the connection;
+            // connectionAttemptFailed only for a connection that never came.
+            int settled = firstOf(ev, List.of("connect", "ready", "error", "close", "end", "finish", "data", "text"));
+            for (String e : List.of("lookup", "attempt", "attempt-failed")) {
+                if (count(ev, e) > 1) {
+                    out.add(who + e + " emitted " + count(ev, e) + " times");
+                }
+                int i = first(ev, e);
+                if (i >= 0 && settled >= 0 && i > settled) {
+                    out.add(who + e + " after " + ev.get(settled));
+                }
+            }
+            if (first(ev, "attempt-failed") >= 0 && (connected >= 0 || first(ev, "attempt") < 0)) {
+                out.add(who + "connectionAttemptFailed " + (connected >= 0 ? "on a connection that came" : "without an attempt"));
+            }
+            if (p.config.mode() == ReadMode.QUIET) {
+                quiet(p, ev, out);
             }
         } else {
             if (ev.isEmpty() || !ev.get(0).equals("connection")) {
@@ -137,12 +181,24 @@ final class Invariants {
                         + othersOpen + " other connections that may be open");
             }
         }
+        // A socket that closed cleanly, and that the test did not destroy, closed because both directions
+        // ended: its END and FINISH came (a client's after its CONNECT), even if its recorder was attached late.
+        if (close >= 0 && ev.get(close).equals("close:false") && !p.violated) {
+            List<String> needed = new ArrayList<>(List.of("end", "finish"));
+            if (p.side == Side.C && first(ev, "connect") < 0 && first(ev, "connect-cb") < 0) {
+                needed.add("connect");
+            }
+            needed.removeIf(ev::contains);
+            if (!needed.isEmpty()) {
+                out.add(who + "CLOSE(false) with no destroy of its own, but no " + needed);
+            }
+        }
         // DRAIN only after a write returned false (design.md 5). Writes by a pipe or an output stream return
         // their answer to loomnet, not to the test, so those sockets are not counted; end(data) hides its
         // write's answer, so each may account for one DRAIN.
         ReadMode mode = p.config.mode();
         long drains = count(ev, "drain");
-        if (mode.takesOps() && drains > p.falseReturns.get() + p.endDataOps.get()) {
+        if (mode.writtenByOps() && drains > p.falseReturns.get() + p.endDataOps.get()) {
             out.add(who + drains + " DRAIN events but only " + p.falseReturns.get() + " writes returned false");
         }
         if (!p.timeoutSet && count(ev, "timeout") > 0) {
@@ -164,6 +220,52 @@ final class Invariants {
         }
     }
 
+    /**
+     * A QUIET client reads nothing until the finale gives it a reader (only if its server may write): no
+     * {@code DATA} or {@code TEXT} before that, and with a silent server nothing at all. That it closed at all
+     * shows it saw the server's FIN or reset with nobody reading.
+     */
+    private static void quiet(Peer p, List<String> ev, List<String> out) {
+        String who = p.side + ": ";
+        int reader = p.log.indexOf("note:late-reader");
+        int data = p.log.stream().filter(e -> is(e, "data") || is(e, "text")).findFirst().map(p.log::indexOf)
+                .orElse(-1);
+        if (data >= 0 && (reader < 0 || data < reader)) {
+            out.add(who + "a quiet client got " + p.log.get(data) + " before anybody read it");
+        }
+        if (reader < 0 && p.bytesRead() != 0) {
+            out.add(who + "a quiet client of a silent server read " + p.bytesRead() + " bytes");
+        }
+    }
+
+    /**
+     * The error of a write made once the socket's own end finished (FINISH heard), by Node's rules: a write
+     * after end fails with {@code ERR_STREAM_WRITE_AFTER_END}, once the peer ended too on a socket without
+     * allowHalfOpen with {@code EPIPE} (writeAfterFIN), after the socket closed with {@code ERR_STREAM_DESTROYED}.
+     * The recorder may hear those events late (replays), never early, so what it had heard did happen.
+     */
+    private static @Nullable String afterEndError(Peer p, Peer.Cb cb) {
+        if (cb.write < 0 || !cb.issuedAfterFinish) {
+            return null;
+        }
+        Throwable e = cb.error.get();
+        String code = e == null ? "null" : Peer.code(e);
+        List<String> allowed;
+        if (cb.issuedAfterClose) {
+            allowed = List.of(NetException.ERR_STREAM_DESTROYED);
+        } else if (cb.issuedAfterEnd && !p.config.allowHalfOpen()) {
+            allowed = List.of(NetException.EPIPE, NetException.ERR_STREAM_DESTROYED);
+        } else {
+            allowed = List.of(NetException.ERR_STREAM_WRITE_AFTER_END, NetException.EPIPE,
+                    NetException.ERR_STREAM_DESTROYED);
+        }
+        if (allowed.contains(code) && !(code.equals(NetException.EPIPE) && p.config.allowHalfOpen())) {
+            return null;
+        }
+        return "callback " + cb.label + " of a write made after FINISH" + (cb.issuedAfterEnd ? " and END" : "")
+                + (cb.issuedAfterClose ? " and CLOSE" : "") + " got " + code + ", not one of " + allowed;
+    }
+
     private static void callbacks(Peer p, List<String> out) {
         String who = p.side + ": ";
         Peer.Cb firstError = null;
@@ -173,6 +275,10 @@ final class Invariants {
             if (calls != 1) {
                 out.add(who + "callback " + cb.label + " called " + calls + " times");
                 continue;
+            }
+            String afterEnd = afterEndError(p, cb);
+            if (afterEnd != null) {
+                out.add(who + afterEnd);
             }
             Throwable e = cb.error.get();
             if (e != null && !(e instanceof NetException) && p.ownErrors.stream().noneMatch(own -> own == e)) {
@@ -185,7 +291,8 @@ final class Invariants {
                         + (e == null ? "null" : Peer.code(e)));
             }
             if (cb.write < 0) {
-                if (e == null && !cb.afterFinish) {
+                // a recorder attached late may hear FINISH as a replay after the callback ran: it must come, though
+                if (e == null && !cb.afterFinish && !(p.late && events(p).contains("finish"))) {
                     out.add(who + "end callback " + cb.label + " succeeded before FINISH");
                 }
                 continue;
@@ -332,7 +439,7 @@ final class Invariants {
             // ERR_STREAM_ALREADY_FINISHED, checked in alreadyFinished.
             long mark = p.endMark();
             p.callbacks.stream().filter(cb -> cb.error.get() != null && (cb.write < 0 || cb.endOffset <= mark))
-                    .filter(cb -> !alreadyFinished(cb))
+                    .filter(cb -> !alreadyFinished(p, cb))
                     .forEach(cb -> out.add(p.side + ": callback " + cb.label + " failed in a clean run: "
                             + Peer.code(Objects.requireNonNull(cb.error.get()))));
         }

@@ -56,6 +56,12 @@ final class Peer {
         volatile boolean afterFinish;
         /** The first call's rank among this socket's callback calls (0-based), -1 until called. */
         volatile int rank = -1;
+        /** Write callbacks: whether this socket's recorder had heard FINISH, END, CLOSE when the write was made. */
+        volatile boolean issuedAfterFinish;
+        volatile boolean issuedAfterEnd;
+        volatile boolean issuedAfterClose;
+        /** End callbacks: the socket was no longer writable when {@code end(cb)} was called. */
+        volatile boolean notWritableAtCall;
 
         Cb(String label, int write, long endOffset) {
             this.label = label;
@@ -91,6 +97,18 @@ final class Peer {
     final List<Cb> callbacks = new CopyOnWriteArrayList<>();
     private final AtomicInteger callbackCalls = new AtomicInteger();
     private volatile boolean finishSeen;
+    private volatile boolean endSeen;
+    /** {@code CONNECT} or {@code READY} reached the recorder. */
+    private volatile boolean connectSeen;
+    /**
+     * The recorders were attached after {@code connect()} returned: the lifecycle events may reach them as
+     * replays, after things the socket did later that are not events (an onread call, a stream read).
+     */
+    volatile boolean late;
+    /** A listener was passed to {@code connect}: it is in time, so {@code CONNECT} may not be kept for the recorder. */
+    volatile boolean connectInTime;
+    /** A late client's recorders, read mode and triggers are all in place. */
+    volatile boolean readersAttached;
     final AtomicInteger falseReturns = new AtomicInteger();
     final AtomicInteger endDataOps = new AtomicInteger();
     /** The test destroyed, reset or threw on this socket (so bytes may be lost). */
@@ -190,7 +208,7 @@ final class Peer {
         }
     }
 
-    /** The socket; for V, waits (bounded) until the server accepted it. */
+    /** The socket; for V, waits (bounded) until the server accepted it, for a late C until it was made. */
     Socket socket() {
         Socket s = socket;
         if (s != null) {
@@ -212,23 +230,69 @@ final class Peer {
         return socket;
     }
 
+    /**
+     * Names the socket before its recorders are attached (a client attached late): the server's connection
+     * listener matches its accepted socket to the client by port meanwhile, and its listener operations may
+     * act on the client before {@code Net.connect} returned it to the test thread ({@link #socket()} waits).
+     */
+    void bind(Socket s) {
+        socket = s;
+        ready.countDown();
+    }
+
+    /** The listener passed to {@code connect}: records {@code connect-cb}, an event of its own. */
+    void connectCallback() {
+        log.add("connect-cb");
+    }
+
+    /** Write callbacks: what the recorder had heard when the write was made. */
+    void issued(@Nullable Cb cb) {
+        if (cb != null) {
+            cb.issuedAfterFinish = finishSeen;
+            cb.issuedAfterEnd = endSeen;
+            cb.issuedAfterClose = closed.getCount() == 0;
+        }
+    }
+
+    /**
+     * A QUIET client whose server may have written: the finale's reader, a {@code DATA} recorder added long
+     * after the connection started (what was read ahead must come first, whole, and nothing twice).
+     */
+    void lateReader(Socket s) {
+        log.add("note:late-reader");
+        on(s, Socket.DATA, this::received);
+    }
+
     boolean isReady() {
         return socket != null;
     }
 
     /**
-     * Attaches the recording listeners, first of all listeners and before the socket can emit anything (before
-     * {@code connect}, or first thing in the connection listener). {@code watchOnRead}: on an onread socket,
-     * DATA and TEXT listeners that report any call (onread replaces both events).
+     * Attaches the recording listeners, first of all listeners: before the socket can emit anything (before
+     * {@code connect}, or first thing in the connection listener), or, for a client of the late groups, after
+     * {@code connect()} returned, when the lifecycle events it missed are replayed to them. {@code watchOnRead}:
+     * on an onread socket, DATA and TEXT listeners that report any call (onread replaces both events).
      */
     void attach(Socket s, @Nullable Server server, boolean watchOnRead) {
         socket = s;
         if (side == Side.V) {
             log.add("connection");
+        } else {
+            // In the order they are emitted, so that replays to recorders attached late come in that order too.
+            on(s, Socket.LOOKUP, (error, address, family, host) -> log.add("lookup"));
+            on(s, Socket.CONNECTION_ATTEMPT, (ip, port, family, error) -> log.add("attempt"));
+            on(s, Socket.CONNECTION_ATTEMPT_FAILED, (ip, port, family, error) -> log.add("attempt-failed"));
         }
-        on(s, Socket.CONNECT, () -> log.add("connect"));
-        on(s, Socket.READY, () -> log.add("ready"));
+        on(s, Socket.CONNECT, () -> {
+                    connectSeen = true;
+                    log.add("connect");
+                });
+        on(s, Socket.READY, () -> {
+                    connectSeen = true;              // CONNECT is not kept when only connect()'s listener heard it
+                    log.add("ready");
+                });
         on(s, Socket.END, () -> {
+                    endSeen = true;
                     log.add("end");
                     if (s.readable()) {
                         anomalies.add("readable() is true inside END");
@@ -324,7 +388,7 @@ final class Peer {
             p.lastBuffer = b;
             if (p.resumeDue) {
                 p.resumeDue = false;
-                Socket s = java.util.Objects.requireNonNull(p.socket);
+                Socket s = p.socket();                   // a late client's may still be on its way from connect()
                 p.helpers.add(Thread.ofVirtual().name("chaos-onread-resume").start(() -> p.resume(s)));
             }
             return b;
@@ -346,7 +410,9 @@ final class Peer {
         }
         resumesAtFalse = -1;
         record(buffer, 0, nread);
-        log.add("data:" + nread);
+        // Attached late, the recorder may hear CONNECT (and what came before it) as replays after the first
+        // reads: those are no events before CONNECT, so they are noted, not logged as data.
+        log.add(late && !connectSeen ? "note:onread-before-the-replayed-connect:" + nread : "data:" + nread);
         fireData();
         int every = config.recorderFalseEvery();
         if (every == 0 || reads.incrementAndGet() % every != 0) {
@@ -433,6 +499,29 @@ final class Peer {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Under {@link #writeLock}, before a write by the test to a client attached late: if the socket ended
+     * already, the end mark goes here. Its recorder may hear END (and so note the automatic end) only as a
+     * replay, after writes that the end had refused already. Returns the offset of the write.
+     */
+    long lateEndBefore(Socket s) {
+        if (late && !s.writable()) {
+            markEnd();
+        }
+        return written.size();
+    }
+
+    /**
+     * Under {@link #writeLock}, after that write: if the socket is no longer writable, it may have ended (or
+     * closed) just before the write, which was then refused with no replay yet to mark it; the write's bytes are
+     * not required to arrive.
+     */
+    void lateEndAfter(Socket s, long offset) {
+        if (late && !s.writable()) {
+            streamWriteFailed(offset);
         }
     }
 

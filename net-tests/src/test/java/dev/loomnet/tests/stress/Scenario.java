@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Most groups have one pair. {@code multi} connects two to four clients to the server at once, each pair
  * with its own operations and invariants; {@code reconnect} has two or three pairs that run one after the
  * other, every client of them the same {@code Socket} object, connected again after its {@code CLOSE}.
+ * {@code late} (one to three pairs, and up to two {@link Refused} clients) and {@code quiet} (one pair, its
+ * client QUIET) attach most clients' listeners after {@code connect()} returned ({@link Attach}); their draws
+ * come after everything the other groups draw, so those groups' seeds still make the scenarios they made.
  *
  * @param group     the test group that made it (part of what the seed means)
  * @param seed      the seed
@@ -28,9 +31,11 @@ import org.jspecify.annotations.Nullable;
  * @param testOps   operations the test thread runs in order, right after {@code connect()}
  * @param threadOps operations a second plain virtual thread runs in order, at the same time
  * @param listenerOps operations each run once, inside a listener, on the n-th occurrence of its trigger
+ * @param refused   {@code late} only: clients of a port nothing listens on, with no accepted socket
  */
 record Scenario(String group, long seed, boolean unix, boolean reconnect, List<SideConfig> clients,
-                List<SideConfig> servers, List<Op> testOps, List<Op> threadOps, List<Op> listenerOps) {
+                List<SideConfig> servers, List<Op> testOps, List<Op> threadOps, List<Op> listenerOps,
+                List<Refused> refused) {
 
     /** Which socket of a pair: the client, or the server's accepted socket. */
     enum Side {
@@ -54,7 +59,13 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
         /** Only a {@code TEXT} listener: the bytes are not seen, only their decoding and {@code bytesRead()}. */
         TEXT,
         /** Client only: Node's {@code onread} option, a callback that returns {@code false} now and then. */
-        ONREAD;
+        ONREAD,
+        /**
+         * Client only: no {@code DATA} or {@code TEXT} listener, no pipe, never resumed or paused: it reads ahead
+         * alone, so it must still see the server's FIN ({@code END}) or reset ({@code ECONNRESET}). The scenario's
+         * operations write to and end it. If its server may write, the finale gives it a {@code DATA} recorder.
+         */
+        QUIET;
 
         /** Whether the test sees every byte this socket reads (as chunks, stream reads or onread calls). */
         boolean recordsBytes() {
@@ -65,6 +76,48 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
         boolean takesOps() {
             return this == EVENTS || this == PIPE || this == TEXT || this == ONREAD;
         }
+
+        /** Whether the scenario's operations write to this socket (a QUIET one is written, never paused). */
+        boolean writtenByOps() {
+            return takesOps() || this == QUIET;
+        }
+    }
+
+    /** When a client's recorders, read mode and triggers are attached, relative to its {@code connect()}. */
+    enum Attach {
+        /** Before {@code connect()}, as Node code does; nothing needs to be kept. */
+        EARLY,
+        /** Right after {@code connect()} returned, from the test thread. */
+        NOW,
+        /** After a short bounded wait, once the server accepted: read-ahead bytes or the FIN may be in already. */
+        WAIT,
+        /** Once the connection surely ended or failed (its server ends, destroys or resets it at once). */
+        SETTLED
+    }
+
+    /** How a client that attaches late is created and connected. */
+    enum Factory {
+        /** {@code Net.socket(options)}, then {@code connect(port, host)} or {@code connect(path)}. */
+        SOCKET,
+        /** {@code Net.connect(ConnectOptions)}. */
+        CONNECT,
+        /** {@code Net.createConnection(ConnectOptions)}. */
+        CREATE,
+        /** {@code Net.connect(ConnectOptions)} with a host name and a lookup function: {@code LOOKUP} is emitted. */
+        LOOKUP
+    }
+
+    /**
+     * What an accepted socket does in its {@code CONNECTION} listener, before anything else: end, destroy or
+     * reset itself, or greet its client ({@code write}, or {@code end(data)} as Node's {@code s.end("hello")}).
+     */
+    enum AtOnce {
+        NONE, END, DESTROY, RESET, GREET, GREET_END;
+
+        /** Whether the client's connection ends or fails with nothing to read, so it closes with nobody reading. */
+        boolean endsUnread() {
+            return this == END || this == DESTROY || this == RESET;
+        }
     }
 
     /** An event whose n-th occurrence fires a listener operation ({@code CONNECT} is {@code CONNECTION} for V). */
@@ -74,15 +127,19 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
     enum Kind {
         WRITE, WRITE_STRING, WRITE_TEXT, CORK, UNCORK, PAUSE, RESUME, END, END_DATA, DESTROY, DESTROY_ERROR, RESET,
         DESTROY_SOON, SET_TIMEOUT, SET_NODELAY, SET_KEEPALIVE, REF, UNREF, SET_ENCODING, UNPIPE, GET_CONNECTIONS,
-        AWAIT, THROW;
+        AWAIT, THROW, WHEN;
 
         /** Operations that close the connection early; a scenario with none of them must move every byte. */
         boolean violent() {
             return this == DESTROY || this == DESTROY_ERROR || this == RESET || this == DESTROY_SOON || this == THROW;
         }
 
-        /** Weight of the kind in {@link Generator#pick()} (the caller redraws what a socket does not allow). */
-        int weight() {
+        /**
+         * Weight of the kind in {@link Generator#pick()} (the caller redraws what a socket does not allow).
+         * {@code WHEN} exists only in the groups that attach late, so that the other groups' seeds still make
+         * the scenarios they always made.
+         */
+        int weight(String group) {
             return switch (this) {
                 case WRITE -> 24;
                 case WRITE_STRING, CORK, UNCORK, PAUSE, RESUME, SET_TIMEOUT, WRITE_TEXT -> 5;
@@ -93,6 +150,7 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
                 case UNPIPE -> 4;
                 case AWAIT -> 12;
                 case THROW -> 0;
+                case WHEN -> attachesLate(group) ? 8 : 0;
             };
         }
     }
@@ -120,10 +178,27 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
      * @param charset        the index in {@link #CHARSETS} of the encoding {@code setEncoding} sets (text only)
      * @param onreadBuffer   ONREAD: the size of the one static buffer, or, if negative, the upper bound of the
      *                       random sizes a buffer function hands out, a fresh array per read
+     * @param attach         client only: when its listeners are attached ({@code EARLY} but in the late groups)
+     * @param factory        client only: how it is made and connected when it attaches late
+     * @param connectCallback client only: {@code connect} gets a listener (in time, unlike the recorders), which
+     *                       records {@code connect-cb}; the recorder's late {@code CONNECT} listener may then miss
+     *                       {@code CONNECT} (an emission heard only by listeners in time is not kept)
+     * @param atOnce         server only: what the accepted socket does to itself in its {@code CONNECTION} listener
+     * @param silent         server only: it never writes (no write operations, not an echo), so a QUIET client
+     *                       must close without anybody reading it
      */
     record SideConfig(boolean allowHalfOpen, int highWaterMark, ReadMode mode, boolean pauseOnConnect,
                       int recorderFalseEvery, List<Integer> streamWrites, Set<Integer> streamFlushes,
-                      boolean streamClose, boolean streamInline, boolean text, int charset, int onreadBuffer) {
+                      boolean streamClose, boolean streamInline, boolean text, int charset, int onreadBuffer,
+                      Attach attach, Factory factory, boolean connectCallback, AtOnce atOnce, boolean silent) {
+
+        /** This set-up with the late groups' settings. */
+        SideConfig with(ReadMode newMode, boolean newText, Attach newAttach, Factory newFactory,
+                        boolean newConnectCallback, AtOnce newAtOnce, boolean newSilent) {
+            return new SideConfig(allowHalfOpen, highWaterMark, newMode, pauseOnConnect, recorderFalseEvery,
+                    streamWrites, streamFlushes, streamClose, streamInline, newText, charset, onreadBuffer, newAttach,
+                    newFactory, newConnectCallback, newAtOnce, newSilent);
+        }
 
         /** Whether a {@code TEXT} listener records this socket's text. */
         boolean hasText() {
@@ -151,6 +226,16 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
                 b.append(streamInline ? " inline-in-CONNECTION" : " on-own-threads").append(" writes=")
                         .append(streamWrites).append(" flushAfter=").append(streamFlushes)
                         .append(streamClose ? " then close()" : "");
+            }
+            if (attach != Attach.EARLY) {
+                b.append(" made by ").append(factory).append(connectCallback ? " with a connect listener" : "")
+                        .append(", listeners attached ").append(attach).append(" after connect()");
+            }
+            if (atOnce != AtOnce.NONE) {
+                b.append(" ").append(atOnce).append(" at once in CONNECTION");
+            }
+            if (silent) {
+                b.append(" silent");
             }
             return b.toString();
         }
@@ -195,6 +280,7 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
                 case UNPIPE -> (arg == 0 ? "unpipe(recorder)" : "unpipe()") + ", then a DATA listener and resume()";
                 case GET_CONNECTIONS -> "server.getConnections(cb)";
                 case AWAIT -> "await an event (at most " + ChaosRun.AWAIT_MILLIS + " ms)";
+                case WHEN -> "when(" + ChaosRun.WHEN_NAMES.get(arg) + ").get(bounded)";
                 case THROW -> "throw from the listener";
                 default -> kind.name().toLowerCase(java.util.Locale.ROOT) + "()";
             };
@@ -210,13 +296,13 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
      * Makes the scenario of {@code seed} in {@code group}.
      *
      * @param group {@code tcp}, {@code unix}, {@code streams}, {@code pipes}, {@code text}, {@code onread},
-     *              {@code multi} or {@code reconnect}
+     *              {@code multi}, {@code reconnect}, {@code late} or {@code quiet}
      * @param seed  the seed
      */
     static Scenario generate(String group, long seed) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + group.hashCode());
         boolean unix = switch (group) {
-            case "tcp", "multi" -> false;
+            case "tcp", "multi", "late" -> false;
             case "unix" -> true;
             default -> r.nextBoolean();
         };
@@ -224,6 +310,7 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
         int pairs = switch (group) {
             case "multi" -> 2 + r.nextInt(3);
             case "reconnect" -> 2 + r.nextInt(2);
+            case "late" -> 1 + r.nextInt(3);
             default -> 1;
         };
         // The server options are the server's: the same for every accepted socket.
@@ -239,7 +326,13 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
                     group.equals("pipes") && client.mode() != ReadMode.PIPE ? client : null);
             server = new SideConfig(serverHalfOpen, serverMark, server.mode(), pauseOnConnect,
                     server.recorderFalseEvery(), server.streamWrites(), server.streamFlushes(), server.streamClose(),
-                    server.streamInline(), server.text(), server.charset(), server.onreadBuffer());
+                    server.streamInline(), server.text(), server.charset(), server.onreadBuffer(), Attach.EARLY,
+                    Factory.SOCKET, false, AtOnce.NONE, false);
+            if (attachesLate(group)) {
+                SideConfig[] late = late(r, group, unix, client, server);
+                client = late[0];
+                server = late[1];
+            }
             clients.add(client);
             servers.add(server);
         }
@@ -248,7 +341,8 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
         boolean violent = r.nextInt(2) == 0;
         int budget = switch (group) {
             case "onread", "text" -> MAX_BYTES / 4;
-            case "multi", "reconnect" -> MAX_BYTES / 4 / pairs;
+            case "multi", "reconnect", "late" -> MAX_BYTES / 4 / pairs;
+            case "quiet" -> MAX_BYTES / 4;
             default -> MAX_BYTES;
         };
         List<Op> testOps = new ArrayList<>();
@@ -258,15 +352,57 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
         for (int i = 0; i < pairs; i++) {
             g.pair(i, clients.get(i), servers.get(i));
             int scale = pairs == 1 ? 1 : 2;               // several pairs: fewer operations each
-            testOps.addAll(g.ops((4 + r.nextInt(13)) / scale, false));
-            threadOps.addAll(g.ops(r.nextInt(9) / scale, false));
-            listenerOps.addAll(g.ops(r.nextInt(7) / scale + (pairs == 1 ? 0 : 1), true));
+            testOps.addAll(g.ops((4 + r.nextInt(13)) / scale, false, true));
+            threadOps.addAll(g.ops(r.nextInt(9) / scale, false, false));
+            listenerOps.addAll(g.ops(r.nextInt(7) / scale + (pairs == 1 ? 0 : 1), true, false));
             if (!violent) {
                 testOps.addAll(g.ends());                 // peaceful: explicit ends only after the test's writes
             }
         }
+        List<Refused> refused = new ArrayList<>();
+        if (group.equals("late")) {
+            for (int i = 0, n = r.nextInt(3); i < n; i++) {
+                refused.add(Refused.draw(r, i));
+            }
+        }
         return new Scenario(group, seed, unix, reconnect, List.copyOf(clients), List.copyOf(servers),
-                List.copyOf(testOps), List.copyOf(threadOps), List.copyOf(listenerOps));
+                List.copyOf(testOps), List.copyOf(threadOps), List.copyOf(listenerOps), List.copyOf(refused));
+    }
+
+    /**
+     * A client of the {@code late} group that connects to a port nothing listens on, with its listeners attached
+     * after {@code connect()} returned; {@link RefusedClient} runs and checks it.
+     *
+     * @param id         its number among the scenario's refused clients
+     * @param factory    how it is made and connected
+     * @param settled    its listeners come only once it surely failed ({@code destroyed()}); else right away
+     * @param closeFirst {@code CLOSE} is listened to first, and {@code ERROR} only once {@code CLOSE} came: the
+     *                   kept {@code ERROR} must still come, once, and nothing may go uncaught
+     * @param write      0: no write; 1: a write with a callback before the listeners; 2: after them
+     * @param when       -1: none; else the index in {@link ChaosRun#WHEN_EVENTS} of a {@code when(event)}
+     *                   awaited once the listeners are attached
+     * @param unheard    no {@code ERROR} listener for its first connection: the error is reported to the uncaught
+     *                   exception handler when it connects again (to the same port, now with listeners)
+     */
+    record Refused(int id, Factory factory, boolean settled, boolean closeFirst, int write, int when,
+                   boolean unheard) {
+
+        static Refused draw(SplittableRandom r, int id) {
+            Factory factory = Factory.values()[r.nextInt(Factory.values().length)];
+            boolean unheard = r.nextInt(5) == 0;
+            int[] whens = {-1, -1, 0, 4, 5};
+            return new Refused(id, factory, r.nextBoolean(), !unheard && r.nextInt(3) == 0, r.nextInt(3),
+                    unheard ? -1 : whens[r.nextInt(whens.length)], unheard);
+        }
+
+        String describe() {
+            return "R" + id + " (refused): made by " + factory + ", listeners attached "
+                    + (settled ? "once destroyed" : "right after connect()")
+                    + (closeFirst ? ", CLOSE first and ERROR only after CLOSE came" : "")
+                    + (write == 1 ? ", a write(cb) before the listeners" : write == 2 ? ", a write(cb) after them" : "")
+                    + (when >= 0 ? ", when(" + ChaosRun.WHEN_NAMES.get(when) + ")" : "")
+                    + (unheard ? ", no ERROR listener, then connected again with listeners" : "");
+        }
     }
 
     /** The pairs. */
@@ -343,13 +479,61 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
         int falseEvery = mode == ReadMode.ONREAD ? (r.nextInt(4) == 0 ? 0 : 2 + r.nextInt(5)) : 2 + r.nextInt(3);
         return new SideConfig(halfOpen, mark, mode, false, falseEvery, List.copyOf(writes), Set.copyOf(flushes),
                 mode == ReadMode.STREAM && r.nextBoolean(), side == Side.V && mode == ReadMode.STREAM && r.nextBoolean(),
-                text, charset, onreadBuffer);
+                text, charset, onreadBuffer, Attach.EARLY, Factory.SOCKET, false, AtOnce.NONE, false);
+    }
+
+    /** The groups whose clients attach their listeners after {@code connect()}, and whose clients may be QUIET. */
+    static boolean attachesLate(String group) {
+        return group.equals("late") || group.equals("quiet");
+    }
+
+    /**
+     * The late groups' settings of one pair, drawn after everything the other groups draw: the client's read
+     * mode (QUIET: always in {@code quiet}, one in five in {@code late}), how and when it attaches, what its
+     * accepted socket does at once and whether that one is silent. {@code SETTLED} needs a server that ends,
+     * destroys or resets at once: only then does the connection surely end with nobody listening.
+     */
+    private static SideConfig[] late(SplittableRandom r, String group, boolean unix, SideConfig client,
+                                     SideConfig server) {
+        boolean quietGroup = group.equals("quiet");
+        ReadMode mode = quietGroup || r.nextInt(5) == 0 ? ReadMode.QUIET : client.mode();
+        boolean text = mode != ReadMode.QUIET
+                && (client.text() || ((mode == ReadMode.EVENTS || mode == ReadMode.PIPE) && r.nextInt(5) == 0));
+        AtOnce[] atOnces = unix ? new AtOnce[] {AtOnce.END, AtOnce.DESTROY, AtOnce.GREET, AtOnce.GREET_END}
+                : new AtOnce[] {AtOnce.END, AtOnce.DESTROY, AtOnce.RESET, AtOnce.GREET, AtOnce.GREET_END};
+        AtOnce atOnce = r.nextInt(100) < (quietGroup ? 40 : 45) ? atOnces[r.nextInt(atOnces.length)] : AtOnce.NONE;
+        // A quiet client's server is silent half the time, so that the client must see END with no reader at
+        // all; a server that ends at once never writes (its writes would only fail).
+        boolean greets = atOnce == AtOnce.GREET || atOnce == AtOnce.GREET_END;
+        boolean silent = atOnce == AtOnce.END || (mode == ReadMode.QUIET && !greets && r.nextBoolean());
+        // an echo writes only what it reads: neither silent nor greeting
+        ReadMode serverMode = (silent || greets) && server.mode() == ReadMode.ECHO ? ReadMode.EVENTS : server.mode();
+        int p = r.nextInt(100);
+        Attach attach;
+        if (quietGroup && p < 35) {
+            attach = Attach.EARLY;
+        } else if (atOnce.endsUnread() && p >= 65) {
+            attach = Attach.SETTLED;
+        } else {
+            attach = p % 2 == 0 ? Attach.NOW : Attach.WAIT;
+        }
+        Factory factory = Factory.SOCKET;
+        boolean connectCallback = false;
+        if (attach != Attach.EARLY) {
+            Factory[] factories = Factory.values();
+            factory = factories[r.nextInt(unix ? factories.length - 1 : factories.length)];   // no lookup for a path
+            connectCallback = r.nextInt(5) == 0;
+        }
+        return new SideConfig[] {
+            client.with(mode, text, attach, factory, connectCallback, AtOnce.NONE, false),
+            server.with(serverMode, server.text(), Attach.EARLY, Factory.SOCKET, false, atOnce, silent)};
     }
 
     private static int onreadShare(String group) {
         return switch (group) {
             case "onread" -> 100;
             case "multi", "reconnect" -> 25;
+            case "late" -> 20;
             default -> 0;
         };
     }
@@ -404,7 +588,7 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
             for (Side side : Side.values()) {
                 ReadMode mode = config(side).mode();
                 if (mode != ReadMode.ECHO && r.nextInt(10) < 6) {
-                    boolean data = mode != ReadMode.STREAM && r.nextInt(3) == 0;
+                    boolean data = mode != ReadMode.STREAM && r.nextInt(3) == 0 && !config(side).silent();
                     out.add(new Op(nextId++, pair, side, data ? Kind.END_DATA : Kind.END,
                             data ? budget(size(r)) : 0, r.nextInt(10) < 6, 0, null, Side.C, 0));
                 }
@@ -412,10 +596,12 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
             return out;
         }
 
-        List<Op> ops(int n, boolean inListeners) {
+        /** {@code testThread}: the test thread's operations, the only ones that may be {@code WHEN}. */
+        List<Op> ops(int n, boolean inListeners, boolean testThread) {
             List<Op> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                out.add(inListeners ? listenerOp() : op(r.nextBoolean() ? Side.C : Side.V, null, Side.C, 0));
+                out.add(inListeners ? listenerOp()
+                        : op(r.nextBoolean() ? Side.C : Side.V, null, Side.C, 0, testThread));
             }
             return out;
         }
@@ -439,14 +625,14 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
             if (violent && r.nextInt(12) == 0) {
                 return new Op(nextId++, pair, triggerSide, Kind.THROW, 0, false, 0, trigger, triggerSide, nth);
             }
-            return op(r.nextBoolean() ? Side.C : Side.V, trigger, triggerSide, nth);
+            return op(r.nextBoolean() ? Side.C : Side.V, trigger, triggerSide, nth, false);
         }
 
         private SideConfig config(Side side) {
             return java.util.Objects.requireNonNull(side == Side.C ? client : server);
         }
 
-        private Op op(Side target, @Nullable Trigger trigger, Side triggerSide, int nth) {
+        private Op op(Side target, @Nullable Trigger trigger, Side triggerSide, int nth, boolean testThread) {
             SideConfig cfg = config(target);
             ReadMode mode = cfg.mode();
             Set<Kind> allowed = EnumSet.of(Kind.SET_TIMEOUT, Kind.SET_NODELAY, Kind.SET_KEEPALIVE, Kind.REF,
@@ -461,7 +647,10 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
                 }
             }
             if (mode.takesOps()) {
-                allowed.addAll(EnumSet.of(Kind.WRITE, Kind.WRITE_STRING, Kind.WRITE_TEXT, Kind.PAUSE, Kind.RESUME));
+                allowed.addAll(EnumSet.of(Kind.PAUSE, Kind.RESUME));
+            }
+            if (mode.writtenByOps() && !cfg.silent()) {
+                allowed.addAll(EnumSet.of(Kind.WRITE, Kind.WRITE_STRING, Kind.WRITE_TEXT));
                 if (ends) {
                     allowed.add(Kind.END_DATA);
                 }
@@ -480,6 +669,9 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
             }
             if (trigger == null) {
                 allowed.add(Kind.AWAIT);
+            }
+            if (testThread) {
+                allowed.add(Kind.WHEN);                   // weighs nothing outside the late groups
             }
             Kind kind;
             do {
@@ -503,6 +695,7 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
                 case SET_NODELAY -> arg = r.nextInt(2);
                 case SET_KEEPALIVE -> arg = r.nextInt(3) == 0 ? 0 : r.nextBoolean() ? 1 : 1 + r.nextInt(10);
                 case UNPIPE -> arg = r.nextInt(2);
+                case WHEN -> arg = r.nextInt(ChaosRun.WHEN_NAMES.size());
                 default -> { }
             }
             boolean callback = (kind == Kind.WRITE || kind == Kind.WRITE_STRING || kind == Kind.WRITE_TEXT
@@ -514,11 +707,11 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
         private Kind pick() {
             int total = 0;
             for (Kind k : Kind.values()) {
-                total += k.weight();
+                total += k.weight(group);
             }
             int p = r.nextInt(total);
             for (Kind k : Kind.values()) {
-                p -= k.weight();
+                p -= k.weight(group);
                 if (p < 0) {
                     return k;
                 }
@@ -556,6 +749,7 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
         threadOps.forEach(op -> b.append("    ").append(op.describe()).append('\n'));
         b.append("  listeners:\n");
         listenerOps.forEach(op -> b.append("    ").append(op.describe()).append('\n'));
+        refused.forEach(c -> b.append("  ").append(c.describe()).append('\n'));
         return b.toString();
     }
 }
