@@ -156,7 +156,9 @@ final class Connect {
         // listener): a destroy() before it must send nothing and fail them with
         // ERR_SOCKET_CLOSED_BEFORE_CONNECTION. The writer is its own thread, so a connect listener that blocks
         // until its writes are flushed still gets them flushed.
-        l.writer.start();
+        if (l.tls() == null) {
+            l.writer.start();                             // TLS: after the handshake (Handshake.client)
+        }
         socket.emitLifecycle(Socket.CONNECT, Listener::handle);
         socket.emitLifecycle(Socket.READY, Listener::handle);
     }

@@ -41,6 +41,8 @@ final class Link implements Writer.Sink {
     /** A Unix domain socket: no socket adaptor, no TCP options, no {@code FIONREAD}. */
     private volatile boolean unix;
     private volatile @Nullable SocketChannel channel;
+    /** TLS over the channel, from the start of the handshake on; null on a plain connection. */
+    private volatile @Nullable TlsChannel tls;
     /**
      * The channel's own address objects (which the JDK keeps for the channel's life anyway), turned into Node's
      * text on each call: an idle socket holds no address strings of its own. Kept after close, as Node keeps
@@ -94,9 +96,35 @@ final class Link implements Writer.Sink {
         return c;
     }
 
-    @Override
-    public @Nullable SocketChannel channel() {
+    @Nullable SocketChannel channel() {
         return channel;
+    }
+
+    /** The TLS layer of this connection, or null (plain, or not yet handshaking). */
+    @Nullable TlsChannel tls() {
+        return tls;
+    }
+
+    /** The connection's thread starts the TLS handshake: reads and writes go through {@code layer} from now on. */
+    void secure(TlsChannel layer) {
+        tls = layer;
+    }
+
+    /**
+     * One read of the connection (the input stream's: the read loop reads its channel or TLS layer directly),
+     * under the read lock. A TLS read waits for the handshake, which the connection's thread runs.
+     */
+    int read(ByteBuffer dst) throws IOException {
+        TlsChannel t = tls;
+        if (t != null) {
+            t.awaitHandshake();
+            return t.read(dst);
+        }
+        SocketChannel ch = channel;
+        if (ch == null) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        return ch.read(dst);
     }
 
     /** Takes an open channel, connected or not yet. */
@@ -140,19 +168,60 @@ final class Link implements Writer.Sink {
         }
     }
 
-    /** Writes what the kernel takes now, without blocking: the channel is switched for one attempt. */
+    /**
+     * Writes what the kernel takes now, without blocking: the channel is switched for one attempt. Nothing on
+     * TLS, whose records are written blocking, by the writer thread only (a reader blocked writing a record
+     * could deadlock two peers).
+     */
     @Override
     public int writeNow(ByteBuffer data) throws IOException {
-        SocketChannel ch = channel;
-        if (ch == null) {
-            throw new java.nio.channels.ClosedChannelException();
+        if (tls != null) {
+            return 0;
         }
+        SocketChannel ch = open();
         ch.configureBlocking(false);
         try {
             return ch.write(data);
         } finally {
             ch.configureBlocking(true);
         }
+    }
+
+    @Override
+    public long write(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        TlsChannel t = tls;
+        if (t != null) {
+            return t.write(offset == 0 && length == buffers.length
+                    ? buffers : Arrays.copyOfRange(buffers, offset, offset + length));
+        }
+        SocketChannel ch = open();
+        return length == 1 ? ch.write(buffers[offset]) : ch.write(buffers, offset, length);
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        TlsChannel t = tls;
+        if (t != null) {
+            t.shutdownOutput();
+        } else {
+            open().shutdownOutput();
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        TlsChannel t = tls;
+        if (t != null) {
+            t.flush();
+        }
+    }
+
+    private SocketChannel open() throws java.nio.channels.ClosedChannelException {
+        SocketChannel ch = channel;
+        if (ch == null) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        return ch;
     }
 
     long bytesRead() {

@@ -4,6 +4,9 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import dev.loomnet.net.TlsOptions;
+import dev.loomnet.net.TlsServer;
+import dev.loomnet.net.TlsSocket;
 import dev.loomnet.net.spi.NetProvider;
 
 /**
@@ -36,6 +39,30 @@ public final class LoomNetProvider implements NetProvider {
     @Override
     public Socket createSocket(SocketOptions options) {
         return new LoomSocket(options, null);
+    }
+
+    /**
+     * Creates a TLS server; its accepted sockets handshake on their own virtual threads.
+     *
+     * @param options the server options
+     * @param tls the TLS options
+     * @return a new server, not yet listening
+     */
+    @Override
+    public TlsServer createTlsServer(ServerOptions options, TlsOptions tls) {
+        return new LoomTlsServer(options, tls);
+    }
+
+    /**
+     * Creates a TLS client socket; it handshakes once it has connected.
+     *
+     * @param options the socket options
+     * @param tls the TLS options
+     * @return a new pending socket
+     */
+    @Override
+    public TlsSocket createTlsSocket(SocketOptions options, TlsOptions tls) {
+        return new LoomTlsSocket(options, null, TlsSetup.context(tls, false));
     }
 
     /**

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * and Node's close rule ({@code close} is emitted once the server stopped listening and its last connection
  * closed).
  */
-final class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
+class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -283,7 +283,7 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
             return null;
         }
         connections.incrementAndGet();
-        LoomSocket socket = new LoomSocket(socketOptions, this);
+        LoomSocket socket = newSocket(socketOptions);
         lock.lock();
         try {
             open.add(socket);
@@ -291,6 +291,11 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
             lock.unlock();
         }
         return socket;
+    }
+
+    /** The socket of an accepted connection (a TLS server's are TLS sockets). */
+    LoomSocket newSocket(SocketOptions forSocket) {
+        return new LoomSocket(forSocket, this);
     }
 
     /** An accept failed for good: Server.ERROR, on the server's event sequence. */

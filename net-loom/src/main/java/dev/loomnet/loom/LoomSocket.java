@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * <p>One lock per socket guards the link's lifecycle, the writer, the flow and the pipes; its order and the
  * threads are listed in the package documentation.
  */
-final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
+class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -87,6 +87,11 @@ final class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Own
     @Override
     Event<Socket, ErrorListener> errorEvent() {
         return ERROR;
+    }
+
+    /** The TLS context of a TLS socket's connections; null for a plain socket. */
+    @Nullable TlsContext tlsContext() {
+        return null;
     }
 
     /** Whether {@code l} is still this socket's connection (a thread of an earlier one was left behind). */

@@ -27,6 +27,7 @@ final class OpenConnections {
         newest = socket;
     }
 
+    @SuppressWarnings("ReferenceEquality") // sockets are members by identity; none overrides equals
     void remove(LoomSocket socket) {
         LoomSocket older = socket.olderOpen;
         LoomSocket newer = socket.newerOpen;

@@ -94,6 +94,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     public void run() {
         try {
             SocketChannel ch = begin();
+            TlsChannel tls = link.tls();
             OnRead onread = socket.options.onread();
             ByteBuffer buffer = onread == null ? ByteBuffer.allocate(MIN_READ) : ByteBuffer.wrap(onread.nextBuffer());
             if (ch != null && onread == null && !readAheadUntilRead(ch, buffer)) {
@@ -109,8 +110,8 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
                     if (readError != null) {
                         throw readError;                  // a top-up read failed: reported after its bytes
                     }
-                    n = ch.read(buffer);
-                    if (n == buffer.capacity() && onread == null && n < MAX_READ) {
+                    n = tls == null ? ch.read(buffer) : tls.read(buffer);
+                    if (n == buffer.capacity() && onread == null && n < MAX_READ && tls == null) {
                         buffer = link.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
                         n = buffer.position();
                     }
@@ -162,6 +163,10 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
         if (!Connect.established(socket, link, ch, v6Socket)) {
             return null;
         }
+        TlsContext tls = socket.tlsContext();
+        if (tls != null) {
+            return Handshake.server(socket, link, ch, tls) ? ch : null;
+        }
         link.writer.start();                               // before the listener: it may block writing
         socket.events.runAndWait(() -> Connect.emitConnection(socket));
         return ch;
@@ -185,6 +190,10 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
         if (link.life.resetRequested()) {
             socket.resetAndDestroy();
             return null;
+        }
+        TlsContext tls = socket.tlsContext();
+        if (tls != null) {
+            return Handshake.client(socket, link, ch, tls, options) ? ch : null;
         }
         socket.events.runAndWait(() -> Connect.emitConnected(socket, link));   // starts the writes made while connecting
         Connect.connectDone(socket);
@@ -218,9 +227,10 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
             if (!socket.inbound.wantsReadAhead(link)) {
                 return true;                              // a reader came first (or a pause, or a close)
             }
-            n = ch.read(buffer);
+            TlsChannel tls = link.tls();
+            n = tls == null ? ch.read(buffer) : tls.read(buffer);
             ByteBuffer filled = buffer;
-            if (n == buffer.capacity() && n < MAX_READ) {
+            if (n == buffer.capacity() && n < MAX_READ && tls == null) {
                 filled = link.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
                 n = filled.position();
             }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.Objects;
 
 /**
@@ -56,13 +55,12 @@ final class SocketInputStream extends InputStream {
                 eof = true;                               // the read loop met the FIN and emitted END
                 return -1;
             }
-            SocketChannel ch = link.channel();
-            if (ch == null || link.life.phase().destroyed()) {
+            if (link.channel() == null || link.life.phase().destroyed()) {
                 throw new IOException("socket is closed");
             }
             int n;
             try {
-                n = ch.read(ByteBuffer.wrap(b, off, len));
+                n = link.read(ByteBuffer.wrap(b, off, len));
             } catch (IOException e) {
                 if (!link.life.phase().destroyed()) {
                     Closer.fail(socket, link, Errors.io(e, "read"));

@@ -70,6 +70,8 @@ final class TlsChannel {
     private final TlsInbound in;
     private volatile Phase phase = Phase.NEW;
     private volatile @Nullable TlsInfo info;
+    /** Counted down when the handshake ended, either way: what another reader waits for. */
+    private final java.util.concurrent.CountDownLatch settled = new java.util.concurrent.CountDownLatch(1);
 
     private TlsChannel(TlsContext context, SSLEngine engine, SSLContext engineContext, SocketChannel channel,
                        @Nullable String host, Runnable flushNeeded) {
@@ -111,6 +113,44 @@ final class TlsChannel {
      *                      code; the channel is then the owner's to close
      */
     void handshake() {
+        try {
+            handshakeOnce();
+        } finally {
+            if (phase != Phase.OPEN) {
+                phase = Phase.FAILED;
+            }
+            settled.countDown();
+        }
+    }
+
+    /**
+     * Waits until the handshake that another thread runs ended, for a reader other than the handshake's thread
+     * (the input stream of a socket whose {@code CONNECT} listener reads).
+     *
+     * @throws IOException the handshake failed (the socket reports why)
+     */
+    void awaitHandshake() throws IOException {
+        if (phase == Phase.OPEN) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                settled.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (phase != Phase.OPEN) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+    }
+
+    private void handshakeOnce() {
         phase = Phase.HANDSHAKING;
         long start = System.currentTimeMillis();
         HandshakeDeadline deadline = new HandshakeDeadline(channel);

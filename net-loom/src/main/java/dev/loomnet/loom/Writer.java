@@ -3,8 +3,6 @@ package dev.loomnet.loom;
 import dev.loomnet.net.Callback;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -55,12 +53,19 @@ final class Writer {
         READER
     }
 
-    /** What the writer needs from its socket. */
+    /** What the writer needs from its connection: the transport (the channel, or TLS over it) and the events. */
     interface Sink {
-        @Nullable SocketChannel channel();
-
         /** Writes what the kernel takes now without blocking; returns the bytes written (maybe 0). */
         int writeNow(ByteBuffer data) throws IOException;
+
+        /** A blocking gathering write of {@code length} buffers from {@code offset}; returns the bytes taken. */
+        long write(ByteBuffer[] buffers, int offset, int length) throws IOException;
+
+        /** Our end of the stream: the FIN (after {@code close_notify} on TLS). */
+        void shutdownOutput() throws IOException;
+
+        /** Sends what the transport holds for the peer without new data (TLS: the reader's answers). */
+        void flush() throws IOException;
 
         /**
          * {@code bytes} reached the kernel; {@code callbacks} (in order, may be empty) are to run now. Called under
@@ -99,6 +104,8 @@ final class Writer {
     private @Nullable Condition shrunk;
     private State state = State.CONNECTING;
     private Role role = Role.NONE;
+    /** The transport asked for a flush ({@link #flushTransport}): the writer thread owes it one. */
+    private boolean flushOwed;
     /** Whether {@link #fail} found bytes still unsent: what {@link #awaitFlushed} answers after a failure. */
     private boolean failedUnsent;
 
@@ -491,6 +498,30 @@ final class Writer {
         Threads.startVirtual(sink.writerName(), this::run);
     }
 
+    /**
+     * The transport holds bytes for the peer that no writer is about to send (TLS: a reader's answer to a
+     * KeyUpdate): a writer thread sends them ({@link Sink#flush()}), now or after its current batch.
+     */
+    void flushTransport() {
+        boolean start;
+        lock.lock();
+        try {
+            if (state == State.FAILED || state == State.FINISHED) {
+                return;
+            }
+            flushOwed = true;
+            start = role == Role.NONE;
+            if (start) {
+                role = Role.THREAD;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startThread();
+        }
+    }
+
     /** The writer thread's body: batches until the queue is empty (and the FIN, if ending). */
     private void run() {
         try {
@@ -498,14 +529,19 @@ final class Writer {
                 List<Outbound.Chunk> batch;
                 boolean fin = false;
                 boolean drain = false;
+                boolean flush;
                 lock.lock();
                 try {
                     if (state == State.FAILED) {
                         role = Role.NONE;
                         return;
                     }
+                    flush = flushOwed;
+                    flushOwed = false;
                     boolean ending = state == State.ENDING;
-                    if (!out.hasWritable(ending)) {
+                    if (flush) {
+                        batch = List.of();                // the transport's bytes first, then look again
+                    } else if (!out.hasWritable(ending)) {
                         if (!out.hasQueued() && ending) {
                             fin = true;
                         } else {
@@ -518,6 +554,10 @@ final class Writer {
                     }
                 } finally {
                     lock.unlock();
+                }
+                if (flush) {
+                    sink.flush();
+                    continue;
                 }
                 if (batch.isEmpty()) {
                     if (fin) {
@@ -551,7 +591,6 @@ final class Writer {
     }
 
     private long writeFully(List<Outbound.Chunk> batch) throws IOException {
-        SocketChannel ch = channel();
         ByteBuffer[] buffers = new ByteBuffer[batch.size()];
         long total = 0;
         for (int i = 0; i < buffers.length; i++) {
@@ -561,7 +600,7 @@ final class Writer {
         long left = total;
         int first = 0;
         while (left > 0) {
-            long n = buffers.length == 1 ? ch.write(buffers[0]) : ch.write(buffers, first, buffers.length - first);
+            long n = sink.write(buffers, first, buffers.length - first);
             left -= n;
             if (n > 0 && left > 0) {
                 sink.progressed();
@@ -574,7 +613,7 @@ final class Writer {
     }
 
     private void sendFin() throws IOException {
-        channel().shutdownOutput();
+        sink.shutdownOutput();
         lock.lock();
         try {
             state = State.FINISHED;
@@ -583,13 +622,5 @@ final class Writer {
             lock.unlock();
         }
         sink.finished();                                  // which takes the end callbacks (see Sink.finished)
-    }
-
-    private SocketChannel channel() throws ClosedChannelException {
-        SocketChannel ch = sink.channel();
-        if (ch == null) {
-            throw new ClosedChannelException();
-        }
-        return ch;
     }
 }

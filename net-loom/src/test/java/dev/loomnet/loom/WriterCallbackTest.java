@@ -41,9 +41,26 @@ class WriterCallbackTest {
         volatile @Nullable SocketChannel channel;
         volatile Runnable onWriteFailed = () -> { };
 
+        private SocketChannel open() throws IOException {
+            SocketChannel ch = channel;
+            if (ch == null) {
+                throw new java.nio.channels.ClosedChannelException();
+            }
+            return ch;
+        }
+
         @Override
-        public @Nullable SocketChannel channel() {
-            return channel;
+        public long write(ByteBuffer[] buffers, int offset, int length) throws IOException {
+            return open().write(buffers, offset, length);
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            open().shutdownOutput();
+        }
+
+        @Override
+        public void flush() {
         }
 
         @Override

@@ -41,6 +41,26 @@ public interface NetProvider {
     Socket adopt(java.nio.channels.SocketChannel channel, SocketOptions options);
 
     /**
+     * Creates a TLS server that is not listening yet ({@code tls.createServer(options)}).
+     *
+     * @param serverOptions the validated server options
+     * @param tlsOptions    the validated TLS options
+     * @return a new, not yet listening server
+     * @throws dev.loomnet.net.NetException Node's code when the key material cannot be used
+     */
+    dev.loomnet.net.TlsServer createTlsServer(ServerOptions serverOptions, dev.loomnet.net.TlsOptions tlsOptions);
+
+    /**
+     * Creates an unconnected TLS socket (a client, for {@code tls.connect}).
+     *
+     * @param options    the validated socket options
+     * @param tlsOptions the validated TLS options
+     * @return a new socket in the state Node calls pending
+     * @throws dev.loomnet.net.NetException Node's code when the key material cannot be used
+     */
+    dev.loomnet.net.TlsSocket createTlsSocket(SocketOptions options, dev.loomnet.net.TlsOptions tlsOptions);
+
+    /**
      * Reports what the implementation holds open, for monitoring and for leak checks in tests.
      *
      * @return the current counts; the default implementation reports zeros

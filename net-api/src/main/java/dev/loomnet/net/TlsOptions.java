@@ -1,0 +1,386 @@
+package dev.loomnet.net;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Node's TLS options ({@code tls.createServer(options)}, {@code tls.connect(options)}, {@code tls.createSecureContext}):
+ * the keys and certificates, how the peer is verified, and the protocol. Immutable; built with
+ * {@link #builder()}. Defaults are Node's: {@code rejectUnauthorized} true, TLSv1.2 to TLSv1.3, a
+ * {@code handshakeTimeout} of 120 s, and host names checked by Node's {@code checkServerIdentity} rules.
+ *
+ * <p>Keys and certificates come as PEM text or PEM file names ({@code key}, {@code cert}, {@code ca}), as a
+ * PKCS#12 store ({@code pfx} with {@code passphrase}), or as a ready {@link SSLContext}; with none of them a
+ * client trusts the JDK's default certificate authorities. Key material is read when a server or socket is
+ * created with the options, and a problem with it is reported there, with Node's code.
+ *
+ * @param sslContext          a ready context whose key and trust managers are used as they are, or null
+ * @param key                 the private key, PEM text or a file name, or null
+ * @param cert                the certificate chain (leaf first), PEM text or a file name, or null
+ * @param ca                  the trusted certificate authorities, PEM texts or file names; null for the JDK's
+ * @param pfx                 a PKCS#12 store holding the key and its chain, or null
+ * @param passphrase          the passphrase of an encrypted {@code key} or of the {@code pfx}, or null
+ * @param requestCert         a server asks the client for a certificate
+ * @param rejectUnauthorized  a peer whose certificate does not verify is refused (a server: only with
+ *                            {@code requestCert}); without it the connection proceeds and
+ *                            {@link TlsSocket#authorized()} is false
+ * @param servername          the client's SNI name; null for the host it connects to (unless that is an IP)
+ * @param checkServerIdentity the client's host name check, or null for Node's rules
+ * @param alpnProtocols       the ALPN protocols, most preferred first; empty for none
+ * @param minVersion          {@code "TLSv1.2"} or {@code "TLSv1.3"}
+ * @param maxVersion          {@code "TLSv1.2"} or {@code "TLSv1.3"}
+ * @param handshakeTimeout    how long a handshake may take before it fails ({@code ERR_TLS_HANDSHAKE_TIMEOUT})
+ * @param sniCallback         a server's choice of options per requested server name, or null
+ * @param session             a client's earlier session to resume ({@link TlsSocket#getSession()}), or null
+ */
+// ArrayRecordComponent: pfx is copied in and out (the accessor below), and equality of options is not used
+@SuppressWarnings("ArrayRecordComponent")
+public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, @Nullable String cert,
+                         @Nullable List<String> ca, byte @Nullable [] pfx, @Nullable String passphrase,
+                         boolean requestCert, boolean rejectUnauthorized, @Nullable String servername,
+                         @Nullable CheckServerIdentity checkServerIdentity, List<String> alpnProtocols,
+                         String minVersion, String maxVersion, Duration handshakeTimeout,
+                         @Nullable SniCallback sniCallback, @Nullable TlsSession session) {
+
+    /** Node's default {@code handshakeTimeout}: 120 s. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofMinutes(2);
+
+    /**
+     * Node's {@code checkServerIdentity(hostname, cert)}: decides whether the server's certificate names the
+     * host the client connected to.
+     */
+    @FunctionalInterface
+    public interface CheckServerIdentity {
+        /**
+         * Checks the server's chain.
+         *
+         * @param hostname the {@code servername}, else the host
+         * @param chain    the server's certificates, leaf first
+         * @return null to accept, or the error to refuse the connection with
+         */
+        @Nullable NetException check(String hostname, List<X509Certificate> chain);
+    }
+
+    /** Node's {@code SNICallback}: the options (keys and certificates) for a requested server name. */
+    @FunctionalInterface
+    public interface SniCallback {
+        /**
+         * Chooses the keys for {@code servername}.
+         *
+         * @param servername the host name the client asked for
+         * @return options with a key and certificate (the rest is ignored), or null for the server's own
+         */
+        @Nullable TlsOptions select(String servername);
+    }
+
+    /**
+     * Checks the options as a record's constructor must.
+     *
+     * @param sslContext          see the record description
+     * @param key                 see the record description
+     * @param cert                see the record description
+     * @param ca                  see the record description
+     * @param pfx                 see the record description
+     * @param passphrase          see the record description
+     * @param requestCert         see the record description
+     * @param rejectUnauthorized  see the record description
+     * @param servername          see the record description
+     * @param checkServerIdentity see the record description
+     * @param alpnProtocols       see the record description
+     * @param minVersion          see the record description
+     * @param maxVersion          see the record description
+     * @param handshakeTimeout    see the record description
+     * @param sniCallback         see the record description
+     * @param session             see the record description
+     * @throws NetException Node's codes for a bad value
+     */
+    public TlsOptions {
+        Args.notNull(alpnProtocols, "ALPNProtocols");
+        alpnProtocols = List.copyOf(alpnProtocols);
+        ca = ca == null ? null : List.copyOf(ca);
+        pfx = pfx == null ? null : pfx.clone();
+        version(minVersion, "minVersion");
+        version(maxVersion, "maxVersion");
+        Args.notNull(handshakeTimeout, "handshakeTimeout");
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE,
+                    "The value of \"handshakeTimeout\" is out of range. It must be > 0. Received "
+                            + handshakeTimeout.toMillis());
+        }
+    }
+
+    private static void version(String v, String name) {
+        Args.notNull(v, name);
+        if (!v.equals("TLSv1.2") && !v.equals("TLSv1.3")) {
+            throw new NetException("ERR_TLS_INVALID_PROTOCOL_VERSION", "\"" + v + "\" is not a valid " + name
+                    + ": loomnet supports TLSv1.2 and TLSv1.3");
+        }
+    }
+
+    /**
+     * Returns the PKCS#12 store, copied.
+     *
+     * @return the store's bytes, or null
+     */
+    @Override
+    public byte @Nullable [] pfx() {
+        return pfx == null ? null : pfx.clone();
+    }
+
+    /**
+     * Returns a builder with Node's defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link TlsOptions}; every setter has Node's option name. */
+    public static final class Builder {
+        private @Nullable SSLContext sslContext;
+        private @Nullable String key;
+        private @Nullable String cert;
+        private @Nullable List<String> ca;
+        private byte @Nullable [] pfx;
+        private @Nullable String passphrase;
+        private boolean requestCert;
+        private boolean rejectUnauthorized = true;
+        private @Nullable String servername;
+        private @Nullable CheckServerIdentity checkServerIdentity;
+        private List<String> alpnProtocols = List.of();
+        private String minVersion = "TLSv1.2";
+        private String maxVersion = "TLSv1.3";
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private @Nullable SniCallback sniCallback;
+        private @Nullable TlsSession session;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets a ready {@code SSLContext}: its key and trust managers are used as they are.
+         *
+         * @param value the context
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext value) {
+            this.sslContext = Args.notNull(value, "sslContext");
+            return this;
+        }
+
+        /**
+         * Sets {@code key}: the private key as PEM text (PKCS#8, PKCS#1 or SEC1, encrypted or not).
+         *
+         * @param pem the PEM text
+         * @return this builder
+         */
+        public Builder key(String pem) {
+            this.key = Args.notNull(pem, "key");
+            return this;
+        }
+
+        /**
+         * Sets {@code key} from a PEM file.
+         *
+         * @param file the file
+         * @return this builder
+         */
+        public Builder key(Path file) {
+            this.key = Args.notNull(file, "key").toString();
+            return this;
+        }
+
+        /**
+         * Sets {@code cert}: the certificate chain, leaf first, as PEM text.
+         *
+         * @param pem the PEM text
+         * @return this builder
+         */
+        public Builder cert(String pem) {
+            this.cert = Args.notNull(pem, "cert");
+            return this;
+        }
+
+        /**
+         * Sets {@code cert} from a PEM file.
+         *
+         * @param file the file
+         * @return this builder
+         */
+        public Builder cert(Path file) {
+            this.cert = Args.notNull(file, "cert").toString();
+            return this;
+        }
+
+        /**
+         * Sets {@code ca}: the trusted certificate authorities, PEM texts.
+         *
+         * @param pems the PEM texts (each may hold several certificates)
+         * @return this builder
+         */
+        public Builder ca(String... pems) {
+            this.ca = List.of(Args.notNull(pems, "ca"));
+            return this;
+        }
+
+        /**
+         * Sets {@code ca} from PEM files.
+         *
+         * @param files the files
+         * @return this builder
+         */
+        public Builder ca(Path... files) {
+            this.ca = java.util.Arrays.stream(Args.notNull(files, "ca")).map(Path::toString).toList();
+            return this;
+        }
+
+        /**
+         * Sets {@code pfx}: a PKCS#12 store holding the key and its chain.
+         *
+         * @param pkcs12 the store's bytes
+         * @return this builder
+         */
+        public Builder pfx(byte[] pkcs12) {
+            this.pfx = Args.notNull(pkcs12, "pfx").clone();
+            return this;
+        }
+
+        /**
+         * Sets {@code passphrase}: of an encrypted {@code key} or of the {@code pfx}.
+         *
+         * @param value the passphrase
+         * @return this builder
+         */
+        public Builder passphrase(String value) {
+            this.passphrase = Args.notNull(value, "passphrase");
+            return this;
+        }
+
+        /**
+         * Sets {@code requestCert}: a server asks the client for a certificate.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder requestCert(boolean value) {
+            this.requestCert = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code rejectUnauthorized}.
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder rejectUnauthorized(boolean value) {
+            this.rejectUnauthorized = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code servername}: the client's SNI name.
+         *
+         * @param value the host name
+         * @return this builder
+         */
+        public Builder servername(String value) {
+            this.servername = Args.notNull(value, "servername");
+            return this;
+        }
+
+        /**
+         * Sets {@code checkServerIdentity}.
+         *
+         * @param value the check
+         * @return this builder
+         */
+        public Builder checkServerIdentity(CheckServerIdentity value) {
+            this.checkServerIdentity = Args.notNull(value, "checkServerIdentity");
+            return this;
+        }
+
+        /**
+         * Sets {@code ALPNProtocols}, most preferred first.
+         *
+         * @param protocols the protocol names
+         * @return this builder
+         */
+        public Builder alpnProtocols(String... protocols) {
+            this.alpnProtocols = List.of(Args.notNull(protocols, "ALPNProtocols"));
+            return this;
+        }
+
+        /**
+         * Sets {@code minVersion}.
+         *
+         * @param version {@code "TLSv1.2"} or {@code "TLSv1.3"}
+         * @return this builder
+         */
+        public Builder minVersion(String version) {
+            this.minVersion = version;
+            return this;
+        }
+
+        /**
+         * Sets {@code maxVersion}.
+         *
+         * @param version {@code "TLSv1.2"} or {@code "TLSv1.3"}
+         * @return this builder
+         */
+        public Builder maxVersion(String version) {
+            this.maxVersion = version;
+            return this;
+        }
+
+        /**
+         * Sets {@code handshakeTimeout}.
+         *
+         * @param value more than zero
+         * @return this builder
+         */
+        public Builder handshakeTimeout(Duration value) {
+            this.handshakeTimeout = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code SNICallback}.
+         *
+         * @param value the callback
+         * @return this builder
+         */
+        public Builder sniCallback(SniCallback value) {
+            this.sniCallback = Args.notNull(value, "SNICallback");
+            return this;
+        }
+
+        /**
+         * Sets {@code session}: an earlier session to resume.
+         *
+         * @param value the session of an earlier connection
+         * @return this builder
+         */
+        public Builder session(TlsSession value) {
+            this.session = Args.notNull(value, "session");
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the immutable options
+         * @throws NetException Node's codes for a bad value
+         */
+        public TlsOptions build() {
+            return new TlsOptions(sslContext, key, cert, ca, pfx, passphrase, requestCert, rejectUnauthorized,
+                    servername, checkServerIdentity, alpnProtocols, minVersion, maxVersion, handshakeTimeout,
+                    sniCallback, session);
+        }
+    }
+}

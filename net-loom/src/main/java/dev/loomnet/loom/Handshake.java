@@ -1,0 +1,71 @@
+package dev.loomnet.loom;
+
+import dev.loomnet.net.ConnectOptions;
+import dev.loomnet.net.Listener;
+import dev.loomnet.net.TlsSocket;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+
+/**
+ * The TLS steps of a connection's own thread, between connecting (or accepting) and the read loop, in Node's
+ * order. A client: {@code CONNECT} and {@code READY} (posted: their listeners run while the handshake goes on,
+ * so one that blocks on the socket cannot hold the handshake up), the handshake, the writer (writes made so far
+ * leave encrypted now), {@code SECURE_CONNECT}. A server's socket: the server's {@code CONNECTION} (posted, for
+ * the same reason), the handshake, the writer, the server's {@code SECURE_CONNECTION}.
+ *
+ * <p>A failed handshake is the client's {@code ERROR}. On a server it is Node's {@code tlsClientError} on the
+ * server, and the socket closes without an {@code ERROR} of its own (Node destroys it without the error, which
+ * only the server hears). A handshake ended by a {@code destroy()} reports nothing more.
+ */
+final class Handshake {
+
+    private Handshake() {
+    }
+
+    /** The client's handshake over {@code ch}; false when the connection failed or was destroyed. */
+    static boolean client(LoomSocket socket, Link link, SocketChannel ch, TlsContext context, ConnectOptions to)
+            throws Exception {
+        String host = to.path() != null ? "localhost" : Objects.requireNonNullElse(to.host(), "localhost");
+        TlsChannel tls = TlsChannel.client(context, ch, host, to.port(), link.writer::flushTransport);
+        link.secure(tls);
+        socket.events.post(() -> Connect.emitConnected(socket, link));
+        try {
+            tls.handshake();
+        } catch (RuntimeException e) {
+            Closer.fail(socket, link, e);                 // a no-op once destroyed
+            return false;
+        }
+        link.writer.start();
+        socket.events.runAndWait(() -> {
+            if (socket.serves(link) && link.life.phase() == Lifecycle.Phase.OPEN) {
+                socket.emitLifecycle(TlsSocket.SECURE_CONNECT, Listener::handle);
+            }
+        });
+        Connect.connectDone(socket);
+        return true;
+    }
+
+    /** The server side's handshake over the accepted {@code ch}; false when it failed or was destroyed. */
+    static boolean server(LoomSocket socket, Link link, SocketChannel ch, TlsContext context) throws Exception {
+        LoomTlsServer server = (LoomTlsServer) Objects.requireNonNull(socket.server);   // accepted: has one
+        TlsChannel tls = TlsChannel.server(context, ch, link.writer::flushTransport);
+        link.secure(tls);
+        socket.events.post(() -> Connect.emitConnection(socket));
+        try {
+            tls.handshake();
+        } catch (RuntimeException e) {
+            if (!link.life.phase().destroyed()) {
+                socket.events.runAndWait(() -> server.emitTlsClientError(e, socket));
+                Closer.destroy(socket, link, null, false);
+            }
+            return false;
+        }
+        link.writer.start();
+        socket.events.runAndWait(() -> {
+            if (socket.serves(link) && link.life.phase() == Lifecycle.Phase.OPEN) {
+                server.emitSecureConnection(socket);
+            }
+        });
+        return true;
+    }
+}

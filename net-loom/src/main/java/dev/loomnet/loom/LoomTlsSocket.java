@@ -1,0 +1,93 @@
+package dev.loomnet.loom;
+
+import dev.loomnet.net.SocketOptions;
+import dev.loomnet.net.TlsSession;
+import dev.loomnet.net.TlsSocket;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link TlsSocket}: a {@link LoomSocket} whose connections run TLS ({@link Handshake}, then every read and
+ * write through the connection's {@link TlsChannel}). What the handshake established is read from the current
+ * connection; before its handshake finished the answers are Node's "not yet" values.
+ */
+final class LoomTlsSocket extends LoomSocket implements TlsSocket {
+
+    private final TlsContext context;
+
+    LoomTlsSocket(SocketOptions options, @Nullable LoomServer server, TlsContext context) {
+        super(options, server);
+        this.context = context;
+    }
+
+    @Override
+    TlsContext tlsContext() {
+        return context;
+    }
+
+    /** The current connection's handshake result, or null before it finished (or when it failed). */
+    private @Nullable TlsInfo info() {
+        TlsChannel tls = link.tls();
+        return tls == null || tls.phase() != TlsChannel.Phase.OPEN ? null : tls.info();
+    }
+
+    @Override
+    public boolean authorized() {
+        TlsInfo i = info();
+        return i != null && i.authorized();
+    }
+
+    @Override
+    public @Nullable String authorizationError() {
+        TlsInfo i = info();
+        return i == null ? null : i.authorizationErrorCode();
+    }
+
+    @Override
+    public @Nullable String alpnProtocol() {
+        TlsInfo i = info();
+        return i == null ? null : i.alpnProtocol();
+    }
+
+    @Override
+    public @Nullable String servername() {
+        TlsInfo i = info();
+        return i == null ? null : i.servername();
+    }
+
+    @Override
+    public List<X509Certificate> getPeerCertificate() {
+        TlsInfo i = info();
+        return i == null ? List.of() : i.peerCertificates();
+    }
+
+    @Override
+    public @Nullable String getProtocol() {
+        TlsInfo i = info();
+        return i == null ? null : i.protocol();
+    }
+
+    @Override
+    public @Nullable Cipher getCipher() {
+        TlsInfo i = info();
+        return i == null ? null : new Cipher(TlsCipherNames.openSsl(i.cipher()), i.cipher(), i.protocol());
+    }
+
+    @Override
+    public boolean isSessionReused() {
+        TlsInfo i = info();
+        return i != null && i.sessionReused();
+    }
+
+    @Override
+    public @Nullable TlsSession getSession() {
+        TlsChannel tls = link.tls();
+        return tls == null || tls.phase() != TlsChannel.Phase.OPEN ? null : new TlsSetup.Session(tls.resumption());
+    }
+
+    @Override
+    public boolean encrypted() {
+        return true;
+    }
+}
