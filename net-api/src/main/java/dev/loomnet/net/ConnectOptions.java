@@ -100,7 +100,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
     }
 
     /** Builds {@link ConnectOptions}; every setter returns the builder. */
-    public static final class Builder {
+    public static final class Builder extends SocketSetters<Builder> {
         private int port = NO_PORT;
         private String host = DEFAULT_HOST;
         private @Nullable Path path;
@@ -111,9 +111,14 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         private @Nullable Lookup lookup;
         private @Nullable Boolean autoSelectFamily;
         private @Nullable Duration attemptTimeout;
-        private final SocketOptions.Builder socket = SocketOptions.builder();
+        private @Nullable OnRead onread;
 
         private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /**
@@ -231,62 +236,6 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         }
 
         /**
-         * Sets {@code allowHalfOpen} of the socket.
-         *
-         * @param value the value
-         * @return this builder
-         */
-        public Builder allowHalfOpen(boolean value) {
-            socket.allowHalfOpen(value);
-            return this;
-        }
-
-        /**
-         * Sets {@code noDelay} of the socket.
-         *
-         * @param value the value
-         * @return this builder
-         */
-        public Builder noDelay(boolean value) {
-            socket.noDelay(value);
-            return this;
-        }
-
-        /**
-         * Sets {@code keepAlive} of the socket.
-         *
-         * @param value the value
-         * @return this builder
-         */
-        public Builder keepAlive(boolean value) {
-            socket.keepAlive(value);
-            return this;
-        }
-
-        /**
-         * Sets {@code keepAliveInitialDelay} of the socket. Only whole seconds are used; a negative delay is
-         * taken as {@code Duration.ZERO} (the system's delay), as Node does, not rejected.
-         *
-         * @param value the delay, not {@code null}
-         * @return this builder
-         */
-        public Builder keepAliveInitialDelay(Duration value) {
-            socket.keepAliveInitialDelay(value);
-            return this;
-        }
-
-        /**
-         * Sets the socket's outbound {@code blockList}.
-         *
-         * @param value the addresses not to connect to
-         * @return this builder
-         */
-        public Builder blockList(BlockList value) {
-            socket.blockList(value);
-            return this;
-        }
-
-        /**
          * Sets the socket's {@code onread}: reads go into your buffer and to its callback, without {@code DATA}
          * events.
          *
@@ -294,18 +243,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
          * @return this builder
          */
         public Builder onread(OnRead value) {
-            socket.onread(value);
-            return this;
-        }
-
-        /**
-         * Sets the socket's write high-water mark.
-         *
-         * @param value bytes, not negative
-         * @return this builder
-         */
-        public Builder highWaterMark(int value) {
-            socket.highWaterMark(value);
+            this.onread = Args.notNull(value, "onread");
             return this;
         }
 
@@ -316,7 +254,9 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
          * @throws NetException {@code ERR_MISSING_ARGS} if neither port nor path was set
          */
         public ConnectOptions build() {
-            return new ConnectOptions(port, host, path, localAddress, localPort, family, timeout, socket.build(),
+            SocketOptions socket = new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay,
+                    highWaterMark, blockList, onread);
+            return new ConnectOptions(port, host, path, localAddress, localPort, family, timeout, socket,
                     lookup, autoSelectFamily == null ? Net.getDefaultAutoSelectFamily() : autoSelectFamily,
                     attemptTimeout == null ? Net.getDefaultAutoSelectFamilyAttemptTimeout() : attemptTimeout);
         }

@@ -157,6 +157,43 @@ public interface Server extends EventEmitter<Server> {
     @Nullable AddressInfo address();
 
     /**
+     * Shuts the server down gracefully: stops accepting at once (as {@link #close()}), ends every open
+     * connection ({@link Socket#end()}: its queued bytes, then our FIN; the peer's FIN then closes it), destroys
+     * the connections still open once {@code grace} has passed, and completes when the server's {@link #CLOSE}
+     * was emitted, that is once the last connection closed. A grace of zero destroys the connections at once.
+     *
+     * <p>Node has no such method. Its {@code server.close()} only stops accepting and waits, for as long as it
+     * takes, for the connections to end by themselves; {@code http.Server}'s {@code closeAllConnections()}
+     * destroys them at once. This is the usual combination of both, with a bound.
+     *
+     * @param grace how long the connections may take to end, not negative
+     * @return a future completed (with {@code null}) after {@link #CLOSE}
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} for a null grace, {@code ERR_OUT_OF_RANGE} for a
+     *                      negative one
+     */
+    java.util.concurrent.CompletableFuture<@Nullable Void> shutdown(java.time.Duration grace);
+
+    /**
+     * {@link #shutdown(java.time.Duration)} with a callback instead of a future.
+     *
+     * @param grace    how long the connections may take to end, not negative
+     * @param callback runs with {@code null} after {@link #CLOSE}
+     * @return this server
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} for a null grace or callback, {@code ERR_OUT_OF_RANGE}
+     *                      for a negative grace
+     */
+    Server shutdown(java.time.Duration grace, Callback callback);
+
+    /**
+     * Returns the accepted connections that have not closed yet, oldest first: a snapshot, which does not
+     * change afterwards and cannot be modified. Node has no such method (its servers count their connections,
+     * {@link #getConnections}); it is what a graceful shutdown or a connection limit of one's own needs.
+     *
+     * @return the open connections
+     */
+    java.util.List<Socket> openConnections();
+
+    /**
      * Returns whether the server is listening ({@code server.listening}).
      *
      * @return {@code true} while listening

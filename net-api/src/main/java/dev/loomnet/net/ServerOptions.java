@@ -62,37 +62,14 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
     }
 
     /** Builds {@link ServerOptions}; every setter returns the builder. */
-    public static final class Builder {
-        private boolean allowHalfOpen;
+    public static final class Builder extends SocketSetters<Builder> {
         private boolean pauseOnConnect;
-        private boolean noDelay;
-        private boolean keepAlive;
-        private Duration keepAliveInitialDelay = Duration.ZERO;
-        private int highWaterMark = SocketOptions.DEFAULT_HIGH_WATER_MARK;
-        private @Nullable BlockList blockList;
 
         private Builder() {
         }
 
-        /**
-         * Sets the inbound {@code blockList}.
-         *
-         * @param value the client addresses to refuse
-         * @return this builder
-         */
-        public Builder blockList(BlockList value) {
-            this.blockList = Args.notNull(value, "blockList");
-            return this;
-        }
-
-        /**
-         * Sets {@code allowHalfOpen}.
-         *
-         * @param value the value
-         * @return this builder
-         */
-        public Builder allowHalfOpen(boolean value) {
-            this.allowHalfOpen = value;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -104,51 +81,6 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
          */
         public Builder pauseOnConnect(boolean value) {
             this.pauseOnConnect = value;
-            return this;
-        }
-
-        /**
-         * Sets {@code noDelay}.
-         *
-         * @param value the value
-         * @return this builder
-         */
-        public Builder noDelay(boolean value) {
-            this.noDelay = value;
-            return this;
-        }
-
-        /**
-         * Sets {@code keepAlive}.
-         *
-         * @param value the value
-         * @return this builder
-         */
-        public Builder keepAlive(boolean value) {
-            this.keepAlive = value;
-            return this;
-        }
-
-        /**
-         * Sets {@code keepAliveInitialDelay}. Only whole seconds are used; a negative delay is taken as
-         * {@code Duration.ZERO} (the system's delay), as Node does, not rejected.
-         *
-         * @param value the delay, not {@code null}
-         * @return this builder
-         */
-        public Builder keepAliveInitialDelay(Duration value) {
-            this.keepAliveInitialDelay = Args.keepAliveInitialDelay(value);
-            return this;
-        }
-
-        /**
-         * Sets {@code highWaterMark}.
-         *
-         * @param value bytes, not negative
-         * @return this builder
-         */
-        public Builder highWaterMark(int value) {
-            this.highWaterMark = Args.highWaterMark(value);
             return this;
         }
 

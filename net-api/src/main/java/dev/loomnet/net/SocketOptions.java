@@ -56,26 +56,14 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
     }
 
     /** Builds {@link SocketOptions}; every setter returns the builder. */
-    public static final class Builder {
-        private boolean allowHalfOpen;
-        private boolean noDelay;
-        private boolean keepAlive;
-        private Duration keepAliveInitialDelay = Duration.ZERO;
-        private int highWaterMark = DEFAULT_HIGH_WATER_MARK;
-        private @Nullable BlockList blockList;
+    public static final class Builder extends SocketSetters<Builder> {
         private @Nullable OnRead onread;
 
         private Builder() {
         }
 
-        /**
-         * Sets the outbound {@code blockList}.
-         *
-         * @param value the addresses not to connect to
-         * @return this builder
-         */
-        public Builder blockList(BlockList value) {
-            this.blockList = Args.notNull(value, "blockList");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -87,62 +75,6 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
          */
         public Builder onread(OnRead value) {
             this.onread = Args.notNull(value, "onread");
-            return this;
-        }
-
-        /**
-         * Sets {@code allowHalfOpen}.
-         *
-         * @param value the value
-         * @return this builder
-         */
-        public Builder allowHalfOpen(boolean value) {
-            this.allowHalfOpen = value;
-            return this;
-        }
-
-        /**
-         * Sets {@code noDelay}.
-         *
-         * @param value the value
-         * @return this builder
-         */
-        public Builder noDelay(boolean value) {
-            this.noDelay = value;
-            return this;
-        }
-
-        /**
-         * Sets {@code keepAlive}.
-         *
-         * @param value the value
-         * @return this builder
-         */
-        public Builder keepAlive(boolean value) {
-            this.keepAlive = value;
-            return this;
-        }
-
-        /**
-         * Sets {@code keepAliveInitialDelay}. Only whole seconds are used; a negative delay is taken as
-         * {@code Duration.ZERO} (the system's delay), as Node does, not rejected.
-         *
-         * @param value the delay, not {@code null}
-         * @return this builder
-         */
-        public Builder keepAliveInitialDelay(Duration value) {
-            this.keepAliveInitialDelay = Args.keepAliveInitialDelay(value);
-            return this;
-        }
-
-        /**
-         * Sets {@code highWaterMark}.
-         *
-         * @param value bytes, not negative
-         * @return this builder
-         */
-        public Builder highWaterMark(int value) {
-            this.highWaterMark = Args.highWaterMark(value);
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.loomnet.loom;
 
+import dev.loomnet.net.internal.IpText;
+
 import dev.loomnet.net.AddressInfo;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -11,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Addresses as Node prints them. Java prints IPv6 uncompressed ({@code 0:0:0:0:0:0:0:1}) and turns IPv4-mapped
- * IPv6 addresses into plain IPv4 ones; Node prints RFC 5952 text ({@code ::1}) and keeps the mapping
- * ({@code ::ffff:127.0.0.1}, family {@code IPv6}) on sockets that are IPv6 underneath.
+ * IPv6 addresses into plain IPv4 ones; Node prints libuv's text ({@code ::1}, {@link IpText}) and keeps the
+ * mapping ({@code ::ffff:127.0.0.1}, family {@code IPv6}) on sockets that are IPv6 underneath.
  */
 final class Addresses {
 
@@ -30,9 +32,12 @@ final class Addresses {
             String v4 = address.getHostAddress();
             return v6Socket ? "::ffff:" + v4 : v4;
         }
-        return ipv6(address.getAddress(), ((Inet6Address) address).getScopeId(),
-                ((Inet6Address) address).getScopedInterface() == null ? null
-                        : ((Inet6Address) address).getScopedInterface().getName());
+        Inet6Address v6 = (Inet6Address) address;
+        String text = IpText.format(v6.getAddress());
+        if (v6.getScopedInterface() != null) {
+            return text + "%" + v6.getScopedInterface().getName();
+        }
+        return v6.getScopeId() != 0 ? text + "%" + v6.getScopeId() : text;
     }
 
     static String family(InetAddress address, boolean v6Socket) {
@@ -50,6 +55,61 @@ final class Addresses {
         return null;
     }
 
+    /** Node's {@code socket.address()}: the local address while connected, else null. */
+    static @Nullable AddressInfo bound(Link link) {
+        java.nio.channels.SocketChannel ch = link.channel();
+        Lifecycle.Phase p = link.life.phase();
+        return ch != null && ch.isOpen() && (p == Lifecycle.Phase.ESTABLISHED || p == Lifecycle.Phase.OPEN)
+                ? local(link) : null;
+    }
+
+    static @Nullable String address(@Nullable AddressInfo info) {
+        return info == null ? null : info.address();
+    }
+
+    /** The family of an IP address; null for none and for a Unix socket (Node: {@code undefined}). */
+    static @Nullable String family(@Nullable AddressInfo info) {
+        return info == null || info.isUnix() ? null : info.family();
+    }
+
+    /** The port; 0 for none (Node: {@code undefined}). */
+    static int port(@Nullable AddressInfo info) {
+        return info == null ? 0 : info.port();
+    }
+
+    /** A connection's local address, as Node shows it; null before it has one. */
+    static @Nullable AddressInfo local(Link link) {
+        return info(link.localAddress(), link.v6());
+    }
+
+    /**
+     * A connection's peer address; an unnamed Unix peer (an accepted socket's client) is shown as the server's
+     * path. Null while {@code connecting}: the connection thread may finish the handshake before the caller of
+     * {@code connect()} even returns, but in Node the address appears only with the {@code connect} event.
+     */
+    static @Nullable AddressInfo remote(Link link, boolean connecting) {
+        if (connecting) {
+            return null;
+        }
+        AddressInfo r = info(link.remoteAddress(), link.v6());
+        if (r != null && r.isUnix() && r.address().isEmpty()) {
+            AddressInfo l = local(link);
+            if (l != null) {
+                return l;
+            }
+        }
+        return r;
+    }
+
+    /** Whether {@code ch} is an IPv6 socket (IPv4 peers are then shown mapped). */
+    static boolean isV6(java.nio.channels.SocketChannel ch) {
+        try {
+            return ch.getLocalAddress() instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet6Address;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** Text of an address for error messages: {@code 127.0.0.1:80}, {@code ::1:80}, or a path. */
     static String describe(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
@@ -60,57 +120,5 @@ final class Addresses {
             return unix.getPath().toString();
         }
         return String.valueOf(address);
-    }
-
-    /** RFC 5952: lower case, leading zeros dropped, the longest run (length >= 2) of zero groups as "::". */
-    static String ipv6(byte[] b, int scopeId, @Nullable String scopeName) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        if (bestLen < 2) {
-            bestStart = -1;
-        }
-        StringBuilder sb = new StringBuilder(40);
-        boolean mapped = g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff;
-        if (mapped) {
-            sb.append("::ffff:").append(b[12] & 0xff).append('.').append(b[13] & 0xff).append('.')
-                    .append(b[14] & 0xff).append('.').append(b[15] & 0xff);
-        } else {
-            for (int i = 0; i < 8; i++) {
-                if (i == bestStart) {
-                    sb.append("::");
-                    i += bestLen - 1;
-                    continue;
-                }
-                if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                    sb.append(':');
-                }
-                sb.append(Integer.toHexString(g[i]));
-            }
-        }
-        if (scopeName != null) {
-            sb.append('%').append(scopeName);
-        } else if (scopeId != 0) {
-            sb.append('%').append(scopeId);
-        }
-        return sb.toString();
     }
 }

@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
  * One emitter's serial event delivery: Node's event loop, cut down to one socket or server.
  *
  * <p>Tasks run one at a time in the order they were posted, never concurrently; the atomic hand-over between
- * drainers gives each task a happens-before edge to the next. Whoever finds the queue idle drains it: the
+ * runners gives each task a happens-before edge to the next. Whoever finds the queue idle runs it: the
  * connection's own thread does so inline ({@link #runAndWait}), so reading and emitting {@code data} costs no
- * thread switch; a post from any other thread starts a short-lived virtual thread that drains and ends.
+ * thread switch; a post from any other thread starts a short-lived virtual thread that runs it and ends.
  *
  * <p>A queue created while another queue's task runs on the current thread is <em>held</em> until that task
  * returns, so an emitter created inside a listener emits nothing before the listener is done attaching its
@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every socket has one, so it is kept small for idle connections: the task queue is created by the first
  * post (a socket whose events all run inline on its connection thread never has one), the counter is a field
- * updated through a {@link VarHandle}, the drainer name is built only when a drainer starts, and the owner is
+ * updated through a {@link VarHandle}, the runner name is built only when a runner starts, and the owner is
  * called through {@link Owner} rather than through lambdas.
  */
 final class EventQueue {
@@ -35,11 +35,11 @@ final class EventQueue {
         void taskFailed(Throwable error);
 
         /**
-         * A thread of the owner that is idle and willing to drain (the connection thread while paused) takes the
-         * duty to call {@link #drainHandedOver()} and returns true. Asking it first saves starting a virtual
+         * A thread of the owner that is idle and willing to run the queue (the connection thread while paused)
+         * takes the duty to call {@link #runHandedOver()} and returns true. Asking it first saves starting a virtual
          * thread per event while the socket is paused, e.g. each {@code drain} of a pipe.
          */
-        default boolean takeDrain() {
+        default boolean takeRun() {
             return false;
         }
     }
@@ -59,7 +59,7 @@ final class EventQueue {
 
     /**
      * The queue whose task is running on this thread, if any, for every thread but the connection threads
-     * (drainers, writers, the application's threads).
+     * (runners, writers, the application's threads).
      */
     private static final ThreadLocal<@Nullable EventQueue> CURRENT = new ThreadLocal<>();
     /**
@@ -71,14 +71,14 @@ final class EventQueue {
 
     /** Tasks posted and not yet run; created by the first post ({@link #tasks()}). */
     private volatile @Nullable ConcurrentLinkedQueue<Task> tasks;
-    /** Posts not yet accounted for by a drainer; non-zero means a drainer is running, scheduled or held. */
+    /** Posts not yet accounted for by a runner; non-zero means a runner is running, scheduled or held. */
     private volatile int wip;
-    /** Drainer threads are named {@code loomnet-<kind><id>}. */
+    /** Runner threads are named {@code loomnet-<kind><id>}. */
     private final String kind;
     private final long id;
     private final Owner owner;
 
-    /** Queues held by the task running now on this queue's drainer; touched only by that drainer. */
+    /** Queues held by the task running now on this queue's runner; touched only by that runner. */
     private @Nullable List<EventQueue> held;
     /**
      * The connection thread that adopted this queue, or null. Only that thread compares itself with it, so a
@@ -96,9 +96,9 @@ final class EventQueue {
     private volatile boolean heldByCreator;
 
     /**
-     * @param kind  drainer threads are named {@code loomnet-<kind><id>}
+     * @param kind  runner threads are named {@code loomnet-<kind><id>}
      * @param id    the owner's number
-     * @param owner receives what tasks throw, and may take over drains
+     * @param owner receives what tasks throw, and may take over runs
      */
     EventQueue(String kind, long id, Owner owner) {
         this.kind = kind;
@@ -106,7 +106,7 @@ final class EventQueue {
         this.owner = owner;
         EventQueue creator = current();
         if (creator != null) {
-            wip = 1;                  // a pretend drainer: nothing runs until release()
+            wip = 1;                  // a pretend runner: nothing runs until release()
             heldByCreator = true;
             if (creator.held == null) {
                 creator.held = new ArrayList<>(2);
@@ -118,8 +118,8 @@ final class EventQueue {
     /** Runs {@code task} later, after every task posted before it. Never blocks and never runs it inline. */
     void post(Task task) {
         tasks().add(task);
-        if ((int) WIP.getAndAdd(this, 1) == 0 && !owner.takeDrain()) {
-            startDrainer();
+        if ((int) WIP.getAndAdd(this, 1) == 0 && !owner.takeRun()) {
+            startRunner();
         }
     }
 
@@ -134,19 +134,19 @@ final class EventQueue {
         return q;
     }
 
-    private void startDrainer() {
-        Threads.startVirtual(kind, id, this::drainFromNewThread);
+    private void startRunner() {
+        Threads.startVirtual(kind, id, this::runOnNewThread);
     }
 
-    /** Called by the thread whose {@link Owner#takeDrain()} returned true: it owns the drain now. */
-    void drainHandedOver() {
-        drain();
+    /** Called by the thread whose {@link Owner#takeRun()} returned true: it runs the queue now. */
+    void runHandedOver() {
+        runQueued();
     }
 
     /**
      * Runs {@code task} after every task posted before it and returns when it has run. If the queue is idle the
      * task runs right here on the calling thread (the common case for the connection's own thread); otherwise
-     * the caller waits while the current drainer gets to it. Only the connection's own thread calls this.
+     * the caller waits while the current runner gets to it. Only the connection's own thread calls this.
      */
     void runAndWait(Task task) {
         runAndWait(Task::run, task);
@@ -158,7 +158,7 @@ final class EventQueue {
      */
     <A> void runAndWait(Task.WithArg<A> task, A arg) {
         if (WIP.compareAndSet(this, 0, 1)) {
-            // Idle: run it here without queueing (the hot path of reading and emitting data), then drain
+            // Idle: run it here without queueing (the hot path of reading and emitting data), then run
             // whatever other threads posted meanwhile.
             // The adopted connection thread's current queue is always this one: skip the lookup per event.
             EventQueue outer = Thread.currentThread() == adopted ? this : current();
@@ -169,7 +169,7 @@ final class EventQueue {
                 runOne(task, arg);
                 int missed = (int) WIP.getAndAdd(this, -1) - 1;
                 if (missed != 0) {
-                    drainLoop(missed);                    // posts that arrived while it ran
+                    runLoop(missed);                    // posts that arrived while it ran
                 }
             } finally {
                 if (outer != this) {
@@ -181,7 +181,7 @@ final class EventQueue {
         Waiter waiter = new Waiter(() -> task.run(arg), Thread.currentThread());
         tasks().add(waiter);
         if ((int) WIP.getAndAdd(this, 1) == 0) {
-            drain();
+            runQueued();
         }
         while (!waiter.done) {
             LockSupport.park(this);
@@ -257,26 +257,26 @@ final class EventQueue {
     private void release() {
         heldByCreator = false;
         if (!WIP.compareAndSet(this, 1, 0)) {
-            startDrainer();
+            startRunner();
         }
     }
 
-    private void drainFromNewThread() {
-        drain();
+    private void runOnNewThread() {
+        runQueued();
     }
 
-    private void drain() {
+    private void runQueued() {
         EventQueue outer = current();
         setCurrent(this);
         try {
-            drainLoop(1);
+            runLoop(1);
         } finally {
             setCurrent(outer);
         }
     }
 
     /** Runs queued tasks until no post is left unaccounted for; {@code missed} is the caller's ticket count. */
-    private void drainLoop(int missed) {
+    private void runLoop(int missed) {
         for (;;) {
             ConcurrentLinkedQueue<Task> q = tasks;           // non-null once anything was posted
             Task task;

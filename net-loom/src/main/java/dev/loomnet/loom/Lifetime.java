@@ -47,16 +47,6 @@ final class Lifetime {
         }
     }
 
-    /** The ref'd handles open now (for tests and diagnostics). */
-    static int count() {
-        LOCK.lock();
-        try {
-            return count;
-        } finally {
-            LOCK.unlock();
-        }
-    }
-
     /**
      * One handle's share of the count: it counts while it is active (listening, or open) and ref'd. Lock-free,
      * so a socket pays one CAS when it opens and one when it closes.

@@ -48,7 +48,7 @@ public final class LoomNetProvider implements NetProvider {
     @Override
     public Socket adopt(java.nio.channels.SocketChannel channel, SocketOptions options) {
         LoomSocket socket = new LoomSocket(options, null);
-        socket.adopt(channel);
+        Connect.adopt(socket, channel);
         return socket;
     }
 

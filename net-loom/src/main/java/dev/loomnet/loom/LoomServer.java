@@ -9,16 +9,18 @@ import dev.loomnet.net.Listener;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
+import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,6 +41,8 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     final EventQueue events;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger connections = new AtomicInteger();
+    /** The accepted sockets not closed yet, oldest first; guarded by {@link #lock}. */
+    private final OpenConnections open = new OpenConnections();
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
 
     private volatile @Nullable ServerSocketChannel channel;
@@ -225,7 +229,8 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
                 lock.lock();
                 try {
                     if (isCurrent(ch, gen)) {           // not closed by a LISTENING listener
-                        acceptThread = Threads.startVirtual("accept-" + id, () -> acceptLoop(ch, v6, ipv6Only));
+                        acceptThread = Threads.startVirtual("accept-" + id,
+                                new AcceptLoop(this, options, ch, v6, ipv6Only));
                     }
                 } finally {
                     lock.unlock();
@@ -269,102 +274,33 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------
-    // accepting
-
-    private void acceptLoop(ServerSocketChannel ch, boolean v6, boolean ipv6Only) {
-        DescriptorReserve.ensure();                       // before the descriptors can run out
-        AcceptRetry retry = new AcceptRetry(ch);
-        while (ch.isOpen()) {
-            SocketChannel accepted;
-            try {
-                accepted = ch.accept();
-            } catch (IOException e) {
-                if (!ch.isOpen()) {
-                    return;
-                }
-                NetException error = retry.failed(e);    // out of descriptors: the waiting clients are closed
-                if (error != null) {
-                    events.post(() -> emitError(error));
-                }
-                continue;
-            }
-            retry.succeeded();
-            if (blocked(accepted)) {
-                closeQuietly(accepted);                   // Node: closed before 'connection', no event
-                continue;
-            }
-            if (ipv6Only && isIpv4Peer(accepted)) {
-                reset(accepted);
-                continue;
-            }
-            if (connections.get() >= maxConnections) {
-                drop(accepted, v6);
-                continue;
-            }
-            connections.incrementAndGet();
-            new LoomSocket(socketOptions, this).accepted(accepted, v6, options.pauseOnConnect());
+    /**
+     * A connection the accept loop let in: counted, then a socket of its own (which emits {@code CONNECTION});
+     * null when {@link #maxConnections} are open already, and the caller drops it.
+     */
+    @Nullable LoomSocket admit() {
+        if (connections.get() >= maxConnections) {
+            return null;
         }
+        connections.incrementAndGet();
+        LoomSocket socket = new LoomSocket(socketOptions, this);
+        lock.lock();
+        try {
+            open.add(socket);
+        } finally {
+            lock.unlock();
+        }
+        return socket;
     }
 
-    private boolean blocked(SocketChannel ch) {
-        dev.loomnet.net.BlockList list = options.blockList();
-        if (list == null) {
-            return false;
-        }
-        try {
-            return ch.getRemoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
-                    && list.check(inet.getAddress());
-        } catch (IOException e) {
-            return false;
-        }
+    /** An accept failed for good: Server.ERROR, on the server's event sequence. */
+    void acceptFailed(NetException error) {
+        events.post(() -> emitError(error));
     }
 
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
-
-    private static boolean isIpv4Peer(SocketChannel ch) {
-        try {
-            return ch.getRemoteAddress() instanceof InetSocketAddress inet
-                    && inet.getAddress() instanceof java.net.Inet4Address;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void reset(SocketChannel ch) {
-        try (ch) {
-            ch.setOption(StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException | RuntimeException ignored) {
-            // gone already
-        }
-    }
-
-    /** Node's maxConnections rule: accept, close at once, emit DROP with the addresses (none for Unix). */
-    private void drop(SocketChannel ch, boolean v6) {
-        DropInfo info = null;
-        try {
-            AddressInfo local = Addresses.info(ch.getLocalAddress(), v6);
-            AddressInfo remote = Addresses.info(ch.getRemoteAddress(), v6);
-            if (local != null && remote != null && !local.isUnix()) {
-                info = new DropInfo(local.address(), local.port(), local.family(), remote.address(), remote.port(),
-                        remote.family());
-            }
-        } catch (IOException ignored) {
-            // the peer is gone already; drop without addresses
-        }
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // best effort
-        }
-        DropInfo payload = info;
-        events.post(() -> emit(DROP, l -> l.onDrop(payload)));
+    /** Node's {@code 'drop'}. */
+    void emitDrop(@Nullable DropInfo info) {
+        events.post(() -> emit(DROP, l -> l.onDrop(info)));
     }
 
     /** Runs the connection listeners on the accepted socket's own thread. */
@@ -373,10 +309,44 @@ final class LoomServer extends Emitter<Server> implements Server, EventQueue.Own
     }
 
     /** An accepted socket closed (called once per socket, before its {@code close} listeners). */
-    void connectionClosed() {
+    void connectionClosed(LoomSocket socket) {
+        lock.lock();
+        try {
+            open.remove(socket);
+        } finally {
+            lock.unlock();
+        }
         if (connections.decrementAndGet() == 0) {
             postCloseIfOwed();
         }
+    }
+
+    @Override
+    public List<Socket> openConnections() {
+        lock.lock();
+        try {
+            return open.snapshot();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<@Nullable Void> shutdown(Duration grace) {
+        CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+        shutdown(grace, error -> done.complete(null));
+        return done;
+    }
+
+    @Override
+    public Server shutdown(Duration grace, Callback callback) {
+        Validate.function(callback, "callback");
+        if (Validate.notNull(grace, "grace").isNegative()) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE,
+                    "The value of \"grace\" is out of range. It must be >= 0. Received " + grace.toMillis());
+        }
+        GracefulShutdown.start(this, grace, callback);
+        return this;
     }
 
     // ---------------------------------------------------------------------------------------------------

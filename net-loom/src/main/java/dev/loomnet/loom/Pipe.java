@@ -50,7 +50,7 @@ final class Pipe implements DataListener, Listener, CloseListener {
 
     /**
      * The {@code data} step for bytes the source lends for the duration of the call ({@link
-     * LoomSocket#soloPipe}): a loomnet destination writes them inline or copies what it queues; any other
+     * Inbound#soloPipe}): a loomnet destination writes them inline or copies what it queues; any other
      * destination gets a copy.
      */
     void pushBorrowed(ByteBuffer view) {
@@ -63,17 +63,17 @@ final class Pipe implements DataListener, Listener, CloseListener {
 
     /**
      * Node's pipe backpressure: a {@code false} from {@code write} pauses the source until {@code drain}; both
-     * only while this pipe is still the source's ({@link LoomSocket#flowForPipe}).
+     * only while this pipe is still the source's ({@link Inbound#flowForPipe}).
      */
     private void written(boolean below) {
-        if (!below && active && source.flowForPipe(this, false)) {
+        if (!below && active && source.inbound.flowForPipe(this, false)) {
             destination.onceDrain(this::drained);
         }
     }
 
     private void drained() {
         if (active) {
-            source.flowForPipe(this, true);
+            source.inbound.flowForPipe(this, true);
         }
     }
 

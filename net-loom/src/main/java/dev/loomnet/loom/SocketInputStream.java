@@ -35,8 +35,9 @@ final class SocketInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        socket.awaitConnected();
-        if (socket.flowing()) {                  // before the lock: the read loop holds it while blocked reading
+        Link link = socket.link;
+        socket.inbound.awaitConnected(link);
+        if (socket.inbound.flowing()) {                  // before the lock: the read loop holds it while blocked reading
             throw flowing();
         }
         socket.readLock.lock();
@@ -44,36 +45,36 @@ final class SocketInputStream extends InputStream {
             if (eof) {
                 return -1;
             }
-            if (socket.flowing()) {
+            if (socket.inbound.flowing()) {
                 throw flowing();
             }
-            int early = socket.takeReadAhead(b, off, len);   // read before this stream was asked for
+            int early = link.takeReadAhead(b, off, len);   // read before this stream was asked for
             if (early > 0) {
                 return early;                             // counted in bytesRead when they were read
             }
-            if (socket.readAheadEndedAlready()) {
+            if (link.readAheadEndedAlready()) {
                 eof = true;                               // the read loop met the FIN and emitted END
                 return -1;
             }
-            SocketChannel ch = socket.channel();
-            if (ch == null || socket.destroyed()) {
+            SocketChannel ch = link.channel();
+            if (ch == null || link.life.phase().destroyed()) {
                 throw new IOException("socket is closed");
             }
             int n;
             try {
                 n = ch.read(ByteBuffer.wrap(b, off, len));
             } catch (IOException e) {
-                if (!socket.destroyed()) {
-                    socket.fail(Errors.io(e, "read"));
+                if (!link.life.phase().destroyed()) {
+                    Closer.fail(socket, link, Errors.io(e, "read"));
                 }
                 throw e;
             }
             if (n < 0) {
                 eof = true;
-                socket.events.post(socket::emitEnd);
+                socket.events.post(() -> socket.inbound.emitEnd(link));
                 return -1;
             }
-            socket.addBytesRead(n);
+            socket.inbound.readBytes(link, n);
             return n;
         } finally {
             socket.readLock.unlock();
@@ -82,10 +83,10 @@ final class SocketInputStream extends InputStream {
 
     /**
      * Copies the rest of the stream to {@code out} with the read loop's buffer policy
-     * ({@link Connection#nextCapacity}) instead of {@code InputStream}'s fixed 16 KiB buffer: while the peer is
-     * quiet the thread waits in {@code read} holding {@value Connection#MIN_READ} bytes (or what its last small
+     * ({@link ReadLoop#nextCapacity}) instead of {@code InputStream}'s fixed 16 KiB buffer: while the peer is
+     * quiet the thread waits in {@code read} holding {@value ReadLoop#MIN_READ} bytes (or what its last small
      * reads needed), as an idle event-style connection does, and a busy stream grows to
-     * {@value Connection#MAX_READ}-byte reads. {@code out} may reuse the array after each {@code write}, as
+     * {@value ReadLoop#MAX_READ}-byte reads. {@code out} may reuse the array after each {@code write}, as
      * streams do.
      *
      * @return the number of bytes copied
@@ -93,13 +94,13 @@ final class SocketInputStream extends InputStream {
     @Override
     public long transferTo(OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
-        byte[] buffer = new byte[Connection.MIN_READ];
+        byte[] buffer = new byte[ReadLoop.MIN_READ];
         long total = 0;
         boolean first = true;
         for (int n; (n = read(buffer, 0, buffer.length)) >= 0; first = false) {
             out.write(buffer, 0, n);
             total += n;
-            int next = Connection.nextCapacity(buffer.length, n, first);
+            int next = ReadLoop.nextCapacity(buffer.length, n, first);
             if (next != buffer.length) {
                 buffer = new byte[next];
             }

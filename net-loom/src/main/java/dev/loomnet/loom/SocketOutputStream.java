@@ -36,14 +36,14 @@ final class SocketOutputStream extends OutputStream {
             return;
         }
         socket.writeBorrowed(ByteBuffer.wrap(b, off, len));
-        if (!socket.awaitQueueBelow(Math.max(socket.options.highWaterMark() - 1L, 0L))) {
+        if (!socket.link.writer.awaitLengthAtMost(Math.max(socket.options.highWaterMark() - 1L, 0L))) {
             throw new IOException("socket was destroyed while writing");
         }
     }
 
     @Override
     public void flush() throws IOException {
-        if (!socket.awaitFlushed()) {
+        if (!socket.link.writer.awaitFlushed()) {
             throw new IOException("socket was destroyed while flushing");
         }
     }

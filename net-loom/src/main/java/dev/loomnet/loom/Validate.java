@@ -23,4 +23,17 @@ final class Validate {
         }
         return value;
     }
+
+    /**
+     * A value argument that must be given.
+     *
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} for {@code null}
+     */
+    static <T> T notNull(@Nullable T value, String name) {
+        if (value == null) {
+            throw new NetException(NetException.ERR_INVALID_ARG_TYPE,
+                    "The \"" + name + "\" argument must not be null. Received null");
+        }
+        return value;
+    }
 }

@@ -9,45 +9,57 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomnet.net.Callback;
-import dev.loomnet.net.ConnectOptions;
-import dev.loomnet.net.Lookup;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import dev.loomnet.testing.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * write/end/destroy errors and destroy idempotence (catalog #57, #58, #85, #86, #87, #98, #99, #100, #102, #116, #118,
- * #126).
+ * #126). The tests with a connection run over every {@link Transport}, the one that holds the connect in its lookup
+ * over TCP only; the tests of a socket that never connects need no server.
  */
 class SocketWriteAndDestroyTest {
 
-    private Server server;
-    private int port;
+    @TempDir
+    Path dir;
 
-    @BeforeEach
-    void listen() {
-        server = Loopback.echoServer();
-        port = server.address().port();
+    /** The echo server of the test, if it has one. */
+    private @Nullable Server server;
+
+    /** Starts the echo server on {@code transport}; first in a test, as it may skip the test ({@link Transport}). */
+    private void listen(Transport transport) {
+        server = transport.listen(Net.createServer(s -> s.on(Socket.DATA, s::write)), dir);
+    }
+
+    private Server echo() {
+        return Objects.requireNonNull(server, "listen(transport) first");
     }
 
     @AfterEach
     void close() {
-        Loopback.closeAndWait(server);
+        if (server != null) {
+            Loopback.closeAndWait(server);
+        }
     }
 
     /** The server's socket, writing to a client that went away: exactly one ECONNRESET or EPIPE, then CLOSE(true). */
@@ -60,11 +72,11 @@ class SocketWriteAndDestroyTest {
         assertEquals("close:true", serverEvents.get(1));
     }
 
-    /** A connected client with a log attached before connecting; returns once CONNECT ran. */
-    private Socket connected(EventLog[] logOut) {
+    /** A client connected to the echo server, with a log attached before connecting; returns once CONNECT ran. */
+    private Socket connected(Transport transport, EventLog[] logOut) {
         Socket s = Net.socket();
         logOut[0] = EventLog.of(s);
-        s.connect(port, Loopback.V4);
+        transport.connect(s, echo());
         await().atMost(EventLog.WAIT).until(() -> logOut[0].events.contains("ready"));
         return s;
     }
@@ -97,14 +109,16 @@ class SocketWriteAndDestroyTest {
                 "error:ERR_SOCKET_CLOSED", "close:true"), log.events);
     }
 
-    @Test
-    void corked_writes_before_connect_are_sent_once_connected() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void corked_writes_before_connect_are_sent_once_connected(Transport transport) {
+        listen(transport);
         Socket s = Net.socket();
         EventLog log = EventLog.of(s);
         s.cork();
         s.write("corked, ");
         long beforeConnect = s.bytesWritten();                  // #87: data queued before connect() counts
-        s.connect(port, Loopback.V4);
+        transport.connect(s, echo());
         s.write("then connecting");                             // while connecting: queued behind
         s.uncork();
         await().atMost(EventLog.WAIT).until(() -> log.receivedText().equals("corked, then connecting"));
@@ -137,14 +151,16 @@ class SocketWriteAndDestroyTest {
         assertEquals(List.of("error:ERR_SOCKET_CLOSED", "close:true"), log.events);
     }
 
-    @Test
-    void write_after_end_gives_err_stream_write_after_end_to_the_callback_then_to_error() {   // #100
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void write_after_end_gives_err_stream_write_after_end_to_the_callback_then_to_error(Transport transport) {   // #100
+        listen(transport);
         // end() and write() inside a listener of the socket: no other event of it (such as the END that the
         // echo server's reply would cause) can run in between, as in Node's single thread.
         Socket s = Net.socket();
         EventLog[] log = {EventLog.of(s)};
         AtomicReference<Boolean> result = new AtomicReference<>();
-        s.connect(port, Loopback.V4, () -> {
+        transport.connect(s, echo(), () -> {
             s.end();
             result.set(s.write("late", e -> log[0].events.add("callback:" + EventLog.code(e))));
         });
@@ -157,10 +173,12 @@ class SocketWriteAndDestroyTest {
         assertEquals("write after end", log[0].errors.get(0).getMessage());
     }
 
-    @Test
-    void write_after_destroy_gives_err_stream_destroyed_to_the_callback_and_no_error() {      // #98
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void write_after_destroy_gives_err_stream_destroyed_to_the_callback_and_no_error(Transport transport) {      // #98
+        listen(transport);
         EventLog[] log = new EventLog[1];
-        Socket s = connected(log);
+        Socket s = connected(transport, log);
         AtomicReference<Throwable> cb = new AtomicReference<>();
         s.destroy();
         assertFalse(s.write("late".getBytes(StandardCharsets.UTF_8), cb::set));
@@ -172,10 +190,12 @@ class SocketWriteAndDestroyTest {
         assertEquals(List.of("connect", "ready", "close:false"), log[0].events);
     }
 
-    @Test
-    void write_null_throws_err_stream_null_values_synchronously_and_emits_nothing() {        // #85
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void write_null_throws_err_stream_null_values_synchronously_and_emits_nothing(Transport transport) {        // #85
+        listen(transport);
         EventLog[] log = new EventLog[1];
-        Socket s = connected(log);
+        Socket s = connected(transport, log);
         Callback cb = e -> log[0].events.add("callback");
         List<Executable> calls = List.of(
                 () -> s.write((byte[]) null),
@@ -207,14 +227,16 @@ class SocketWriteAndDestroyTest {
         assertTrue(s.destroyed());
     }
 
-    @Test
-    void end_with_a_callback_then_destroy_before_FINISH_fails_the_callback_once_before_close() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void end_with_a_callback_then_destroy_before_FINISH_fails_the_callback_once_before_close(Transport transport) {
+        listen(transport);
         // Found by ChaosTest. end()'s FIN left at once and took the callback along, the
         // destroy() came before the FINISH task, and that task, finding the socket closed, dropped the callback.
         // Node fails pending end callbacks with ERR_STREAM_DESTROYED when the stream is destroyed.
         Socket s = Net.socket();
         EventLog log = EventLog.of(s);
-        s.connect(port, Loopback.V4, () -> {
+        transport.connect(s, echo(), () -> {
             s.end(e -> log.events.add("callback:" + EventLog.code(e)));
             s.destroy();
         });
@@ -224,10 +246,12 @@ class SocketWriteAndDestroyTest {
                 .filter(e -> e.startsWith("callback:") || e.startsWith("close:") || e.equals("finish")).toList());
     }
 
-    @Test
-    void destroy_twice_closes_once_and_returns_the_socket() {                         // #98, #127
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void destroy_twice_closes_once_and_returns_the_socket(Transport transport) {                         // #98, #127
+        listen(transport);
         EventLog[] log = new EventLog[1];
-        Socket s = connected(log);
+        Socket s = connected(transport, log);
         assertSame(s, s.destroy().destroy());
         log[0].awaitClosed();
         s.destroy();
@@ -236,10 +260,12 @@ class SocketWriteAndDestroyTest {
         assertEquals(List.of("connect", "ready", "close:false"), log[0].events);
     }
 
-    @Test
-    void destroy_with_an_error_emits_that_error_then_close_true() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void destroy_with_an_error_emits_that_error_then_close_true(Transport transport) {
+        listen(transport);
         EventLog[] log = new EventLog[1];
-        Socket s = connected(log);
+        Socket s = connected(transport, log);
         IllegalStateException cause = new IllegalStateException("mine");
         s.destroy(cause);
         s.destroy(new IllegalStateException("second, ignored"));
@@ -248,15 +274,17 @@ class SocketWriteAndDestroyTest {
         assertSame(cause, log[0].errors.get(0));
     }
 
-    @Test
-    void destroy_right_after_connect_inside_a_listener_gives_neither_connect_nor_error() {   // #57
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void destroy_right_after_connect_inside_a_listener_gives_neither_connect_nor_error(Transport transport) {   // #57
+        listen(transport);
         List<EventLog> logs = new CopyOnWriteArrayList<>();
         Server other = Net.createServer();
         // Inside a listener the new socket's events are held until the listener returns (Node's next tick).
         other.on(Server.LISTENING, () -> {
             Socket s = Net.socket();
             logs.add(EventLog.of(s));
-            s.connect(port, Loopback.V4);
+            transport.connect(s, echo());
             s.destroy();
         });
         other.listen(0, Loopback.V4);
@@ -266,17 +294,16 @@ class SocketWriteAndDestroyTest {
         Loopback.closeAndWait(other);
     }
 
-    @Test
-    void a_write_while_connecting_then_destroy_gives_err_socket_closed_before_connection_and_no_connect()
-            throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    void a_write_while_connecting_then_destroy_gives_err_socket_closed_before_connection_and_no_connect(
+            Transport transport) throws Exception {
+        listen(transport);
         // #99, while a lookup is pending (Node's test connects to "localhost"): the socket is surely connecting
         CountDownLatch lookup = new CountDownLatch(1);
         Socket s = Net.socket();
         EventLog log = EventLog.of(s);
-        s.connect(ConnectOptions.builder().host("held.test").port(port).lookup((host, family) -> {
-            lookup.await(30, TimeUnit.SECONDS);
-            return List.of(new Lookup.Address(Loopback.V4, 4));
-        }).build());
+        transport.connectHeld(s, echo(), lookup);
         s.write("queued", e -> log.events.add("callback:" + EventLog.code(e)));
         s.destroy();
         lookup.countDown();
@@ -285,14 +312,16 @@ class SocketWriteAndDestroyTest {
         assertEquals(List.of("callback:ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "close:false"), log.events);
     }
 
-    @Test
-    void writes_while_connecting_stay_queued_until_connect_even_after_the_handshake_and_destroy_then_sends_nothing() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void writes_while_connecting_stay_queued_until_connect_even_after_the_handshake_and_destroy_then_sends_nothing(
+            Transport transport) {
         // #99 with an IP literal: the handshake finishes while the listener that made the socket still runs, so
         // its CONNECT waits; the writes must wait with it, and destroy() in that window is "before connection"
         AtomicLong received = new AtomicLong();
         List<String> serverSide = new CopyOnWriteArrayList<>();
-        Server counting = Net.createServer(c -> c.on(Socket.DATA, chunk -> received.addAndGet(chunk.length))
-                .on(Socket.CLOSE, hadError -> serverSide.add("close:" + hadError))).listen(0, Loopback.V4);
+        Server counting = transport.listen(Net.createServer(c -> c.on(Socket.DATA, chunk -> received.addAndGet(
+                chunk.length)).on(Socket.CLOSE, hadError -> serverSide.add("close:" + hadError))), dir);
         List<EventLog> logs = new CopyOnWriteArrayList<>();
         List<Boolean> connectingAtDestroy = new CopyOnWriteArrayList<>();
         Server other = Net.createServer();
@@ -300,7 +329,7 @@ class SocketWriteAndDestroyTest {
             Socket s = Net.socket();
             EventLog log = EventLog.of(s);
             logs.add(log);
-            s.connect(counting.address().port(), Loopback.V4);
+            transport.connect(s, counting);
             s.write("early", e -> log.events.add("callback:" + EventLog.code(e)));
             await().atMost(EventLog.WAIT).until(() -> s.address() != null);    // the handshake is done
             s.write("late", e -> log.events.add("callback:" + EventLog.code(e)));
@@ -322,14 +351,17 @@ class SocketWriteAndDestroyTest {
         }
     }
 
-    @Test
-    void writes_while_connecting_go_out_with_connect_before_what_the_connect_listener_writes() {         // #99
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void writes_while_connecting_go_out_with_connect_before_what_the_connect_listener_writes(
+            Transport transport) {                                                                        // #99
+        listen(transport);
         Server other = Net.createServer();
         List<EventLog> logs = new CopyOnWriteArrayList<>();
         other.on(Server.LISTENING, () -> {
             Socket s = Net.socket();
             logs.add(EventLog.of(s));
-            s.connect(port, Loopback.V4, () -> s.end("three"));
+            transport.connect(s, echo(), () -> s.end("three"));
             s.write("one,");
             await().atMost(EventLog.WAIT).until(() -> s.address() != null);    // the handshake is done
             s.write("two,");
@@ -345,11 +377,14 @@ class SocketWriteAndDestroyTest {
         }
     }
 
-    @Test
-    void end_with_a_callback_after_finish_gives_err_stream_already_finished_and_after_destroy_err_stream_destroyed() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void end_with_a_callback_after_finish_gives_err_stream_already_finished_and_after_destroy_err_stream_destroyed(
+            Transport transport) {
+        listen(transport);
         // Node's Writable.end(cb): finished is checked before destroyed; neither emits ERROR
         EventLog[] log = new EventLog[1];
-        Socket s = connected(log);
+        Socket s = connected(transport, log);
         List<String> results = new CopyOnWriteArrayList<>();
         s.end(e -> results.add("first:" + (e == null ? "null" : EventLog.code(e))));
         await().atMost(EventLog.WAIT).until(() -> log[0].events.contains("finish"));
@@ -371,11 +406,13 @@ class SocketWriteAndDestroyTest {
         assertTrue(neverLog.errors.isEmpty(), neverLog.events::toString);
     }
 
-    @Test
-    void with_high_water_mark_0_a_write_while_connecting_returns_false_and_is_still_sent() {  // #86
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void with_high_water_mark_0_a_write_while_connecting_returns_false_and_is_still_sent(Transport transport) {  // #86
+        listen(transport);
         Socket s = Net.socket(SocketOptions.builder().highWaterMark(0).build());
         EventLog log = EventLog.of(s);
-        s.connect(port, Loopback.V4);
+        transport.connect(s, echo());
         assertFalse(s.write("x"));
         s.end();
         log.awaitClosed();
@@ -383,22 +420,24 @@ class SocketWriteAndDestroyTest {
         assertEquals("close:false", log.events.get(log.events.size() - 1));
     }
 
-    @Test
-    void a_client_destroying_while_the_server_writes_10_mb_gives_the_server_socket_exactly_one_error() { // #118
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_client_destroying_while_the_server_writes_10_mb_gives_the_server_socket_exactly_one_error(
+            Transport transport) { // #118
         List<String> serverEvents = new CopyOnWriteArrayList<>();
         List<Throwable> serverErrors = new CopyOnWriteArrayList<>();
-        Server big = Net.createServer(c -> {
+        Server big = transport.listen(Net.createServer(c -> {
             c.on(Socket.ERROR, e -> {
                 serverErrors.add(e);
                 serverEvents.add("error:" + EventLog.code(e));
             }).on(Socket.CLOSE, hadError -> serverEvents.add("close:" + hadError));
             c.write(new byte[10 * 1024 * 1024]);
-        }).listen(0, Loopback.V4);
+        }), dir);
         try {
             Socket s = Net.socket();
             EventLog log = EventLog.withoutData(s);
             s.on(Socket.DATA, chunk -> s.destroy());
-            s.connect(big.address().port(), Loopback.V4);
+            transport.connect(s, big);
             log.awaitClosed();
             assertOneResetOrPipeErrorThenClose(serverEvents);
             assertEquals(1, serverErrors.size());
@@ -408,11 +447,13 @@ class SocketWriteAndDestroyTest {
         }
     }
 
-    @Test
-    void a_server_write_after_both_directions_closed_fails_its_callback_and_emits_no_error() {  // #102
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_server_write_after_both_directions_closed_fails_its_callback_and_emits_no_error(
+            Transport transport) {                                                                        // #102
         AtomicReference<Throwable> callback = new AtomicReference<>();
         List<String> serverEvents = new CopyOnWriteArrayList<>();
-        Server writer = Net.createServer(c -> c.resume()
+        Server writer = transport.listen(Net.createServer(c -> c.resume()
                 .on(Socket.ERROR, e -> serverEvents.add("error:" + EventLog.code(e)))
                 .on(Socket.CLOSE, hadError -> {
                     serverEvents.add("close:" + hadError);
@@ -420,11 +461,11 @@ class SocketWriteAndDestroyTest {
                         serverEvents.add("callback");
                         callback.set(e);
                     });
-                })).listen(0, Loopback.V4);
+                })), dir);
         try {
             Socket s = Net.socket();
             EventLog log = EventLog.of(s);
-            s.connect(writer.address().port(), Loopback.V4, s::end);
+            transport.connect(s, writer, s::end);
             log.awaitClosed();
             await().atMost(EventLog.WAIT).until(() -> serverEvents.contains("callback"));
             await().during(Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> serverEvents.size() == 2);
@@ -435,15 +476,17 @@ class SocketWriteAndDestroyTest {
         }
     }
 
-    @Test
-    void a_client_that_pauses_then_destroys_while_the_server_writes_20_mb_and_ends_gives_one_error_then_close() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_client_that_pauses_then_destroys_while_the_server_writes_20_mb_and_ends_gives_one_error_then_close(
+            Transport transport) {
         // #126
         List<String> serverEvents = new CopyOnWriteArrayList<>();
-        Server big = Net.createServer(c -> {
+        Server big = transport.listen(Net.createServer(c -> {
             c.on(Socket.ERROR, e -> serverEvents.add("error:" + EventLog.code(e)))
                     .on(Socket.CLOSE, hadError -> serverEvents.add("close:" + hadError));
             c.end(new byte[20 * 1024 * 1024]);
-        }).listen(0, Loopback.V4);
+        }), dir);
         try {
             Socket s = Net.socket();
             EventLog log = EventLog.withoutData(s);
@@ -453,7 +496,7 @@ class SocketWriteAndDestroyTest {
                     pausedReturn.set(s.pause());
                 }
             });
-            s.connect(big.address().port(), Loopback.V4);
+            transport.connect(s, big);
             await().atMost(EventLog.WAIT).until(() -> pausedReturn.get() != null);
             assertSame(s, pausedReturn.get());
             s.destroy();

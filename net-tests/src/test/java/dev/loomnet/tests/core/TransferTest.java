@@ -11,8 +11,10 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import dev.loomnet.testing.Transport;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -23,13 +25,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * 1 MiB each way, checked by SHA-256, with exact bytesRead/bytesWritten on both ends; bytesWritten of encoded
- * text and of data queued while connecting; {@code end()} of 10,000,000 bytes (catalog #87, #89, #90).
+ * text and of data queued while connecting; {@code end()} of 10,000,000 bytes (catalog #87, #89, #90). Each runs
+ * over every {@link Transport}; the one that holds the connect in its lookup over TCP only.
  */
 class TransferTest {
+
+    @TempDir
+    Path dir;
 
     private static final int SIZE = 1 << 20;
     /** Node's N in test-net-bytes-written-large (#89). */
@@ -71,20 +79,21 @@ class TransferTest {
         }
     }
 
-    @Test
-    void one_mebibyte_from_client_to_server_arrives_intact_with_exact_byte_counts() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void one_mebibyte_from_client_to_server_arrives_intact_with_exact_byte_counts(Transport transport) {
         byte[] data = payload(42);
         AtomicReference<Socket> accepted = new AtomicReference<>();
         AtomicReference<Sink> serverSink = new AtomicReference<>();
-        Server server = Net.createServer(s -> {
+        Server server = transport.listen(Net.createServer(s -> {
             serverSink.set(new Sink(s));
             accepted.set(s);
-        }).listen(0, Loopback.V4);
+        }), dir);
 
         Socket client = Net.socket();
         EventLog log = EventLog.of(client);
         // 64 writes of 16 KiB: many calls pass the high-water mark and must still all arrive (#94)
-        client.connect(server.address().port(), Loopback.V4, () -> {
+        transport.connect(client, server, () -> {
             for (int off = 0; off < SIZE; off += 16 * 1024) {
                 client.write(Arrays.copyOfRange(data, off, off + 16 * 1024));
             }
@@ -109,20 +118,21 @@ class TransferTest {
         assertTrue(finish >= 2 && finish < log.events.indexOf("close:false"), log.events.toString());
     }
 
-    @Test
-    void one_mebibyte_from_server_to_client_arrives_intact_with_exact_byte_counts() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void one_mebibyte_from_server_to_client_arrives_intact_with_exact_byte_counts(Transport transport) {
         byte[] data = payload(7);
         AtomicReference<Socket> accepted = new AtomicReference<>();
-        Server server = Net.createServer(s -> {
+        Server server = transport.listen(Net.createServer(s -> {
             accepted.set(s);
             s.resume();
             s.end(data);                                  // one 1 MiB chunk
-        }).listen(0, Loopback.V4);
+        }), dir);
 
         Socket client = Net.socket();
         Sink sink = new Sink(client);
         EventLog log = EventLog.withoutData(client);
-        client.connect(server.address().port(), Loopback.V4);
+        transport.connect(client, server);
         log.awaitClosed();
         await().atMost(EventLog.WAIT).until(() -> accepted.get() != null && accepted.get().destroyed());
         Loopback.closeAndWait(server);
@@ -137,22 +147,24 @@ class TransferTest {
         assertEquals(java.util.List.of("connect", "ready", "end", "finish", "close:false"), log.events);
     }
 
-    @Test
-    void bytes_written_counts_encoded_bytes_of_data_queued_while_connecting_and_only_once() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})       // held in its lookup: a socket file has none
+    void bytes_written_counts_encoded_bytes_of_data_queued_while_connecting_and_only_once(Transport transport)
+            throws Exception {
         // #87, Node's test-net-connect-buffer: every write below is made while the socket is connecting (the
         // lookup is held), so all of it waits for the connection; bytesWritten counts it at once, in bytes of
         // its encoding rather than characters, and does not count it again when it is flushed.
         AtomicReference<Socket> accepted = new AtomicReference<>();
         AtomicReference<EventLog> serverLog = new AtomicReference<>();
-        Server server = Net.createServer(s -> {
+        Server server = transport.listen(Net.createServer(s -> {
             serverLog.set(EventLog.of(s));
             accepted.set(s);
-        }).listen(0, Loopback.V4);
+        }), dir);
 
         Socket client = Net.socket(SocketOptions.builder().highWaterMark(0).build());
         EventLog log = EventLog.of(client);
         CountDownLatch lookup = new CountDownLatch(1);
-        Loopback.connectHeld(client, server.address().port(), lookup);
+        transport.connectHeld(client, server, lookup);
         AtomicLong atCallback = new AtomicLong(-1);
         Map<String, Long> counts = new ConcurrentHashMap<>();
         String a = "L'État, c'est ";                                          // 14 characters, 15 bytes
@@ -201,20 +213,20 @@ class TransferTest {
      * (here, in the listener on the connection's own thread, as in Node); bytesWritten must count both parts,
      * right after the call and in the end callback, and the client must read exactly {@code total}.
      */
-    private static Map<String, Object> assertLargeEnd(long total, LargeEnd writer) {
+    private Map<String, Object> assertLargeEnd(Transport transport, long total, LargeEnd writer) {
         Map<String, Object> seen = new ConcurrentHashMap<>();
         AtomicReference<Socket> accepted = new AtomicReference<>();
-        Server server = Net.createServer(s -> {
+        Server server = transport.listen(Net.createServer(s -> {
             accepted.set(s);
             s.resume();                      // a loomnet socket that never reads never sees the client's FIN
             writer.write(s, e -> seen.put("end callback", e == null ? s.bytesWritten() : e), seen);
             seen.put("returned", s.bytesWritten());
-        }).listen(0, Loopback.V4);
+        }), dir);
 
         Socket client = Net.socket();
         EventLog log = EventLog.withoutData(client);
         client.resume();
-        client.connect(server.address().port(), Loopback.V4);
+        transport.connect(client, server);
         log.awaitClosed();
         await().atMost(EventLog.WAIT).until(() -> accepted.get() != null && accepted.get().destroyed());
         Loopback.closeAndWait(server);
@@ -227,19 +239,23 @@ class TransferTest {
         return seen;
     }
 
-    @Test
-    void end_of_a_ten_million_byte_array_counts_every_byte_at_once_and_in_the_callback() {              // #89
-        assertLargeEnd(TEN_MILLION, (s, cb, seen) -> s.end(new byte[TEN_MILLION], cb));
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void end_of_a_ten_million_byte_array_counts_every_byte_at_once_and_in_the_callback(Transport transport) { // #89
+        assertLargeEnd(transport, TEN_MILLION, (s, cb, seen) -> s.end(new byte[TEN_MILLION], cb));
     }
 
-    @Test
-    void end_of_a_ten_million_character_string_counts_every_byte_at_once_and_in_the_callback() {        // #89
-        assertLargeEnd(TEN_MILLION, (s, cb, seen) -> s.end("a".repeat(TEN_MILLION), StandardCharsets.UTF_8, cb));
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void end_of_a_ten_million_character_string_counts_every_byte_at_once_and_in_the_callback(Transport transport) {
+        assertLargeEnd(transport, TEN_MILLION,                                                          // #89
+                (s, cb, seen) -> s.end("a".repeat(TEN_MILLION), StandardCharsets.UTF_8, cb));
     }
 
-    @Test
-    void corked_string_and_array_of_ten_million_bytes_each_add_up_then_end_sends_them() {                // #89
-        Map<String, Object> seen = assertLargeEnd(2L * TEN_MILLION, (s, cb, map) -> {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void corked_string_and_array_of_ten_million_bytes_each_add_up_then_end_sends_them(Transport transport) { // #89
+        Map<String, Object> seen = assertLargeEnd(transport, 2L * TEN_MILLION, (s, cb, map) -> {
             s.cork();
             s.write("a".repeat(TEN_MILLION));
             map.put("after the string", s.bytesWritten());

@@ -92,6 +92,7 @@ class DescriptorExhaustionTest {
             try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
                 assertEquals(Outcome.ECHOED, exchange(c));      // loads a connection's classes while it can
             }
+            child.awaitLine("closed");                          // its descriptor is free before the hog takes all
             child.send("hog");
             child.awaitLine("hogged ");
             long cpuBefore = child.cpuMillis(CARRIERS);

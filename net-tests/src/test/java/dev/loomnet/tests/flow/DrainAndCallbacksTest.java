@@ -1,7 +1,5 @@
 package dev.loomnet.tests.flow;
 
-import static dev.loomnet.tests.flow.Flow.HOST;
-import static dev.loomnet.tests.flow.Flow.port;
 import static dev.loomnet.tests.flow.Flow.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +12,8 @@ import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.Transport;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,21 +23,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code write}'s return value, {@code DRAIN}, and write callbacks (catalog #93-#95, #98). */
+/**
+ * {@code write}'s return value, {@code DRAIN}, and write callbacks (catalog #93-#95, #98), over every
+ * {@link Transport}; the test that holds the connect in its lookup over TCP only.
+ */
 class DrainAndCallbacksTest {
+
+    @TempDir
+    Path dir;
 
     /** One write callback's outcome: which write, and its error (null on success). */
     private record Done(int index, Throwable error) {
     }
 
-    @Test
-    void drain_fires_once_per_streak_of_false_returns_and_never_without_one() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void drain_fires_once_per_streak_of_false_returns_and_never_without_one(Transport transport) throws Exception {
         int rounds = 40;
         byte[] chunk = new byte[16 * 1024];
         AtomicLong received = new AtomicLong();
-        Server server = Net.createServer(conn -> conn.on(Socket.DATA, c -> received.addAndGet(c.length)))
-                .listen(0, HOST);
+        Server server = transport.listen(
+                Net.createServer(conn -> conn.on(Socket.DATA, c -> received.addAndGet(c.length))), dir);
 
         // Everything below runs on the client's event thread (CONNECT and DRAIN), as Node code would.
         List<String> violations = new CopyOnWriteArrayList<>();
@@ -82,7 +92,7 @@ class DrainAndCallbacksTest {
         // The first round starts from a task posted by onceDrain, not inside the connect listener: a write on
         // the connection's own thread goes straight to the kernel when nothing is queued (as Node first tries
         // a synchronous write), so with a fast reader it might never queue enough to return false.
-        client.connect(port(server), HOST, () -> client.onceDrain(pump[0]::run));
+        transport.connect(client, server, () -> client.onceDrain(pump[0]::run));
 
         waitFor().until(closed::get);
         server.close();
@@ -93,16 +103,18 @@ class DrainAndCallbacksTest {
         assertEquals(client.bytesWritten(), received.get());
     }
 
-    @Test
-    void a_write_loop_restarted_from_drain_runs_200_rounds_of_one_megabyte_buffers() throws Exception {  // #95
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_write_loop_restarted_from_drain_runs_200_rounds_of_one_megabyte_buffers(Transport transport)
+            throws Exception {  // #95
         // Node's test-net-write-fully-async-buffer: `while (conn.write(Buffer.from(data)));` with a 1,000,000-byte
         // buffer, run from the connect callback and again from every DRAIN; the 201st run ends the socket.
         int rounds = 200;
         byte[] data = new byte[1_000_000];
         new java.util.Random(95).nextBytes(data);
         AtomicLong received = new AtomicLong();
-        Server server = Net.createServer(conn -> conn.on(Socket.DATA, c -> received.addAndGet(c.length)))
-                .listen(0, HOST);
+        Server server = transport.listen(
+                Net.createServer(conn -> conn.on(Socket.DATA, c -> received.addAndGet(c.length))), dir);
 
         // Everything below runs on the client's event thread (CONNECT and DRAIN), as Node code would.
         List<String> violations = new CopyOnWriteArrayList<>();
@@ -136,7 +148,7 @@ class DrainAndCallbacksTest {
             }
             writeLoop.run();
         }).on(Socket.CLOSE, closed::set).resume();
-        client.connect(port(server), HOST, writeLoop::run);
+        transport.connect(client, server, writeLoop::run);
 
         waitFor().until(() -> closed.get() != null);
         waitFor().until(() -> received.get() == client.bytesWritten());
@@ -150,16 +162,17 @@ class DrainAndCallbacksTest {
         assertEquals(client.bytesWritten(), received.get());
     }
 
-    @Test
-    void write_callbacks_run_in_write_order_once_their_bytes_were_sent() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void write_callbacks_run_in_write_order_once_their_bytes_were_sent(Transport transport) throws Exception {
         int writes = 2000;
         AtomicLong received = new AtomicLong();
-        Server server = Net.createServer(conn -> conn.on(Socket.DATA, c -> received.addAndGet(c.length)))
-                .listen(0, HOST);
+        Server server = transport.listen(
+                Net.createServer(conn -> conn.on(Socket.DATA, c -> received.addAndGet(c.length))), dir);
         ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
         AtomicReference<Boolean> closed = new AtomicReference<>();
         Socket client = Net.socket().on(Socket.CLOSE, closed::set).resume();
-        client.connect(port(server), HOST, () -> {
+        transport.connect(client, server, () -> {
             for (int i = 0; i < writes; i++) {
                 int index = i;
                 client.write(new byte[1 + (i * 7919) % 3000], error -> done.add(new Done(index, error)));
@@ -179,31 +192,36 @@ class DrainAndCallbacksTest {
         assertFalse(closed.get());
     }
 
-    @Test
-    void callbacks_of_bytes_never_sent_receive_the_destroy_error() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void callbacks_of_bytes_never_sent_receive_the_destroy_error(Transport transport) throws Exception {
         IllegalStateException boom = new IllegalStateException("test: destroyed on purpose");
-        List<Done> done = destroyWhileBlocked(client -> client.destroy(boom), true);
+        List<Done> done = destroyWhileBlocked(transport, client -> client.destroy(boom), true);
         Throwable error = done.get(done.size() - 1).error();
         assertSame(boom, error);
     }
 
-    @Test
-    void callbacks_of_bytes_never_sent_receive_ERR_STREAM_DESTROYED_after_a_plain_destroy() throws Exception {
-        List<Done> done = destroyWhileBlocked(Socket::destroy, false);
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void callbacks_of_bytes_never_sent_receive_ERR_STREAM_DESTROYED_after_a_plain_destroy(Transport transport)
+            throws Exception {
+        List<Done> done = destroyWhileBlocked(transport, Socket::destroy, false);
         NetException error = assertInstanceOf(NetException.class, done.get(done.size() - 1).error());
         assertEquals(NetException.ERR_STREAM_DESTROYED, error.code());
         assertEquals("Cannot call write after a stream was destroyed", error.getMessage());
     }
 
-    @Test
-    void a_write_after_destroy_reports_ERR_STREAM_DESTROYED_to_its_callback_and_emits_no_error() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_write_after_destroy_reports_ERR_STREAM_DESTROYED_to_its_callback_and_emits_no_error(Transport transport)
+            throws Exception {
         Flow.Accepted accepted = new Flow.Accepted(Socket::resume);
-        Server server = Net.createServer(accepted).listen(0, HOST);
+        Server server = transport.listen(Net.createServer(accepted), dir);
         AtomicReference<Throwable> callbackError = new AtomicReference<>();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         AtomicReference<Boolean> closed = new AtomicReference<>();
         Socket client = Net.socket().on(Socket.ERROR, errors::add).on(Socket.CLOSE, closed::set);
-        client.connect(port(server), HOST, () -> {
+        transport.connect(client, server, () -> {
             assertSame(client, client.destroy().destroy());          // #98: destroy is chainable and idempotent
             assertFalse(client.write("late", callbackError::set));
         });
@@ -221,20 +239,20 @@ class DrainAndCallbacksTest {
      * the first callback succeeded and the rest are stuck behind full kernel buffers, destroys the client with
      * {@code destroy}, and checks every callback ran once: a prefix with {@code null}, the rest with one error.
      */
-    private static List<Done> destroyWhileBlocked(java.util.function.Consumer<Socket> destroy, boolean expectError)
-            throws Exception {
+    private List<Done> destroyWhileBlocked(Transport transport, java.util.function.Consumer<Socket> destroy,
+            boolean expectError) throws Exception {
         int writes = 48;
         byte[] mib = new byte[1 << 20];
         Flow.Accepted accepted = new Flow.Accepted();
-        Server server = Net.createServer(ServerOptions.builder().pauseOnConnect(true).build(), accepted)
-                .listen(0, HOST);
+        Server server = transport.listen(
+                Net.createServer(ServerOptions.builder().pauseOnConnect(true).build(), accepted), dir);
         ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         AtomicReference<Boolean> closed = new AtomicReference<>();
         Socket client = Net.socket().on(Socket.ERROR, errors::add).on(Socket.CLOSE, closed::set);
         // A batch's callbacks run when the whole gathering write is done, so send a small first chunk alone
         // and queue the rest from its callback: at least one success, then more than the kernel can take.
-        client.connect(port(server), HOST, () -> client.write(new byte[1024], first -> {
+        transport.connect(client, server, () -> client.write(new byte[1024], first -> {
             done.add(new Done(0, first));
             for (int i = 1; i < writes; i++) {
                 int index = i;
@@ -269,18 +287,20 @@ class DrainAndCallbacksTest {
         return all;
     }
 
-    @Test
-    void each_one_byte_write_while_connecting_raises_bufferSize_by_one_and_it_is_0_at_FINISH() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    void each_one_byte_write_while_connecting_raises_bufferSize_by_one_and_it_is_0_at_FINISH(Transport transport)
+            throws Exception {
         // #93
         AtomicLong received = new AtomicLong();
-        Server server = Net.createServer(s -> s.on(Socket.DATA, chunk -> received.addAndGet(chunk.length)))
-                .listen(0, HOST);
+        Server server = transport.listen(
+                Net.createServer(s -> s.on(Socket.DATA, chunk -> received.addAndGet(chunk.length))), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
         AtomicLong atFinish = new AtomicLong(-1);
         client.on(Socket.FINISH, () -> atFinish.set(client.bufferSize()));
         CountDownLatch lookup = new CountDownLatch(1);
-        Flow.connectHeld(client, port(server), lookup);
+        transport.connectHeld(client, server, lookup);
         List<Long> sizes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             client.write("a");

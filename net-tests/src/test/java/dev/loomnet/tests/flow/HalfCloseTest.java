@@ -1,7 +1,5 @@
 package dev.loomnet.tests.flow;
 
-import static dev.loomnet.tests.flow.Flow.HOST;
-import static dev.loomnet.tests.flow.Flow.port;
 import static dev.loomnet.tests.flow.Flow.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,20 +12,29 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import dev.loomnet.testing.Transport;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code end()}, {@code allowHalfOpen} both ways and in both directions, and {@code readyState} at each step
  * (catalog #61, #104-#114, #124). Each test records both sockets' events with {@link Trace}; the state inside
  * each listener is part of the record. Where our own {@code FINISH} races with the peer's reply (it is posted
- * by our writer after the FIN, the reply needs that FIN), the test checks it apart from the rest.
+ * by our writer after the FIN, the reply needs that FIN), the test checks it apart from the rest. The tests with a
+ * connection run over every {@link Transport}; the one that holds the connect in its lookup over TCP only.
  */
 class HalfCloseTest {
+
+    @TempDir
+    Path dir;
 
     @Test
     void a_client_socket_does_not_allow_half_open_by_default() {
@@ -37,18 +44,19 @@ class HalfCloseTest {
         socket.destroy();
     }
 
-    @Test
-    void without_half_open_the_server_answers_inside_END_then_ends_by_itself_when_the_client_ends_first()
-            throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void without_half_open_the_server_answers_inside_END_then_ends_by_itself_when_the_client_ends_first(
+            Transport transport) throws Exception {
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
-        Server server = Net.createServer(s -> {
+        Server server = transport.listen(Net.createServer(s -> {
             Trace t = Trace.of(s);
             s.on(Socket.END, () -> t.events.add("write:" + s.writable() + ":" + s.write("bye")));   // #106
             serverTrace.set(t);
-        }).listen(0, HOST);
+        }), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
-        client.connect(port(server), HOST, () -> {
+        transport.connect(client, server, () -> {
             client.end("hi");
             c.events.add("ended:" + client.readyState().nodeName());
         });
@@ -62,20 +70,21 @@ class HalfCloseTest {
         assertTrue(c.before("finish", "close"), c.toString());
     }
 
-    @Test
-    void without_half_open_the_client_answers_inside_END_then_ends_by_itself_when_the_server_ends_first()
-            throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void without_half_open_the_client_answers_inside_END_then_ends_by_itself_when_the_server_ends_first(
+            Transport transport) throws Exception {
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
-        Server server = Net.createServer(s -> {
+        Server server = transport.listen(Net.createServer(s -> {
             Trace t = Trace.of(s);
             serverTrace.set(t);
             s.end("hello");
             t.events.add("ended:" + s.readyState().nodeName());
-        }).listen(0, HOST);
+        }), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
         client.on(Socket.END, () -> c.events.add("write:" + client.writable() + ":" + client.write("reply")));
-        client.connect(port(server), HOST);
+        transport.connect(client, server);
         waitFor().until(() -> c.closed() && serverTrace.get() != null && serverTrace.get().closed());
         server.close();
 
@@ -88,14 +97,16 @@ class HalfCloseTest {
         assertTrue(s.before("finish", "close"), s.toString());
     }
 
-    @Test
-    void a_half_open_server_stays_writable_after_the_clients_end_until_it_ends_itself() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_half_open_server_stays_writable_after_the_clients_end_until_it_ends_itself(Transport transport)
+            throws Exception {
         Flow.Accepted accepted = new Flow.Accepted();
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
-        Server server = tracedHalfOpenServer(accepted, serverTrace);
+        Server server = tracedHalfOpenServer(transport, accepted, serverTrace);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
-        client.connect(port(server), HOST, () -> client.end("hi"));
+        transport.connect(client, server, () -> client.end("hi"));
         Socket peer = accepted.next();
         Trace s = serverTrace.get();
         assertTrue(peer.allowHalfOpen());
@@ -119,16 +130,18 @@ class HalfCloseTest {
         assertTrue(c.before("finish", "close"), c.toString());
     }
 
-    @Test
-    void a_half_open_client_stays_writable_after_the_servers_end_until_it_ends_itself() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_half_open_client_stays_writable_after_the_servers_end_until_it_ends_itself(Transport transport)
+            throws Exception {
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
-        Server server = Net.createServer(s -> {
+        Server server = transport.listen(Net.createServer(s -> {
             serverTrace.set(Trace.of(s));
             s.end("hello");
-        }).listen(0, HOST);
+        }), dir);
         Socket client = Net.socket(SocketOptions.builder().allowHalfOpen(true).build());
         Trace c = Trace.of(client);
-        client.connect(port(server), HOST);
+        transport.connect(client, server);
         assertTrue(client.allowHalfOpen());
         waitFor().until(() -> c.count("end:") == 1);
 
@@ -163,16 +176,18 @@ class HalfCloseTest {
         socket.destroy();
     }
 
-    @Test
-    void end_before_connect_emits_FINISH_once_and_a_later_connect_still_sends_the_FIN() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void end_before_connect_emits_FINISH_once_and_a_later_connect_still_sends_the_FIN(Transport transport)
+            throws Exception {
         Flow.Accepted accepted = new Flow.Accepted();
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
-        Server server = tracedHalfOpenServer(accepted, serverTrace);
+        Server server = tracedHalfOpenServer(transport, accepted, serverTrace);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
         client.end();                                                     // before connect(): FINISH at once
         waitFor().until(() -> c.count("finish:") == 1);
-        client.connect(port(server), HOST);
+        transport.connect(client, server);
         Socket peer = accepted.next();
         Trace s = serverTrace.get();
         waitFor().until(() -> s.count("end:") == 1);                      // the FIN went out once connected
@@ -185,13 +200,14 @@ class HalfCloseTest {
         assertEquals(List.of("end:closed", "close:false"), c.without("finish"));
     }
 
-    @Test
-    void close_waits_for_END_and_END_waits_until_the_data_before_it_was_read() throws Exception {
-        Server server = Net.createServer(s -> s.resume().end("unread")).listen(0, HOST);
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void close_waits_for_END_and_END_waits_until_the_data_before_it_was_read(Transport transport) throws Exception {
+        Server server = transport.listen(Net.createServer(s -> s.resume().end("unread")), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
         client.pause();                                                   // #111: the application does not read
-        client.connect(port(server), HOST, client::end);
+        transport.connect(client, server, client::end);
         waitFor().until(() -> c.count("finish:") == 1);
         Flow.holdsFor(200).until(() -> c.events.equals(List.of("finish:readOnly")) && !client.destroyed());
         client.resume();
@@ -200,15 +216,17 @@ class HalfCloseTest {
         assertEquals(List.of("finish:readOnly", "data:unread", "end:closed", "close:false"), c.events);
     }
 
-    @Test
-    void end_with_data_while_connecting_stays_opening_and_sends_data_and_FIN_once_connected() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    void end_with_data_while_connecting_stays_opening_and_sends_data_and_FIN_once_connected(Transport transport)
+            throws Exception {
         // #61: readyState is still opening after end(data) during the connect; #113: the FIN follows the connect
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
-        Server server = Net.createServer(s -> serverTrace.set(Trace.of(s))).listen(0, HOST);
+        Server server = transport.listen(Net.createServer(s -> serverTrace.set(Trace.of(s))), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
         CountDownLatch lookup = new CountDownLatch(1);
-        Flow.connectHeld(client, port(server), lookup);
+        transport.connectHeld(client, server, lookup);
         client.end("early");
         assertEquals(ReadyState.OPENING, client.readyState());
         assertTrue(client.connecting());
@@ -219,16 +237,17 @@ class HalfCloseTest {
         assertEquals("close:false", c.events.get(c.events.size() - 1));
     }
 
-    @Test
-    void every_end_form_with_a_callback_calls_it() throws Exception {                        // #114
-        Server server = Net.createServer(s -> s.on(Socket.DATA, s::write)).listen(0, HOST);
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void every_end_form_with_a_callback_calls_it(Transport transport) throws Exception {                        // #114
+        Server server = transport.listen(Net.createServer(s -> s.on(Socket.DATA, s::write)), dir);
         List<String> called = new CopyOnWriteArrayList<>();
         List<Socket> clients = List.of(Net.socket(), Net.socket(), Net.socket());
         List<Trace> traces = clients.stream().map(Trace::of).toList();
-        clients.get(0).connect(port(server), HOST, () -> clients.get(0).end(e -> called.add("end(cb):" + e)));
-        clients.get(1).connect(port(server), HOST, () -> clients.get(1).end("foo".getBytes(
+        transport.connect(clients.get(0), server, () -> clients.get(0).end(e -> called.add("end(cb):" + e)));
+        transport.connect(clients.get(1), server, () -> clients.get(1).end("foo".getBytes(
                 StandardCharsets.UTF_8), e -> called.add("end(bytes, cb):" + e)));
-        clients.get(2).connect(port(server), HOST, () -> clients.get(2).end("foo",
+        transport.connect(clients.get(2), server, () -> clients.get(2).end("foo",
                 StandardCharsets.UTF_8, e -> called.add("end(text, charset, cb):" + e)));
         waitFor().until(() -> traces.stream().allMatch(Trace::closed));
         server.close();
@@ -236,17 +255,19 @@ class HalfCloseTest {
                 called.stream().sorted().toList());
     }
 
-    @Test
-    void an_end_callback_given_after_the_FIN_left_runs_on_the_coming_FINISH_with_null() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void an_end_callback_given_after_the_FIN_left_runs_on_the_coming_FINISH_with_null(Transport transport)
+            throws Exception {
         // Found by ChaosTest. The FIN of the first end() leaves at once, its FINISH comes after
         // this listener; the second end's callback was kept past that FINISH and got ERR_STREAM_DESTROYED when
         // the socket closed, or nothing while the half-open peer kept it open. Node queues it for 'finish'.
         Flow.Accepted accepted = new Flow.Accepted(Socket::resume);
-        Server server = Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), accepted)
-                .listen(0, HOST);
+        Server server = transport.listen(
+                Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), accepted), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
-        client.connect(port(server), HOST, () -> {
+        transport.connect(client, server, () -> {
             client.end();
             client.end(e -> c.events.add("callback:" + e + ":" + client.readyState().nodeName()));
         });
@@ -259,10 +280,12 @@ class HalfCloseTest {
         assertEquals(List.of("finish:readOnly", "callback:null:readOnly", "end:closed", "close:false"), c.events);
     }
 
-    @Test
-    void a_write_after_our_end_and_the_peers_end_gives_EPIPE_to_its_callback_then_to_ERROR() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_write_after_our_end_and_the_peers_end_gives_EPIPE_to_its_callback_then_to_ERROR(Transport transport)
+            throws Exception {
         // #101: Node's writeAfterFIN, "This socket has been ended by the other party"
-        Server server = Net.createServer(s -> s.resume()).listen(0, HOST);
+        Server server = transport.listen(Net.createServer(s -> s.resume()), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
         AtomicReference<Throwable> callback = new AtomicReference<>();
@@ -273,7 +296,7 @@ class HalfCloseTest {
             });
             c.events.add("write:" + result + ":" + c.count("error:"));
         });
-        client.connect(port(server), HOST, client::end);
+        transport.connect(client, server, client::end);
         waitFor().until(c::closed);
         server.close();
         assertEquals(List.of("end:closed", "write:false:0", "callback:EPIPE", "error:EPIPE", "close:true"),
@@ -282,10 +305,11 @@ class HalfCloseTest {
     }
 
     /** A listening half-open server that traces each accepted socket and hands it to {@code accepted}. */
-    private static Server tracedHalfOpenServer(Flow.Accepted accepted, AtomicReference<Trace> serverTrace) {
-        return Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), s -> {
+    private Server tracedHalfOpenServer(Transport transport, Flow.Accepted accepted,
+            AtomicReference<Trace> serverTrace) {
+        return transport.listen(Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), s -> {
             serverTrace.set(Trace.of(s));
             accepted.onConnection(s);
-        }).listen(0, HOST);
+        }), dir);
     }
 }

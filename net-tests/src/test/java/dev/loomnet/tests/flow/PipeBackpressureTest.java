@@ -1,9 +1,7 @@
 package dev.loomnet.tests.flow;
 
 import static dev.loomnet.tests.flow.Flow.DEFAULT_HWM;
-import static dev.loomnet.tests.flow.Flow.HOST;
 import static dev.loomnet.tests.flow.Flow.holdsFor;
-import static dev.loomnet.tests.flow.Flow.port;
 import static dev.loomnet.tests.flow.Flow.waitFor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,16 +11,20 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.Transport;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 3 acceptance: 64 MiB through {@code pipe} into a peer that reads slowly. Three connections:
@@ -31,9 +33,13 @@ import org.junit.jupiter.api.Test;
  * </pre>
  * The sink starts paused ({@code pauseOnConnect}) and pauses itself after every {@value #STEP} bytes; the
  * test resumes it only once the backpressure has reached the pipe (the source stays paused), so the reader
- * is slow by construction, not by timing. Catalog #94, #95, #137.
+ * is slow by construction, not by timing. Catalog #94, #95, #137. Over every {@link Transport}, all three
+ * connections on the same one.
  */
 class PipeBackpressureTest {
+
+    @TempDir
+    Path dir;
 
     static final int TOTAL = 64 << 20;
     static final int CHUNK = 64 << 10;
@@ -44,9 +50,10 @@ class PipeBackpressureTest {
     /** Heap growth (after a full GC) that still counts as bounded; an unbounded queue would hold ~64 MiB. */
     static final long HEAP_BOUND = 32L << 20;
 
-    @Test
-    void a_64_MiB_pipe_into_a_slow_reader_keeps_the_queue_near_the_high_water_mark_and_loses_nothing()
-            throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_64_MiB_pipe_into_a_slow_reader_keeps_the_queue_near_the_high_water_mark_and_loses_nothing(
+            Transport transport) throws Exception {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         memory.gc();
         long heapBefore = memory.getHeapMemoryUsage().getUsed();
@@ -54,7 +61,7 @@ class PipeBackpressureTest {
         AtomicReference<byte[]> sentDigest = new AtomicReference<>();
         AtomicBoolean producerDone = new AtomicBoolean();
         AtomicInteger closes = new AtomicInteger();
-        Server producer = Net.createServer(conn -> {
+        Server producer = transport.listen(Net.createServer(conn -> {
             conn.on(Socket.CLOSE, hadError -> closes.incrementAndGet());
             conn.resume();                               // to read the source's FIN once the transfer is over
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -69,13 +76,14 @@ class PipeBackpressureTest {
             sentDigest.set(md.digest());
             producerDone.set(true);
             conn.end();
-        }).listen(0, HOST);
+        }), dir);
 
         AtomicReference<Socket> sink = new AtomicReference<>();
         MessageDigest receivedDigest = MessageDigest.getInstance("SHA-256");
         AtomicLong received = new AtomicLong();
         AtomicBoolean sinkEnded = new AtomicBoolean();
-        Server sinkServer = Net.createServer(ServerOptions.builder().pauseOnConnect(true).build(), conn -> {
+        ServerOptions paused = ServerOptions.builder().pauseOnConnect(true).build();
+        Server sinkServer = transport.listen(Net.createServer(paused, conn -> {
             long[] nextPause = {STEP};
             conn.on(Socket.DATA, chunk -> {
                 receivedDigest.update(chunk);
@@ -85,16 +93,16 @@ class PipeBackpressureTest {
                 }
             }).on(Socket.END, () -> sinkEnded.set(true)).on(Socket.CLOSE, hadError -> closes.incrementAndGet());
             sink.set(conn);
-        }).listen(0, HOST);
+        }), dir);
 
         Socket out = Net.socket().on(Socket.CLOSE, hadError -> closes.incrementAndGet())
                 .resume();                               // reads (and drops) nothing but the sink's FIN
-        out.connect(port(sinkServer), HOST);
+        transport.connect(out, sinkServer);
         Socket source = Net.socket().on(Socket.CLOSE, hadError -> closes.incrementAndGet());
         source.pipe(out);
         AtomicLong maxQueued = new AtomicLong();
         source.on(Socket.DATA, chunk -> maxQueued.accumulateAndGet(out.bufferSize(), Math::max)); // after the pipe's write
-        source.connect(port(producer), HOST);
+        transport.connect(source, producer);
 
         int backpressured = 0;
         long maxHeapGrowth = 0;

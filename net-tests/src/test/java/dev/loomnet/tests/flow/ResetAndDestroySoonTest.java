@@ -1,8 +1,6 @@
 package dev.loomnet.tests.flow;
 
-import static dev.loomnet.tests.flow.Flow.HOST;
 import static dev.loomnet.tests.flow.Flow.holdsFor;
-import static dev.loomnet.tests.flow.Flow.port;
 import static dev.loomnet.tests.flow.Flow.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +13,7 @@ import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.Transport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,18 +24,29 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code resetAndDestroy()} (RST, catalog #119-#123) and {@code destroySoon()}. */
+/**
+ * {@code resetAndDestroy()} (RST, catalog #119-#123) and {@code destroySoon()}. A reset is TCP's: its tests run over
+ * TCP on 127.0.0.1 and ::1, and on a Unix domain socket {@code resetAndDestroy()} throws (a test of its own);
+ * {@code destroySoon()} runs over every {@link Transport}.
+ */
 class ResetAndDestroySoonTest {
 
-    @Test
-    void resetAndDestroy_gives_the_peer_read_ECONNRESET_and_closes_this_side_without_an_error() throws Exception {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    void resetAndDestroy_gives_the_peer_read_ECONNRESET_and_closes_this_side_without_an_error(Transport transport)
+            throws Exception {
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
         AtomicReference<Throwable> peerError = new AtomicReference<>();
-        Server server = Net.createServer(s -> serverTrace.set(Trace.of(s).also(s, peerError))).listen(0, HOST);
+        Server server = transport.listen(Net.createServer(s -> serverTrace.set(Trace.of(s).also(s, peerError))), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
-        client.connect(port(server), HOST, () -> client.write("hello"));
+        transport.connect(client, server, () -> client.write("hello"));
         waitFor().until(() -> serverTrace.get() != null && serverTrace.get().count("data:hello") == 1);
 
         assertSame(client, client.resetAndDestroy());
@@ -82,18 +92,20 @@ class ResetAndDestroySoonTest {
         server.close();
     }
 
-    @Test
-    void destroySoon_flushes_every_queued_byte_sends_FIN_and_closes_without_waiting_for_the_peer() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void destroySoon_flushes_every_queued_byte_sends_FIN_and_closes_without_waiting_for_the_peer(Transport transport)
+            throws Exception {
         int total = 4 << 20;
         AtomicLong received = new AtomicLong();
         AtomicBoolean peerEnded = new AtomicBoolean();
         Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.DATA, chunk -> received.addAndGet(chunk.length))
                 .on(Socket.END, () -> peerEnded.set(true)));
-        Server server = Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), accepted)
-                .listen(0, HOST);
+        Server server = transport.listen(
+                Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(), accepted), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
-        client.connect(port(server), HOST, () -> {
+        transport.connect(client, server, () -> {
             for (int i = 0; i < 64; i++) {
                 client.write(new byte[total / 64]);
             }
@@ -111,15 +123,17 @@ class ResetAndDestroySoonTest {
         assertEquals(List.of("destroySoon:readOnly", "finish:readOnly", "close:false"), c.events);
     }
 
-    @Test
-    void resetAndDestroy_while_connecting_waits_for_the_connection_then_resets_it() throws Exception {     // #121
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    void resetAndDestroy_while_connecting_waits_for_the_connection_then_resets_it(Transport transport)
+            throws Exception {     // #121
         AtomicReference<Throwable> peerError = new AtomicReference<>();
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
-        Server server = Net.createServer(s -> serverTrace.set(Trace.of(s).also(s, peerError))).listen(0, HOST);
+        Server server = transport.listen(Net.createServer(s -> serverTrace.set(Trace.of(s).also(s, peerError))), dir);
         Socket client = Net.socket();
         Trace c = Trace.of(client);
         CountDownLatch lookup = new CountDownLatch(1);
-        Flow.connectHeld(client, port(server), lookup);
+        transport.connectHeld(client, server, lookup);
         assertTrue(client.connecting());
         assertSame(client, client.resetAndDestroy());
         lookup.countDown();
@@ -130,10 +144,12 @@ class ResetAndDestroySoonTest {
         assertEquals("read ECONNRESET", peerError.get().getMessage());
     }
 
-    @Test
-    void resetAndDestroy_then_destroy_while_connecting_to_a_closed_port_gives_neither_connect_nor_error() { // #122
-        Server gone = Net.createServer().listen(0, HOST);
-        int closedPort = port(gone);
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    void resetAndDestroy_then_destroy_while_connecting_to_a_closed_port_gives_neither_connect_nor_error(
+            Transport transport) { // #122
+        Server gone = transport.listen(Net.createServer(), dir);
+        int closedPort = Flow.port(gone);
         AtomicBoolean closed = new AtomicBoolean();
         gone.close(e -> closed.set(true));
         waitFor().untilTrue(closed);
@@ -142,7 +158,7 @@ class ResetAndDestroySoonTest {
         AtomicBoolean connected = new AtomicBoolean();
         client.on(Socket.CONNECT, () -> connected.set(true));
         CountDownLatch lookup = new CountDownLatch(1);
-        Flow.connectHeld(client, closedPort, lookup);
+        transport.connectHeld(client, closedPort, lookup);
         client.resetAndDestroy();
         client.destroy();
         lookup.countDown();
@@ -152,17 +168,18 @@ class ResetAndDestroySoonTest {
         assertFalse(connected.get());
     }
 
-    @Test
-    void resetAndDestroy_of_every_accepted_socket_gives_every_client_ECONNRESET() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    void resetAndDestroy_of_every_accepted_socket_gives_every_client_ECONNRESET(Transport transport) throws Exception {
         // #123: and every accepted socket and the server emit close
         List<Trace> peers = new CopyOnWriteArrayList<>();
         Flow.Accepted accepted = new Flow.Accepted(s -> peers.add(Trace.of(s)));
-        Server server = Net.createServer(accepted).listen(0, HOST);
+        Server server = transport.listen(Net.createServer(accepted), dir);
         List<Trace> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Socket client = Net.socket();
             clients.add(Trace.of(client));
-            client.connect(port(server), HOST);
+            transport.connect(client, server);
         }
         List<Socket> accepteds = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

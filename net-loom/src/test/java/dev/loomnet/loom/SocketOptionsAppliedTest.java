@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class SocketOptionsAppliedTest {
 
     private static boolean option(Socket socket, java.net.SocketOption<Boolean> name) throws IOException {
-        SocketChannel ch = ((LoomSocket) socket).channel();
+        SocketChannel ch = ((LoomSocket) socket).link.channel();
         return ch.getOption(name);
     }
 
@@ -58,7 +58,7 @@ class SocketOptionsAppliedTest {
         await().atMost(Duration.ofSeconds(30)).until(connected::get);
         assertEquals(true, option(client, StandardSocketOptions.TCP_NODELAY));
         assertEquals(true, option(client, StandardSocketOptions.SO_KEEPALIVE));
-        assertEquals(7, ((LoomSocket) client).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+        assertEquals(7, ((LoomSocket) client).link.channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
         assertEquals(ReadyState.OPEN, client.readyState());
         closeAll(client, peer, server);
     }
@@ -86,7 +86,7 @@ class SocketOptionsAppliedTest {
         Server server = Net.createServer(ServerOptions.builder().noDelay(true).keepAlive(true)
                 .keepAliveInitialDelay(Duration.ofSeconds(3)).build(), s -> {   // #148, #149
             seen.add(option(s, StandardSocketOptions.TCP_NODELAY) + ":" + option(s, StandardSocketOptions.SO_KEEPALIVE)
-                    + ":" + ((LoomSocket) s).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+                    + ":" + ((LoomSocket) s).link.channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
             s.destroy();
         }).listen(0, "127.0.0.1");
         Socket client = Net.socket().resume();
@@ -127,7 +127,7 @@ class SocketOptionsAppliedTest {
         await().atMost(Duration.ofSeconds(30)).until(connected::get);
         assertEquals(true, option(client, StandardSocketOptions.TCP_NODELAY));
         assertEquals(true, option(client, StandardSocketOptions.SO_KEEPALIVE));
-        assertEquals(456, ((LoomSocket) client).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+        assertEquals(456, ((LoomSocket) client).link.channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
         closeAll(client, peer, server);
 
         Server plain = Net.createServer(s -> accepted.add(s.resume())).listen(0, "127.0.0.1");
@@ -177,7 +177,7 @@ class SocketOptionsAppliedTest {
         BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
         Server server = Net.createServer(ServerOptions.builder().keepAlive(true)
                 .keepAliveInitialDelay(Duration.ofMillis(-3_000)).build(), s -> {
-            serverSide.add(((LoomSocket) s).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+            serverSide.add(((LoomSocket) s).link.channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
             accepted.add(s.resume());
         }).listen(0, "127.0.0.1");
         // Node's cases: -123000 -> 0, 123 -> 0, undefined (not set here) -> 0
@@ -193,7 +193,7 @@ class SocketOptionsAppliedTest {
             Socket peer = accepted.poll(30, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(30)).until(connected::get);
             assertEquals(true, option(client, StandardSocketOptions.SO_KEEPALIVE), String.valueOf(delay));
-            assertEquals(systemDelay, ((LoomSocket) client).channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE),
+            assertEquals(systemDelay, ((LoomSocket) client).link.channel().getOption(ExtendedSocketOptions.TCP_KEEPIDLE),
                     String.valueOf(delay));
             assertEquals(systemDelay, serverSide.poll(30, TimeUnit.SECONDS), "the server's accepted socket");
             client.destroy();

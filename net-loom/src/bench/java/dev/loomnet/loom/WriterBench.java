@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #inline}: {@code write(data, null, true)}: the path of a listener replying on the
  *       connection's own thread (the echo server's case). The owner's {@code writeNow} does what
- *       {@code LoomSocket.writeNow} does (a copy of it, since the real one needs a connected socket):
+ *       {@code Link.writeNow} does (a copy of it, since the real one needs a connected socket):
  *       {@code configureBlocking(false)}, one {@code write}, {@code configureBlocking(true)}. The channel was
  *       first used by a virtual thread, as in loomnet, so the JDK has already made the descriptor
  *       non-blocking and {@code configureBlocking} is a locked flag change, not an {@code fcntl}.</li>
@@ -106,7 +107,7 @@ public class WriterBench {
 
         @Override
         public int writeNow(ByteBuffer buffer) throws IOException {
-            client.configureBlocking(false);            // as LoomSocket.writeNow
+            client.configureBlocking(false);            // as Link.writeNow
             try {
                 return client.write(buffer);
             } finally {
@@ -157,7 +158,7 @@ public class WriterBench {
             }
         });
         vt.join(10_000);
-        writes = new Writer(new Owner(), HIGH_WATER_MARK);
+        writes = new Writer(new Owner(), HIGH_WATER_MARK, new ReentrantLock());   // stands for the socket's lock
         writes.start();
     }
 

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The read loop's buffer policy, without the system call: what {@code Connection.readLoop} does with the bytes
+ * The read loop's buffer policy, without the system call: what {@code ReadLoop.readLoop} does with the bytes
  * after {@code ch.read(buffer)} returned {@code n}, compared with a fixed 16 KiB buffer (raw-vt's policy).
  *
  * <p>A "read" here is a {@code put} of {@code n} bytes from a source array into the buffer, truncated to the
@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #adaptive}: loomnet today. A full read's array becomes the chunk (no copy) and a new buffer is
  *       allocated; any other read is copied at its exact size ({@code Arrays.copyOf}; the {@code DATA}
  *       listeners own the chunk), then the next buffer follows the read loop's own policy,
- *       {@code Connection.nextCapacity}: double on a full read up to {@code MAX_READ} (32 KiB), shrink to twice
+ *       {@code ReadLoop.nextCapacity}: double on a full read up to {@code MAX_READ} (32 KiB), shrink to twice
  *       the read (at least {@code MIN_READ}) when a read uses a quarter or less, else {@code clear()}. The
  *       FIONREAD top-up after a full small buffer needs a socket and is not modelled.</li>
  *   <li>{@link #fixed16kCopy}: a fixed 16 KiB buffer with the same exact-size copy (what loomnet would do
@@ -61,7 +61,7 @@ public class ReadBufferBench {
     @Param({"64", "1460", "16384", "65536", "mixed"})
     public String pattern;
 
-    private final byte[] source = new byte[Connection.MAX_READ];
+    private final byte[] source = new byte[ReadLoop.MAX_READ];
     private int[] sizes;
     private int next;
     private ByteBuffer adaptiveBuffer;
@@ -73,9 +73,9 @@ public class ReadBufferBench {
         sizes = new int[4096];
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = pattern.equals("mixed") ? 1 + random.nextInt(Connection.MAX_READ) : Integer.parseInt(pattern);
+            sizes[i] = pattern.equals("mixed") ? 1 + random.nextInt(ReadLoop.MAX_READ) : Integer.parseInt(pattern);
         }
-        adaptiveBuffer = ByteBuffer.allocate(Connection.INITIAL_READ);
+        adaptiveBuffer = ByteBuffer.allocate(ReadLoop.INITIAL_READ);
         fixedBuffer = ByteBuffer.allocate(16 * 1024);
     }
 
@@ -93,19 +93,19 @@ public class ReadBufferBench {
     }
 
     /**
-     * loomnet's policy ({@code Connection.deliver}): a full read hands its array over as the chunk and a new
-     * buffer follows; otherwise an exact-size copy, then the next buffer by {@code Connection.nextCapacity}.
+     * loomnet's policy ({@code ReadLoop.deliver}): a full read hands its array over as the chunk and a new
+     * buffer follows; otherwise an exact-size copy, then the next buffer by {@code ReadLoop.nextCapacity}.
      */
     @Benchmark
     public byte[] adaptive() {
         ByteBuffer buffer = adaptiveBuffer;
         int n = fill(buffer, nextSize());
         if (n == buffer.capacity()) {
-            adaptiveBuffer = ByteBuffer.allocate(Connection.nextCapacity(buffer.capacity(), n, false));
+            adaptiveBuffer = ByteBuffer.allocate(ReadLoop.nextCapacity(buffer.capacity(), n, false));
             return buffer.array();
         }
         byte[] chunk = Arrays.copyOf(buffer.array(), n);
-        int next = Connection.nextCapacity(buffer.capacity(), n, false);
+        int next = ReadLoop.nextCapacity(buffer.capacity(), n, false);
         adaptiveBuffer = next == buffer.capacity() ? buffer.clear() : ByteBuffer.allocate(next);
         return chunk;
     }

@@ -1,34 +1,19 @@
 package dev.loomnet.loom;
 
 import dev.loomnet.net.ConnectOptions;
-import dev.loomnet.net.Lookup;
 import dev.loomnet.net.OnRead;
-import dev.loomnet.net.Net;
-import dev.loomnet.net.NetException;
-import dev.loomnet.net.Socket;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything in this class runs on the connection's own virtual thread (events it causes before the
- * connection exists, such as {@code lookup} and the attempt events, are posted rather than awaited, so that a
- * socket created inside a listener connects while that listener still runs: a blocking-style handler may
- * connect a second socket and read from it at once): resolving and connecting (clients),
- * then the read loop, which reads, emits {@code data} inline (no thread switch when the socket's events are
- * idle), waits while paused, and emits {@code end} at EOF. Reading never waits for writing.
+ * The body of a connection's own virtual thread, for one {@link Link}: connecting first (a client, through
+ * {@link Connector}) or announcing the connection (accepted), then the read loop, which reads, emits
+ * {@code data} inline (no thread switch when the socket's events are idle), waits while paused, and emits
+ * {@code end} at EOF. Reading never waits for writing.
  *
  * <p>Read buffer policy: one heap buffer per connection, sized adaptively between {@value #MIN_READ} and
  * {@value #MAX_READ} bytes. The first read uses {@value #MIN_READ} bytes, so that a connection that sends
@@ -44,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * read), which the listeners own. The exception is a socket whose only consumer is one pipe: no chunk is made,
  * the pipe borrows the buffer for the duration of the event and the buffer is reused ({@link #lend}).
  */
-final class Connection implements Runnable, Task.WithArg<Object> {
+final class ReadLoop implements Runnable, Task.WithArg<Object> {
 
     /** How the connection came to be, which decides what the thread does before reading. */
     enum Origin { CLIENT, ACCEPTED, ADOPTED }
@@ -56,6 +41,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     static final int MAX_READ = 32 * 1024;
 
     private final LoomSocket socket;
+    private final Link link;
     private final Origin origin;
     private final @Nullable ConnectOptions options;
     private final @Nullable SocketChannel channel;
@@ -63,43 +49,35 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     /** A failed {@link #topUp} read, thrown by the next turn of the read loop once the bytes before it went. */
     private @Nullable IOException readError;
     /**
-     * A chunk its event held back ({@link LoomSocket#emitData}), for the read loop to emit again once the socket
+     * A chunk its event held back ({@link Inbound#emitData}), for the read loop to emit again once the socket
      * flows; set by the event, read by the read loop after {@code runAndWait} returned (which orders the two).
      */
     private byte @Nullable [] held;
-    /** Which of the socket's {@code connect} calls made this connection (0: accepted or adopted). */
-    private final int connect;
-    /** This connection's own thread, which the socket names as its {@code ioThread} until a reconnect. */
-    private volatile @Nullable Thread thread;
 
-    private Connection(LoomSocket socket, Origin origin, @Nullable ConnectOptions options,
-                       @Nullable SocketChannel channel, boolean v6Socket, int connect) {
+    private ReadLoop(LoomSocket socket, Link link, Origin origin, @Nullable ConnectOptions options,
+                     @Nullable SocketChannel channel, boolean v6Socket) {
         this.socket = socket;
-        this.connect = connect;
+        this.link = link;
         this.origin = origin;
         this.options = options;
         this.channel = channel;
         this.v6Socket = v6Socket;
     }
 
-    /**
-     * Starts a client connection's thread.
-     *
-     * @param connect which of the socket's {@code connect} calls this is (1 for the first)
-     */
-    static void startClient(LoomSocket socket, ConnectOptions options, int connect) {
-        start(new Connection(socket, Origin.CLIENT, options, null, false, connect));
+    /** Starts the thread of a client's connection, which connects first. */
+    static void startClient(LoomSocket socket, Link link, ConnectOptions options) {
+        start(new ReadLoop(socket, link, Origin.CLIENT, options, null, false));
     }
 
-    static void startAccepted(LoomSocket socket, SocketChannel ch, boolean v6Socket) {
-        start(new Connection(socket, Origin.ACCEPTED, null, ch, v6Socket, 0));
+    static void startAccepted(LoomSocket socket, Link link, SocketChannel ch, boolean v6Socket) {
+        start(new ReadLoop(socket, link, Origin.ACCEPTED, null, ch, v6Socket));
     }
 
-    static void startAdopted(LoomSocket socket, SocketChannel ch) {
-        start(new Connection(socket, Origin.ADOPTED, null, ch, false, 0));
+    static void startAdopted(LoomSocket socket, Link link, SocketChannel ch) {
+        start(new ReadLoop(socket, link, Origin.ADOPTED, null, ch, false));
     }
 
-    private static void start(Connection c) {
+    private static void start(ReadLoop c) {
         Threads.startVirtualSelfCounted("socket-", c.socket.id, c);
     }
 
@@ -121,11 +99,11 @@ final class Connection implements Runnable, Task.WithArg<Object> {
             if (ch != null && onread == null && !readAheadUntilRead(ch, buffer)) {
                 return;
             }
-            while (ch != null && socket.awaitFlowing()) {
+            while (ch != null && socket.inbound.awaitFlowing(link)) {
                 int n;
                 socket.readLock.lock();
                 try {
-                    if (!socket.flowing()) {
+                    if (!socket.inbound.flowing()) {
                         continue;                         // paused (or the input stream took over) meanwhile
                     }
                     if (readError != null) {
@@ -133,25 +111,21 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                     }
                     n = ch.read(buffer);
                     if (n == buffer.capacity() && onread == null && n < MAX_READ) {
-                        buffer = socket.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
+                        buffer = link.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
                         n = buffer.position();
                     }
                     if (n > 0) {
-                        socket.addBytesRead(n);           // under readLock: the counter has one writer at a time
+                        socket.inbound.readBytes(link, n);        // under readLock: the counter has one writer at a time
                     }
                 } catch (IOException e) {
-                    socket.failFrom(thread, Errors.io(e, "read"));
+                    Closer.fail(socket, link, Errors.io(e, "read"));
                     return;
                 } finally {
                     socket.readLock.unlock();
                 }
                 if (n < 0) {
-                    if (socket.awaitFlowing()) {
-                        socket.events.runAndWait(() -> {
-                            if (socket.servedBy(thread)) {       // not after a reconnect that came meanwhile
-                                socket.emitEnd();
-                            }
-                        });
+                    if (socket.inbound.awaitFlowing(link)) {
+                        socket.events.runAndWait(() -> socket.inbound.emitEnd(link));
                     }
                     return;
                 }
@@ -163,7 +137,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
                 }
             }
         } catch (Throwable t) {
-            socket.failFrom(thread, t);
+            Closer.fail(socket, link, t);
         } finally {
             socket.events.abandonCurrentThread();
             Threads.ended();
@@ -173,8 +147,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     /** Everything before the read loop; returns the channel to read, or null when there is nothing to read. */
     private @Nullable SocketChannel begin() throws Exception {
         socket.events.adoptCurrentThread();
-        thread = Thread.currentThread();
-        if (!socket.adoptIoThread(connect)) {
+        link.thread = Thread.currentThread();
+        if (!socket.serves(link)) {
             return null;                                  // destroyed and connected again before this thread ran
         }
         return switch (origin) {
@@ -184,69 +158,49 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         };
     }
 
-    /**
-     * Whether this client connection is still the socket's attempt: connecting, and not left behind by a
-     * {@code destroy()} and a new {@code connect} (whose own thread then connects; this one must stop quietly).
-     */
-    private boolean connecting() {
-        return socket.phase() == LoomSocket.Phase.CONNECTING && socket.ioThread == thread;
-    }
-
     private @Nullable SocketChannel beginAccepted(SocketChannel ch, boolean v6Socket) throws Exception {
-        if (!socket.established(ch, v6Socket, thread)) {
+        if (!Connect.established(socket, link, ch, v6Socket)) {
             return null;
         }
-        socket.startWrites();                              // before the listener: it may block writing
-        socket.events.runAndWait(socket::emitConnection);
+        link.writer.start();                               // before the listener: it may block writing
+        socket.events.runAndWait(() -> Connect.emitConnection(socket));
         return ch;
     }
 
     private SocketChannel beginAdopted(SocketChannel ch) {
-        socket.startWrites();
+        link.writer.start();
         return ch;
     }
 
     private @Nullable SocketChannel beginClient(ConnectOptions options) throws Exception {
-        SocketChannel connected;
-        boolean v6;
-        if (options.isPath()) {
-            SocketAddress target = java.net.UnixDomainSocketAddress.of(options.path());
-            Attempt attempt = attempt(target, options, 0);
-            if (attempt.channel == null) {
-                if (attempt.error != null && connecting()) {
-                    socket.failFrom(thread, Errors.connect(attempt.error, target));
-                }
-                return null;
-            }
-            connected = attempt.channel;
-            v6 = false;
-        } else {
-            List<Lookup.Address> addresses = resolve(options);
-            if (addresses.isEmpty()) {
-                return null;                              // the lookup failed; already reported
-            }
-            Attempt winner = connectAny(addresses, options);
-            if (winner == null) {
-                return null;
-            }
-            connected = Objects.requireNonNull(winner.channel); // connectAny returns only a connected attempt
-            v6 = winner.family == 6;
-        }
-        if (!socket.established(connected, v6, thread)) {
-            closeQuietly(connected);
+        Connector.Connected connected = new Connector(socket, link, options).connect();
+        if (connected == null) {
             return null;
         }
-        if (socket.resetRequested()) {
+        SocketChannel ch = connected.channel();
+        if (!Connect.established(socket, link, ch, connected.v6())) {
+            closeQuietly(ch);
+            return null;
+        }
+        if (link.life.resetRequested()) {
             socket.resetAndDestroy();
             return null;
         }
-        socket.events.runAndWait(socket::emitConnected);   // starts the writes made while connecting
-        socket.connectDone();
-        return connected;
+        socket.events.runAndWait(() -> Connect.emitConnected(socket, link));   // starts the writes made while connecting
+        Connect.connectDone(socket);
+        return ch;
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
     }
 
     /**
-     * One read while nobody reads the socket ({@link LoomSocket#wantsReadAhead}), as Node reads into its buffer:
+     * One read while nobody reads the socket ({@link Inbound#wantsReadAhead}), as Node reads into its buffer:
      * the bytes are kept for the first reader (the first {@code DATA} chunk, or the input stream), and a FIN
      * with nothing unread emits {@code END} at once, so that the socket can close. A full read is topped up as
      * in the read loop, so a message that arrived whole stays one chunk. In a method of its own, unlike the
@@ -261,29 +215,29 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         int n;
         socket.readLock.lock();
         try {
-            if (!socket.wantsReadAhead()) {
+            if (!socket.inbound.wantsReadAhead(link)) {
                 return true;                              // a reader came first (or a pause, or a close)
             }
             n = ch.read(buffer);
             ByteBuffer filled = buffer;
             if (n == buffer.capacity() && n < MAX_READ) {
-                filled = socket.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
+                filled = link.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
                 n = filled.position();
             }
             if (n > 0) {
-                socket.addBytesRead(n);
-                socket.keepReadAhead(Arrays.copyOf(filled.array(), n));
+                socket.inbound.readBytes(link, n);
+                link.keepReadAhead(Arrays.copyOf(filled.array(), n));
             } else if (n < 0) {
-                socket.readAheadEnded();
+                link.readAheadEnded();
             }
         } catch (IOException e) {
-            socket.failFrom(thread, Errors.io(e, "read"));
+            Closer.fail(socket, link, Errors.io(e, "read"));
             return false;
         } finally {
             socket.readLock.unlock();
         }
         if (n < 0) {
-            socket.events.runAndWait(socket::emitEnd);
+            socket.events.runAndWait(() -> socket.inbound.emitEnd(link));
             return false;
         }
         return true;
@@ -299,22 +253,22 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * @return false when the thread must end: EOF (after {@code END}), a failed read, or the socket closed
      */
     private boolean readAheadUntilRead(SocketChannel ch, ByteBuffer buffer) throws Exception {
-        while (socket.wantsReadAhead()) {
+        while (socket.inbound.wantsReadAhead(link)) {
             if (!readAhead(ch, buffer)) {
                 return false;                             // EOF (END emitted) or failed
             }
             buffer.clear();
         }
-        if (!socket.mayHaveReadAhead()) {
+        if (!link.mayHaveReadAhead()) {
             return true;
         }
-        if (!socket.awaitFlowing()) {
+        if (!socket.inbound.awaitFlowing(link)) {
             return false;
         }
         byte[] early;
         socket.readLock.lock();
         try {
-            early = socket.takeReadAhead();               // what the input stream did not take
+            early = link.takeReadAhead();               // what the input stream did not take
         } finally {
             socket.readLock.unlock();
         }
@@ -332,7 +286,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         if (onread != null) {
             return handToOnRead(buffer, onread);
         }
-        if (socket.soloPipe() != null) {
+        if (socket.inbound.soloPipe() != null) {
             return lend(buffer, n);
         }
         if (n == buffer.capacity()) {
@@ -349,7 +303,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
 
     /** Emits one {@code data} chunk once the socket flows; false if it closed while paused. */
     private boolean emitChunk(byte[] chunk) {
-        if (!socket.awaitFlowing()) {
+        if (!socket.inbound.awaitFlowing(link)) {
             return false;
         }
         socket.events.runAndWait(this, chunk);           // this.run(chunk): no lambda per chunk
@@ -364,7 +318,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         byte[] chunk;
         while ((chunk = held) != null) {
             held = null;
-            if (!socket.awaitFlowing()) {
+            if (!socket.inbound.awaitFlowing(link)) {
                 return false;
             }
             socket.events.runAndWait(this, chunk);
@@ -379,18 +333,18 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      */
     @Override
     public void run(Object read) throws Exception {
-        if (socket.ioThread != thread) {
+        if (!socket.serves(link)) {
             return;                                      // read before a reconnect that came meanwhile: not its data
         }
         if (read instanceof byte[] chunk) {
-            held = socket.emitData(chunk) ? null : chunk;
+            held = socket.inbound.emitData(link, chunk) ? null : chunk;
             return;
         }
         OnRead onread = socket.options.onread();
         if (onread != null) {
-            socket.emitOnRead(onread, (ByteBuffer) read);
+            socket.inbound.emitOnRead(link, onread, (ByteBuffer) read);
         } else {
-            held = socket.emitBorrowed((ByteBuffer) read);
+            held = socket.inbound.emitBorrowed(link, (ByteBuffer) read);
         }
     }
 
@@ -403,7 +357,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
     // reused). ByteBufferBackingArray: buffer is ByteBuffer.wrap(array), array offset 0.
     @SuppressWarnings({"ReferenceEquality", "ByteBufferBackingArray"})
     private @Nullable ByteBuffer handToOnRead(ByteBuffer buffer, OnRead onread) {
-        if (!socket.awaitFlowing()) {
+        if (!socket.inbound.awaitFlowing(link)) {
             return null;
         }
         socket.events.runAndWait(this, buffer);          // this.run(buffer)
@@ -418,7 +372,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * policy is the same; a full buffer below {@link #MAX_READ} is replaced by a bigger one.
      */
     private @Nullable ByteBuffer lend(ByteBuffer buffer, int n) {
-        if (!socket.awaitFlowing()) {
+        if (!socket.inbound.awaitFlowing(link)) {
             return null;
         }
         ByteBuffer view = buffer.flip();
@@ -435,7 +389,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * of garbage); if it came back full, more is likely waiting: go straight to {@link #INITIAL_READ}.
      */
     private int nextCapacity(ByteBuffer buffer, int n) {
-        return nextCapacity(buffer.capacity(), n, n == socket.bytesRead());
+        return nextCapacity(buffer.capacity(), n, n == link.bytesRead());
     }
 
     /** The buffer for the next read after a read of {@code n} bytes into {@code buffer}: itself, or a new size. */
@@ -503,7 +457,7 @@ final class Connection implements Runnable, Task.WithArg<Object> {
      * the attempt while a writer runs: the message then arrives in several chunks, as before.
      */
     private ByteBuffer topUpUnix(SocketChannel ch, ByteBuffer full) {
-        if (!socket.claimWriterRole()) {
+        if (!link.writer.claimReader()) {
             return full;
         }
         ByteBuffer buffer = full;
@@ -524,254 +478,8 @@ final class Connection implements Runnable, Task.WithArg<Object> {
         } catch (IOException e) {
             readError = e;
         } finally {
-            socket.releaseWriterRole();
+            link.writer.releaseReader();
         }
         return buffer;
-    }
-
-    /** The outcome of one connect attempt. */
-    private static final class Attempt {
-        @Nullable SocketChannel channel;
-        @Nullable IOException error;
-        /** The local bind failed: Node's {@code bind} error, reported as it is. */
-        @Nullable NetException bindError;
-        boolean timedOut;
-        int family;
-    }
-
-    /**
-     * Tries the addresses in turn (alternating families with {@code autoSelectFamily}, each but the last with
-     * the attempt timeout), emitting Node's attempt events; returns the winner, or null after failing the
-     * socket (or when it was destroyed meanwhile).
-     */
-    private @Nullable Attempt connectAny(List<Lookup.Address> resolved, ConnectOptions options) throws Exception {
-        boolean auto = options.autoSelectFamily() && options.localAddress() == null;
-        List<Lookup.Address> order = auto ? interleave(resolved) : resolved.subList(0, 1);
-        boolean multi = order.size() > 1;
-        long attemptNanos = Timers.toNanos(options.autoSelectFamilyAttemptTimeout());
-        int port = options.port();
-        List<Throwable> failures = new ArrayList<>();
-        Throwable firstError = null;
-        for (int i = 0; i < order.size(); i++) {
-            Lookup.Address a = order.get(i);
-            String ip = a.address();
-            int family = a.family();
-            if (!connecting()) {
-                return null;
-            }
-            NetException blocked = socket.blockedByList(ip, family);
-            if (blocked != null) {
-                socket.failFrom(thread, blocked);
-                return null;
-            }
-            socket.events.post(() -> socket.emitAttempt(Socket.CONNECTION_ATTEMPT, ip, port, family, null));
-            if (multi) {
-                socket.attempted(ip + ":" + port);
-            }
-            InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(ip), port);
-            Attempt attempt = attempt(target, options, multi && i < order.size() - 1 ? attemptNanos : 0);
-            attempt.family = family;
-            if (attempt.channel != null) {
-                return attempt;
-            }
-            if (!connecting()) {
-                return null;                              // destroyed while connecting: no error, as Node
-            }
-            if (attempt.timedOut) {
-                socket.events.post(() ->
-                        socket.emitAttempt(Socket.CONNECTION_ATTEMPT_TIMEOUT, ip, port, family, null));
-                continue;
-            }
-            NetException error = attempt.bindError != null ? attempt.bindError : Errors.connect(
-                    attempt.error == null ? new IOException("connect failed") : attempt.error, target);
-            failures.add(error);
-            if (firstError == null) {
-                firstError = error;
-            }
-            socket.events.post(() ->
-                    socket.emitAttempt(Socket.CONNECTION_ATTEMPT_FAILED, ip, port, family, error));
-        }
-        if (failures.isEmpty()) {
-            socket.failFrom(thread,
-                    new NetException(NetException.ERR_SOCKET_CONNECTION_TIMEOUT, "Socket connection timeout"));
-        } else if (failures.size() == 1) {
-            socket.failFrom(thread, failures.get(0));
-        } else {
-            StringBuilder message = new StringBuilder();
-            for (Throwable f : failures) {
-                message.append(message.length() == 0 ? "" : "; ").append(f.getMessage());
-            }
-            NetException aggregate = new NetException(Errors.code(Objects.requireNonNull(firstError)),
-                    message.toString(), "connect", null, port, null);
-            failures.forEach(aggregate::addSuppressed);
-            socket.failFrom(thread, aggregate);
-        }
-        return null;
-    }
-
-    /** Node's order for autoSelectFamily: alternate families starting with the first result's, no duplicates. */
-    static List<Lookup.Address> interleave(List<Lookup.Address> addresses) {
-        List<Lookup.Address> first = new ArrayList<>();
-        List<Lookup.Address> second = new ArrayList<>();
-        int firstFamily = addresses.get(0).family();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Lookup.Address a : addresses) {
-            if (seen.add(a.address())) {
-                (a.family() == firstFamily ? first : second).add(a);
-            }
-        }
-        List<Lookup.Address> out = new ArrayList<>(first.size() + second.size());
-        for (int i = 0; i < Math.max(first.size(), second.size()); i++) {
-            if (i < first.size()) {
-                out.add(first.get(i));
-            }
-            if (i < second.size()) {
-                out.add(second.get(i));
-            }
-        }
-        return out;
-    }
-
-    /** One blocking connect; a non-zero {@code timeoutNanos} has the timer close the channel when it passes. */
-    private Attempt attempt(SocketAddress target, ConnectOptions options, long timeoutNanos) throws IOException {
-        Attempt result = new Attempt();
-        SocketChannel ch;
-        try {
-            ch = SocketChannel.open(familyOf(target));
-        } catch (IOException e) {
-            result.error = e;                             // EMFILE: a failed attempt, "connect EMFILE host:port"
-            return result;
-        }
-        if (!socket.attach(ch, thread)) {
-            ch.close();
-            return result;
-        }
-        if (!(target instanceof java.net.UnixDomainSocketAddress)) {
-            result.bindError = LocalBind.bind(ch, options, familyOf(target) == StandardProtocolFamily.INET6);
-            if (result.bindError != null) {
-                closeQuietly(ch);
-                return result;
-            }
-        }
-        AttemptTimer timer = timeoutNanos > 0 ? new AttemptTimer(ch) : null;
-        try {
-            if (timer != null) {
-                Timers.arm(timer, timeoutNanos);
-            }
-            ch.connect(target);
-            result.channel = ch;
-        } catch (IOException e) {
-            closeQuietly(ch);
-            result.error = e;
-            result.timedOut = timer != null && timer.fired;
-        } finally {
-            if (timer != null) {
-                Timers.cancel(timer);
-            }
-        }
-        return result;
-    }
-
-    private static StandardProtocolFamily familyOf(SocketAddress target) {
-        if (target instanceof java.net.UnixDomainSocketAddress) {
-            return StandardProtocolFamily.UNIX;
-        }
-        return ((InetSocketAddress) target).getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET;
-    }
-
-    /** Closes a connect attempt that took longer than {@code autoSelectFamilyAttemptTimeout}. */
-    private static final class AttemptTimer extends Timers.Timeout {
-        private final SocketChannel channel;
-        volatile boolean fired;
-
-        AttemptTimer(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        void expired() {
-            fired = true;
-            closeQuietly(channel);
-        }
-    }
-
-    /** Resolves the host (emitting {@code lookup} per address), or returns the literal; empty after failing. */
-    private List<Lookup.Address> resolve(ConnectOptions options) throws Exception {
-        String host = options.host();
-        int literal = Net.isIP(host);
-        if (literal != 0) {
-            return List.of(new Lookup.Address(host, literal));
-        }
-        List<Lookup.Address> found;
-        try {
-            Lookup custom = options.lookup();
-            found = custom != null ? EventQueue.outsideListeners(() -> custom.lookup(host, options.family()))
-                    : defaultLookup(host, options.family());
-            if (found == null || found.isEmpty()) {
-                throw Errors.lookup(new UnknownHostException(host), host);
-            }
-            for (int i = 0; i < found.size(); i++) {       // not contains(null): List.of's throws
-                if (found.get(i) == null) {
-                    // a malformed answer is the lookup's failure: LOOKUP with it, then one ERROR, as a thrown one
-                    throw new NetException(NetException.ERR_INVALID_ARG_TYPE, "The \"lookup\" result must "
-                            + "contain only Lookup.Address values. Received null at index " + i);
-                }
-            }
-        } catch (Exception e) {
-            if (connecting()) {
-                socket.events.post(() -> socket.emitLookup(e, null, 0, host));
-                socket.failFrom(thread, e);
-            }
-            return List.of();
-        }
-        if (!connecting()) {
-            return List.of();                             // destroyed during the lookup (and maybe connected again)
-        }
-        boolean auto = options.autoSelectFamily() && options.localAddress() == null;
-        List<Lookup.Address> used = auto ? found : found.subList(0, 1);
-        for (Lookup.Address a : used) {
-            socket.events.post(() -> socket.emitLookup(null, a.address(), a.family(), host));
-            if (Net.isIP(a.address()) == 0) {
-                socket.failFrom(thread,
-                        new NetException(NetException.ERR_INVALID_IP_ADDRESS, "Invalid IP address: " + a.address()));
-                return List.of();
-            }
-            if (a.family() != 4 && a.family() != 6) {
-                socket.failFrom(thread, new NetException(NetException.ERR_INVALID_ADDRESS_FAMILY,
-                        "Invalid address family: " + a.family() + " " + host + ":" + options.port(), null, host,
-                        options.port(), null));
-                return List.of();
-            }
-        }
-        return used;
-    }
-
-    private static List<Lookup.Address> defaultLookup(String host, int family) throws IOException {
-        InetAddress[] all;
-        try {
-            all = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw Errors.lookup(e, host);
-        }
-        List<Lookup.Address> out = new ArrayList<>(all.length);
-        for (InetAddress a : all) {
-            int f = a instanceof Inet4Address ? 4 : 6;
-            if (family == 0 || family == f) {
-                out.add(new Lookup.Address(Addresses.text(a, false), f));
-            }
-        }
-        if (out.isEmpty()) {
-            throw Errors.lookup(new UnknownHostException(host), host);
-        }
-        return out;
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

@@ -21,15 +21,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * listeners, on the two ways into a socket's {@link EventQueue}.
  *
  * <ul>
- *   <li>{@link #runAndWaitData}: the read loop's path. {@code Connection.readLoop} calls
- *       {@code socket.events.runAndWait(() -> socket.emitData(chunk))} on the connection's own thread; with
- *       the queue idle (always, here) that is a CAS on {@code wip}, a {@code ThreadLocal} get, the task,
- *       {@code Emitter.emit} over the listener snapshot, the {@code TEXT} check, and a decrement. This is
- *       exactly that call on a real (unconnected) {@link LoomSocket}, from a thread that adopted the queue
- *       ({@code EventQueue.adoptCurrentThread()}, as {@code Connection.run} does); only the thread differs (a
- *       JMH platform thread instead of the connection's virtual thread, which does not change this path). The
- *       lambda that captures the chunk is allocated per call, as in the read loop; the chunk itself is not
- *       (see {@link ReadBufferBench} for the copy).</li>
+ *   <li>{@link #runAndWaitData}: the read loop's path. {@code ReadLoop} calls
+ *       {@code socket.events.runAndWait(this, chunk)} on the connection's own thread, a task that takes the chunk
+ *       as its argument (no lambda per chunk) and runs {@code socket.inbound.emitData(link, chunk)}; with the
+ *       queue idle (always, here) that is a CAS on {@code wip}, the adopted-thread check, the task,
+ *       {@code Emitter.emit} over the listener snapshot, the {@code TEXT} check, and a decrement. This is that
+ *       call on a real (unconnected) {@link LoomSocket}, from a thread that adopted the queue
+ *       ({@code EventQueue.adoptCurrentThread()}, as the read loop does), with a task made once as the read loop's
+ *       is; only the thread differs (a JMH platform thread instead of the connection's virtual thread, which does
+ *       not change this path) and the read loop's check that its link is still the socket's current one. The
+ *       chunk is not copied per call (see {@link ReadBufferBench} for the copy).</li>
  *   <li>{@link #postAndAwait}: the cross-thread path ({@code post}), used for {@code DRAIN}, {@code TIMEOUT},
  *       write callbacks, {@code CLOSE}: the queue is idle, so each post starts a short-lived
  *       {@code loomnet-events-N} virtual thread that drains and ends. The benchmark thread spins until the
@@ -55,6 +56,8 @@ public class EventDispatchBench {
     public int listeners;
 
     private LoomSocket socket;
+    /** The read loop's task for a chunk, made once. */
+    private Task.WithArg<byte[]> emit;
     private final byte[] chunk = new byte[64];
     /** Written by the listeners; returned so the JIT cannot drop them. */
     private long consumed;
@@ -64,6 +67,7 @@ public class EventDispatchBench {
     public void setUp() {
         socket = new LoomSocket(SocketOptions.DEFAULTS, null);
         socket.events.adoptCurrentThread();          // Scope.Thread: set-up runs on the measuring thread
+        emit = data -> socket.inbound.emitData(socket.link, data);
         for (int i = 0; i < listeners; i++) {
             socket.on(Socket.DATA, data -> consumed += data.length);
         }
@@ -72,7 +76,7 @@ public class EventDispatchBench {
     /** The read loop's inline dispatch of one {@code DATA} event (idle queue). */
     @Benchmark
     public long runAndWaitData() throws Exception {
-        socket.events.runAndWait(() -> socket.emitData(chunk));
+        socket.events.runAndWait(emit, chunk);
         return consumed;
     }
 
@@ -81,7 +85,7 @@ public class EventDispatchBench {
     public long postAndAwait() {
         long target = ran + 1;
         socket.events.post(() -> {
-            socket.emitData(chunk);
+            socket.inbound.emitData(socket.link, chunk);
             ran++;                                   // only drainers of this queue write it, serially
         });
         while (ran != target) {
@@ -97,7 +101,7 @@ public class EventDispatchBench {
         long target = ran + 16;
         for (int i = 0; i < 16; i++) {
             socket.events.post(() -> {
-                socket.emitData(chunk);
+                socket.inbound.emitData(socket.link, chunk);
                 ran++;
             });
         }

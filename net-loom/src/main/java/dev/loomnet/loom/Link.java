@@ -1,0 +1,286 @@
+package dev.loomnet.loom;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One TCP (or Unix domain) connection of a socket: its channel and addresses, its byte counts, what was read
+ * ahead on it, its {@link Writer} and its {@link Lifecycle}. A socket that connects again gets a new link, so
+ * nothing of the previous connection needs resetting, and a thread of the previous connection tells that it
+ * was left behind by one question: {@link LoomSocket#serves(Link)}.
+ *
+ * <p>The lifecycle's fields are guarded by the socket's lock; the read-ahead by the socket's read lock; the
+ * rest are written once by the connection's own thread, or published through volatile fields. The link is its
+ * writer's {@link Writer.Sink}: the channel is its own, the writer's reports go to {@link Writes}.
+ */
+final class Link implements Writer.Sink {
+
+    private static final VarHandle BYTES_READ;
+
+    static {
+        try {
+            BYTES_READ = MethodHandles.lookup().findVarHandle(Link.class, "bytesRead", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final LoomSocket socket;
+    final Lifecycle life;
+    final Writer writer;
+    /** The connection's own thread once it runs: writes made on it may go out inline. */
+    volatile @Nullable Thread thread;
+    /** A Unix domain socket: no socket adaptor, no TCP options, no {@code FIONREAD}. */
+    private volatile boolean unix;
+    private volatile @Nullable SocketChannel channel;
+    /**
+     * The channel's own address objects (which the JDK keeps for the channel's life anyway), turned into Node's
+     * text on each call: an idle socket holds no address strings of its own. Kept after close, as Node keeps
+     * {@code remoteAddress}.
+     */
+    private volatile java.net.@Nullable SocketAddress localAddress;
+    private volatile java.net.@Nullable SocketAddress remoteAddress;
+    /** The channel is an IPv6 socket: IPv4 peers are shown mapped ({@code ::ffff:127.0.0.1}). */
+    private volatile boolean v6;
+    /** Changed only under the socket's read lock, with a release store (no fence per read); read with acquire. */
+    private long bytesRead;
+    /** Bytes read ahead while nobody read the socket, for the first reader; under the read lock. */
+    private @Nullable ByteBuffer readAhead;
+    /** The read-ahead met the peer's FIN with nothing unread; under the read lock. */
+    private boolean readAheadEnded;
+    /** The addresses tried by {@code autoSelectFamily}; under the socket's lock. */
+    private List<String> attempted = List.of();
+    /** A {@code connect} made after this connection was destroyed, waiting for its close; under the lock. */
+    private volatile @Nullable ConnectAfterClose afterClose;
+
+    Link(LoomSocket socket, Lifecycle life, int highWaterMark, boolean unix) {
+        this.socket = socket;
+        this.life = life;
+        this.writer = new Writer(this, highWaterMark, socket.lock);
+        this.unix = unix;
+    }
+
+    boolean unix() {
+        return unix;
+    }
+
+    /** A never connected socket connects now, to a Unix domain socket or not. */
+    void connectsTo(boolean unixDomain) {
+        unix = unixDomain;
+    }
+
+    /** Under the socket's lock: a {@code connect} waits for this connection's close. */
+    void afterClose(ConnectAfterClose connect) {
+        afterClose = connect;
+    }
+
+    /** A {@code connect} waiting for this connection's close, or null; any thread (volatile read). */
+    @Nullable ConnectAfterClose afterClose() {
+        return afterClose;
+    }
+
+    /** Under the socket's lock: takes the waiting {@code connect}, if any. */
+    @Nullable ConnectAfterClose takeAfterClose() {
+        ConnectAfterClose c = afterClose;
+        afterClose = null;
+        return c;
+    }
+
+    @Override
+    public @Nullable SocketChannel channel() {
+        return channel;
+    }
+
+    /** Takes an open channel, connected or not yet. */
+    void attach(SocketChannel ch) {
+        channel = ch;
+    }
+
+    /** The channel is connected: keeps its addresses. */
+    void connected(SocketChannel ch, boolean v6Socket) {
+        channel = ch;
+        v6 = v6Socket;
+        try {
+            localAddress = ch.getLocalAddress();
+            remoteAddress = ch.getRemoteAddress();
+        } catch (IOException e) {
+            // closed under us: the read loop finds out and destroys the socket
+        }
+    }
+
+    java.net.@Nullable SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    java.net.@Nullable SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    boolean v6() {
+        return v6;
+    }
+
+    /** Closes the channel, if any; the descriptor is released either way. */
+    void close() {
+        SocketChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing is best effort
+            }
+        }
+    }
+
+    /** Writes what the kernel takes now, without blocking: the channel is switched for one attempt. */
+    @Override
+    public int writeNow(ByteBuffer data) throws IOException {
+        SocketChannel ch = channel;
+        if (ch == null) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        ch.configureBlocking(false);
+        try {
+            return ch.write(data);
+        } finally {
+            ch.configureBlocking(true);
+        }
+    }
+
+    long bytesRead() {
+        return (long) BYTES_READ.getAcquire(this);
+    }
+
+    /** Under the read lock: one reader at a time, so a release store is enough. */
+    void addBytesRead(int n) {
+        BYTES_READ.setRelease(this, bytesRead + n);
+    }
+
+    /** Under the read lock: keeps bytes read while nobody reads. */
+    void keepReadAhead(byte[] bytes) {
+        readAhead = ByteBuffer.wrap(bytes);
+    }
+
+    /** Under the read lock: the read-ahead met EOF with nothing unread. */
+    void readAheadEnded() {
+        readAheadEnded = true;
+    }
+
+    /** Under the read lock: whether the read-ahead met EOF (the input stream then returns -1). */
+    boolean readAheadEndedAlready() {
+        return readAheadEnded;
+    }
+
+    /** Whether nothing is read ahead and no EOF was met that way: the read loop may read ahead. */
+    boolean readAheadEmpty() {
+        return readAhead == null && !readAheadEnded;
+    }
+
+    /**
+     * Whether bytes read ahead may be waiting, without the lock: for the read loop, which alone sets them (so it
+     * sees its own write); a stale true only costs the locked {@link #takeReadAhead()}.
+     */
+    boolean mayHaveReadAhead() {
+        return readAhead != null;
+    }
+
+    /** Under the read lock: what is left of the read-ahead, as a chunk, or null. */
+    @SuppressWarnings("ByteBufferBackingArray" /* readAhead wraps a whole array: offset 0 */)
+    byte @Nullable [] takeReadAhead() {
+        ByteBuffer r = readAhead;
+        if (r == null) {
+            return null;
+        }
+        readAhead = null;
+        return r.position() == 0 ? r.array() : Arrays.copyOfRange(r.array(), r.position(), r.limit());
+    }
+
+    /** Under the read lock: copies up to {@code len} read-ahead bytes into {@code b}; 0 when there are none. */
+    int takeReadAhead(byte[] b, int off, int len) {
+        ByteBuffer r = readAhead;
+        if (r == null) {
+            return 0;
+        }
+        int n = Math.min(len, r.remaining());
+        r.get(b, off, n);
+        if (!r.hasRemaining()) {
+            readAhead = null;
+        }
+        return n;
+    }
+
+    /** Under the socket's lock: records an address tried by {@code autoSelectFamily}. */
+    void attempted(String ipAndPort) {
+        if (attempted.isEmpty()) {
+            attempted = new ArrayList<>(2);
+        }
+        attempted.add(ipAndPort);
+    }
+
+    /** The addresses tried so far. */
+    List<String> attempted() {
+        socket.lock.lock();
+        try {
+            return List.copyOf(attempted);
+        } finally {
+            socket.lock.unlock();
+        }
+    }
+
+    @Override
+    public void flushed(long bytes, List<dev.loomnet.net.Callback> callbacks) {
+        Writes.flushed(socket, callbacks);
+    }
+
+    @Override
+    public void progressed() {
+        socket.touched();
+    }
+
+    @Override
+    public void drained() {
+        Writes.drained(socket, this);
+    }
+
+    @Override
+    public void finished() {
+        Writes.finished(socket, this);
+    }
+
+    @Override
+    public void rejected(dev.loomnet.net.@Nullable Callback callback) {
+        Writes.rejected(socket, callback);
+    }
+
+    @Override
+    public void failed(IOException error) {
+        Writes.failed(socket, this, error);
+    }
+
+    @Override
+    public String writerName() {
+        return "writer-" + socket.id;
+    }
+
+    /** Whether {@code ch} is a Unix domain channel (no TCP options). */
+    static boolean isUnix(SocketChannel ch) {
+        try {
+            return !(ch.getLocalAddress() instanceof InetSocketAddress);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Link[" + life + "]";
+    }
+}
