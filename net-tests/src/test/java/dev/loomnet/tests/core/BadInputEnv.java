@@ -2,6 +2,7 @@ package dev.loomnet.tests.core;
 
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
+import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +21,7 @@ final class BadInputEnv implements AutoCloseable {
     private final Path dir;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Server> servers = new CopyOnWriteArrayList<>();
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
     private final AtomicInteger closed = new AtomicInteger();
     /** The errors emitted by the sockets and servers made here, in order. */
     final List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -46,6 +48,23 @@ final class BadInputEnv implements AutoCloseable {
         Socket socket = socket();
         AtomicBoolean connected = new AtomicBoolean();
         socket.connect(port(), Loopback.V4, () -> connected.set(true));
+        EventLog.waiting().untilTrue(connected);
+        return socket;
+    }
+
+    /**
+     * A socket connected to a server that keeps its side open after the client's FIN ({@code allowHalfOpen})
+     * and never ends it: after {@code end()} the socket stays open, however fast the peer is. The server's
+     * sockets are destroyed in {@link #close()}.
+     */
+    Socket connectedHalfOpen() {
+        Server server = Net.createServer(ServerOptions.builder().allowHalfOpen(true).build(),
+                s -> accepted.add(s.on(Socket.ERROR, errors::add)));
+        server.on(Server.ERROR, errors::add);
+        servers.add(server.listen(0, Loopback.V4));
+        Socket socket = socket();
+        AtomicBoolean connected = new AtomicBoolean();
+        socket.connect(server.address().port(), Loopback.V4, () -> connected.set(true));
         EventLog.waiting().untilTrue(connected);
         return socket;
     }
@@ -80,6 +99,7 @@ final class BadInputEnv implements AutoCloseable {
     @Override
     public void close() {
         sockets.forEach(Socket::destroy);
+        accepted.forEach(Socket::destroy);
         EventLog.waiting().until(() -> closed.get() >= sockets.size());
         servers.forEach(Loopback::closeAndWait);
         if (echo != null) {

@@ -100,7 +100,7 @@ class DescriptorExhaustionTest {
             for (int i = 0; i < 3; i++) {
                 SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
                 shed.add(c);
-                assertEquals(Outcome.CLOSED, exchange(c));
+                assertEquals(Outcome.CLOSED, exchange(c, child), child.lines()::toString);
             }
             await().during(HELD).atMost(HELD.plus(ChildJvm.WAIT)).until(child::isAlive);
             long cpu = child.cpuMillis(CARRIERS) - cpuBefore;
@@ -157,6 +157,15 @@ class DescriptorExhaustionTest {
     }
 
     private enum Outcome { ECHOED, CLOSED }
+
+    /** {@link #exchange(SocketChannel)}, failing with the child's output if the connection was left waiting. */
+    private static Outcome exchange(SocketChannel c, ChildJvm child) throws IOException {
+        try {
+            return exchange(c);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; child output " + child.lines(), e);
+        }
+    }
 
     /**
      * Sends one byte and reads: the echo means the server accepted the connection; end of stream or a reset
