@@ -36,8 +36,8 @@ HEADLINE = {
 }
 # throughput field -> CPU-per-unit label
 CPU_UNIT = {"msgs_per_s": "us/msg", "mb_per_s": "us/MB", "conns_per_s": "us/conn"}
-SUBJECTS = ["loomnet", "loomnet-pipe", "loomnet-streams"]
-ORDER = ["loomnet", "loomnet-pipe", "loomnet-streams", "raw-vt", "raw-platform", "netty", "vertx", "node"]
+SUBJECTS = ["loomnet", "loomnet-pipe", "loomnet-streams", "loomnet-onread"]
+ORDER = ["loomnet", "loomnet-pipe", "loomnet-streams", "loomnet-onread", "raw-vt", "raw-platform", "netty", "vertx", "node"]
 
 
 def headline(rec):

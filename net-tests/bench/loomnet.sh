@@ -3,10 +3,11 @@
 #   SERVER_CMD='/path/to/net-tests/bench/loomnet.sh {PORT}' ./run.sh loomnet
 #   SERVER_CMD='/path/to/net-tests/bench/loomnet.sh {PORT} pipe' ./run.sh loomnet-pipe
 #   SERVER_CMD='/path/to/net-tests/bench/loomnet.sh {PORT} streams' ./run.sh loomnet-streams
+#   SERVER_CMD='/path/to/net-tests/bench/loomnet.sh {PORT} onread' ./run.sh loomnet-onread
 # Build first: ./mvnw -q -B package -DskipTests (from the repository root).
 # Extra JVM flags: LOOMNET_JVM_FLAGS (e.g. -Djdk.pollerMode=1), added after the harness's SERVER_JVM_FLAGS.
 set -euo pipefail
-[[ "${1:-}" =~ ^[0-9]+$ ]] || { echo "usage: $(basename "$0") PORT [events|pipe|streams]" >&2; exit 64; }
+[[ "${1:-}" =~ ^[0-9]+$ ]] || { echo "usage: $(basename "$0") PORT [events|pipe|streams|onread]" >&2; exit 64; }
 PORT=$1
 VARIANT=${2:-events}
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"

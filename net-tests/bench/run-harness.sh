@@ -9,10 +9,10 @@
 # of the harness's (pingpong1 pingpong50 pingpong1000 stream1 stream16 idle10k idlemax churn).
 #
 # Environment:
-#   SERVERS   default "loomnet loomnet-pipe loomnet-streams raw-vt netty node". loomnet = EchoServer events
-#             variant, loomnet-pipe = EchoServer pipe variant, loomnet-streams = EchoServer streams variant (the
-#             blocking style), all through net-tests/bench/loomnet.sh; any other name is a launch script in
-#             the harness's servers/ folder.
+#   SERVERS   default "loomnet loomnet-pipe loomnet-streams loomnet-onread raw-vt netty node". loomnet =
+#             EchoServer events variant, loomnet-pipe = pipe variant, loomnet-streams = streams variant (the
+#             blocking style), loomnet-onread = onread variant, all through net-tests/bench/loomnet.sh; any other
+#             name is a launch script in the harness's servers/ folder.
 #   RUNS      rounds (default 2); each round runs every server once, in the SERVERS order.
 #   SHARED_BENCH  the read-only harness (default: ../shared/bench next to this repository); it is copied
 #             to BENCH_COPY first (the harness builds into its own folders).
@@ -31,7 +31,7 @@ SCENARIOS=("$@")
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SHARED_BENCH="${SHARED_BENCH:-$(cd "$ROOT/.." && pwd)/shared/bench}"
 RUNS="${RUNS:-2}"
-read -r -a SERVER_LIST <<<"${SERVERS:-loomnet loomnet-pipe loomnet-streams raw-vt netty node}"
+read -r -a SERVER_LIST <<<"${SERVERS:-loomnet loomnet-pipe loomnet-streams loomnet-onread raw-vt netty node}"
 LOOMNET_SH="$ROOT/net-tests/bench/loomnet.sh"
 
 log() { printf '[run-harness %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -72,6 +72,7 @@ for r in $(seq 1 "$RUNS"); do
       loomnet)      cmd="$LOOMNET_SH {PORT} events" ;;
       loomnet-pipe) cmd="$LOOMNET_SH {PORT} pipe" ;;
       loomnet-streams) cmd="$LOOMNET_SH {PORT} streams" ;;
+      loomnet-onread) cmd="$LOOMNET_SH {PORT} onread" ;;
       *)            cmd="" ;;
     esac
     if [[ -n "$cmd" ]]; then

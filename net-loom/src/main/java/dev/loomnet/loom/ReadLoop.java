@@ -257,8 +257,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
      * Before the read loop: reads ahead while nobody reads the socket ({@link #readAhead}), then, once it
      * flows, emits what was read ahead as its first chunk. A flow is only ever unset before the first reader,
      * so this runs once, outside the loop, which stays as it was per chunk (with the checks in the loop, two
-     * A/B sittings measured 2.5-3.3% less in ping-pong and streaming; out of it, within noise: performance.md
-     * section 5).
+     * A/B runs measured 2.5-3.3% less in ping-pong and streaming; out of it, within noise).
      *
      * @return false when the thread must end: EOF (after {@code END}), a failed read, or the socket closed
      */
@@ -302,7 +301,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
         if (n == buffer.capacity()) {
             // A full read: hand the array over, no copy. The next buffer is allocated after the event, so that
             // the listener's write reads the chunk while the read has just left it in the cache; zeroing 32 KiB
-            // of fresh memory first pushed part of it out (3-5% in streaming, performance.md section 5).
+            // of fresh memory first pushed part of it out (3-5% in streaming).
             int size = nextCapacity(buffer, n);
             return emitChunk(buffer.array()) ? ByteBuffer.allocate(size) : null;
         }
