@@ -202,10 +202,20 @@ final class Link implements Writer.Sink {
     public void shutdownOutput() throws IOException {
         TlsChannel t = tls;
         if (t != null) {
-            t.shutdownOutput();
+            try {
+                t.shutdownOutput();
+            } catch (IOException e) {
+                // The close_notify could not be written: the peer is gone (EPIPE, ECONNRESET), which the read side
+                // reports if it matters. Node ignores write errors after its TLS shutdown as well.
+            }
         } else {
             open().shutdownOutput();
         }
+    }
+
+    @Override
+    public boolean finMayBlock() {
+        return tls != null;
     }
 
     @Override

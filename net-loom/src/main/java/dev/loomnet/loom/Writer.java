@@ -64,6 +64,14 @@ final class Writer {
         /** Our end of the stream: the FIN (after {@code close_notify} on TLS). */
         void shutdownOutput() throws IOException;
 
+        /**
+         * Whether {@link #shutdownOutput} writes data first and so may block on a full send buffer (TLS's
+         * {@code close_notify}): then it is sent from the writer thread, never from the thread calling {@code end}.
+         */
+        default boolean finMayBlock() {
+            return false;
+        }
+
         /** Sends what the transport holds for the peer without new data (TLS: the reader's answers). */
         void flush() throws IOException;
 
@@ -272,9 +280,9 @@ final class Writer {
             state = state == State.CONNECTING ? State.CONNECTING_ENDED
                     : state == State.OPEN ? State.ENDING : state;
             start = claim();
-            if (start && !out.hasQueued()) {
-                // Nothing left to write: the FIN goes right here. shutdownOutput never blocks, so no thread
-                // needs to be started just for it.
+            if (start && !out.hasQueued() && !sink.finMayBlock()) {
+                // Nothing left to write: the FIN goes right here. A plain shutdownOutput never blocks, so no
+                // thread needs to be started just for it.
                 finNow = true;
                 start = false;
             }
