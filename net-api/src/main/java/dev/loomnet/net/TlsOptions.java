@@ -31,8 +31,12 @@ import org.jspecify.annotations.Nullable;
  * @param servername          the client's SNI name; null for the host it connects to (unless that is an IP)
  * @param checkServerIdentity the client's host name check, or null for Node's rules
  * @param alpnProtocols       the ALPN protocols, most preferred first; empty for none
- * @param minVersion          {@code "TLSv1.2"} or {@code "TLSv1.3"}
- * @param maxVersion          {@code "TLSv1.2"} or {@code "TLSv1.3"}
+ * @param minVersion          the lowest protocol: {@code "TLSv1.2"} (default) or {@code "TLSv1.3"}; Node's
+ *                            {@code "TLSv1"} and {@code "TLSv1.1"} are accepted names, which the JDK disables
+ *                            unless its {@code jdk.tls.disabledAlgorithms} security property allows them
+ * @param maxVersion          the highest protocol: {@code "TLSv1.3"} (default) or {@code "TLSv1.2"}; a
+ *                            {@code minVersion} above it fails the handshake with
+ *                            {@code ERR_SSL_NO_PROTOCOLS_AVAILABLE}, as in Node
  * @param handshakeTimeout    how long a handshake may take before it fails ({@code ERR_TLS_HANDSHAKE_TIMEOUT})
  * @param sniCallback         a server's choice of options per requested server name, or null
  * @param session             a client's earlier session to resume ({@link TlsSocket#getSession()}), or null
@@ -103,8 +107,8 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
         alpnProtocols = List.copyOf(alpnProtocols);
         ca = ca == null ? null : List.copyOf(ca);
         pfx = pfx == null ? null : pfx.clone();
-        version(minVersion, "minVersion");
-        version(maxVersion, "maxVersion");
+        version(minVersion, "minVersion", "minimum");
+        version(maxVersion, "maxVersion", "maximum");
         Args.notNull(handshakeTimeout, "handshakeTimeout");
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new NetException(NetException.ERR_OUT_OF_RANGE,
@@ -113,11 +117,14 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
         }
     }
 
-    private static void version(String v, String name) {
+    /** Node's version names; the JDK's security settings disable the two oldest by default, as Node's do. */
+    private static final java.util.Set<String> VERSIONS = java.util.Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
+    private static void version(String v, String name, String which) {
         Args.notNull(v, name);
-        if (!v.equals("TLSv1.2") && !v.equals("TLSv1.3")) {
-            throw new NetException("ERR_TLS_INVALID_PROTOCOL_VERSION", "\"" + v + "\" is not a valid " + name
-                    + ": loomnet supports TLSv1.2 and TLSv1.3");
+        if (!VERSIONS.contains(v)) {
+            throw new NetException("ERR_TLS_INVALID_PROTOCOL_VERSION", "\"" + v + "\" is not a valid " + which
+                    + " TLS protocol version");
         }
     }
 

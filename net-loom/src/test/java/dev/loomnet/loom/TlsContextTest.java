@@ -107,19 +107,7 @@ class TlsContextTest {
 
     /** PKCS#8 encrypted with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), as {@code openssl pkcs8 -topk8} writes. */
     private static String encrypt(byte[] pkcs8, char[] passphrase) throws Exception {
-        String scheme = "PBEWithHmacSHA256AndAES_256";
-        byte[] salt = new byte[16];
-        byte[] iv = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        new SecureRandom().nextBytes(iv);
-        Cipher cipher = Cipher.getInstance(scheme);
-        cipher.init(Cipher.ENCRYPT_MODE, SecretKeyFactory.getInstance(scheme).generateSecret(new PBEKeySpec(passphrase)),
-                new PBEParameterSpec(salt, 10_000, new IvParameterSpec(iv)));
-        // EncryptedPrivateKeyInfo names the scheme by its PKCS#5 OID: the parameters as "PBES2"
-        AlgorithmParameters params = AlgorithmParameters.getInstance("PBES2");
-        params.init(cipher.getParameters().getEncoded());
-        return TestPki.pem("ENCRYPTED PRIVATE KEY", new EncryptedPrivateKeyInfo(params, cipher.doFinal(pkcs8))
-                .getEncoded());
+        return TestPki.encryptedPkcs8(pkcs8, passphrase);
     }
 
     @Test

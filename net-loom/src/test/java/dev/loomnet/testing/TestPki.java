@@ -150,6 +150,27 @@ public final class TestPki {
         return rsaServer;
     }
 
+    /**
+     * {@code pkcs8} encrypted as OpenSSL's {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} writes it (PBES2, AES-256),
+     * as {@code ENCRYPTED PRIVATE KEY} PEM text.
+     */
+    public static String encryptedPkcs8(byte[] pkcs8, char[] passphrase) throws GeneralSecurityException, IOException {
+        String scheme = "PBEWithHmacSHA256AndAES_256";
+        byte[] salt = new byte[16];
+        byte[] iv = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        new SecureRandom().nextBytes(iv);
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(scheme);
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, javax.crypto.SecretKeyFactory.getInstance(scheme)
+                        .generateSecret(new javax.crypto.spec.PBEKeySpec(passphrase)),
+                new javax.crypto.spec.PBEParameterSpec(salt, 10_000, new javax.crypto.spec.IvParameterSpec(iv)));
+        // EncryptedPrivateKeyInfo names the scheme by its PKCS#5 OID: the parameters as "PBES2"
+        java.security.AlgorithmParameters params = java.security.AlgorithmParameters.getInstance("PBES2");
+        params.init(cipher.getParameters().getEncoded());
+        return pem("ENCRYPTED PRIVATE KEY", new javax.crypto.EncryptedPrivateKeyInfo(params, cipher.doFinal(pkcs8))
+                .getEncoded());
+    }
+
     /** The PKI of this JVM, made on first use. */
     public static TestPki get() {
         return Holder.PKI;
