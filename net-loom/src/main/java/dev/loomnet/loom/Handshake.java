@@ -11,7 +11,8 @@ import java.util.Objects;
  * order. A client: {@code CONNECT} and {@code READY} (posted: their listeners run while the handshake goes on,
  * so one that blocks on the socket cannot hold the handshake up), the handshake, the writer (writes made so far
  * leave encrypted now), {@code SECURE_CONNECT}. A server's socket: the server's {@code CONNECTION} (posted, for
- * the same reason), the handshake, the writer, the server's {@code SECURE_CONNECTION}.
+ * the same reason), the handshake, the writer, the server's {@code SECURE_CONNECTION}. The secure event is posted
+ * before the writer starts, so that it precedes the {@code FINISH} of an {@code end()} made while handshaking.
  *
  * <p>A failed handshake is the client's {@code ERROR}. On a server it is Node's {@code tlsClientError} on the
  * server, and the socket closes without an {@code ERROR} of its own (Node destroys it without the error, which
@@ -35,13 +36,18 @@ final class Handshake {
             Closer.fail(socket, link, e);                 // a no-op once destroyed
             return false;
         }
-        link.writer.start();
-        socket.events.runAndWait(() -> {
-            if (socket.serves(link) && link.life.phase() == Lifecycle.Phase.OPEN) {
-                socket.emitLifecycle(TlsSocket.SECURE_CONNECT, Listener::handle);
+        // Posted before the writer starts: the FINISH of an end() made while handshaking is posted by the
+        // writer, and must come after SECURE_CONNECT as in Node.
+        socket.events.post(() -> {
+            try {
+                if (socket.serves(link) && link.life.phase() == Lifecycle.Phase.OPEN) {
+                    socket.emitLifecycle(TlsSocket.SECURE_CONNECT, Listener::handle);
+                }
+            } finally {
+                Connect.connectDone(socket);
             }
         });
-        Connect.connectDone(socket);
+        link.writer.start();
         return true;
     }
 
@@ -60,12 +66,12 @@ final class Handshake {
             }
             return false;
         }
-        link.writer.start();
-        socket.events.runAndWait(() -> {
+        socket.events.post(() -> {                      // before the writer starts, as the client's
             if (socket.serves(link) && link.life.phase() == Lifecycle.Phase.OPEN) {
                 server.emitSecureConnection(socket);
             }
         });
+        link.writer.start();
         return true;
     }
 }
