@@ -48,6 +48,10 @@ final class Handshake {
             }
         });
         link.writer.start();
+        // The read loop reads ahead only once CONNECT has announced the connection: wait for the events posted
+        // so far (CONNECT included), as a plain connection waits for its CONNECT, or a socket that nobody reads
+        // would never see the peer's alert or EOF.
+        socket.events.runAndWait(() -> { });
         return true;
     }
 

@@ -60,7 +60,7 @@ class TlsNodeInteropTest {
     private static PeerProcess node(String role, int port, Map<String, Object> options) throws IOException {
         Path script = ChildJvm.classesOf(TlsNodeInteropTest.class).resolve("interop").resolve("tls-peer.js");
         return PeerProcess.start(List.of(node.orElseThrow().toString(), script.toString(), role,
-                String.valueOf(port), json(options)));
+                String.valueOf(port), PeerProcess.json(options)));
     }
 
     /** Node's server options serving {@code id}. */
@@ -348,21 +348,5 @@ class TlsNodeInteropTest {
     /** The channel a {@link #connectTo} client runs on, for try-with-resources. */
     private static SocketChannel channelOf(TlsChannel tls) {
         return tls.channel();
-    }
-
-    /** JSON for the script's options: strings, numbers, booleans, lists and maps. */
-    static String json(Object value) {
-        if (value instanceof String s) {
-            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-        }
-        if (value instanceof Map<?, ?> m) {
-            List<String> parts = new ArrayList<>();
-            m.forEach((k, v) -> parts.add(json(String.valueOf(k)) + ":" + json(v)));
-            return "{" + String.join(",", parts) + "}";
-        }
-        if (value instanceof List<?> l) {
-            return "[" + String.join(",", l.stream().map(TlsNodeInteropTest::json).toList()) + "]";
-        }
-        return String.valueOf(value);
     }
 }

@@ -10,17 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loomnet.net.NetException;
+import dev.loomnet.testing.OpensslPeer;
 import dev.loomnet.testing.PeerProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -51,102 +48,29 @@ class TlsOpensslInteropTest {
         assumeTrue(openssl.isPresent(), "openssl is not on the PATH: the TLS interop tests with OpenSSL are skipped");
     }
 
-    /**
-     * An {@code openssl} process: a thread feeds {@code total} random bytes to its stdin (kept open until
-     * {@link #close()}), another hashes its stdout, a third collects stderr.
-     */
-    private static final class Peer implements AutoCloseable {
-        final Process process;
-        final MessageDigest fed = TlsPair.sha256();
-        final MessageDigest out = TlsPair.sha256();
-        final StringBuffer err = new StringBuffer();
-        volatile long outCount;
-        final CompletableFuture<Void> feeder;
-        final CompletableFuture<Void> reader;
-        final Thread errReader;
-        private final OutputStream stdin;
-
-        Peer(List<String> args, int total) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(openssl.orElseThrow().toString());
-            command.addAll(args);
-            process = new ProcessBuilder(command).start();
-            stdin = process.getOutputStream();
-            feeder = CompletableFuture.runAsync(() -> {
-                try {
-                    SplittableRandom random = new SplittableRandom(3);
-                    byte[] chunk = new byte[16 * 1024];
-                    for (int left = total; left > 0; left -= chunk.length) {
-                        byte[] piece = left >= chunk.length ? chunk : new byte[left];
-                        random.nextBytes(piece);
-                        fed.update(piece);
-                        stdin.write(piece);
-                    }
-                    stdin.flush();
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
-            reader = CompletableFuture.runAsync(() -> {
-                try (InputStream in = process.getInputStream()) {
-                    byte[] b = new byte[64 * 1024];
-                    int n;
-                    while ((n = in.read(b)) > 0) {
-                        out.update(b, 0, n);
-                        outCount += n;
-                    }
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
-            errReader = Thread.ofVirtual().start(() -> {
-                try (InputStream in = process.getErrorStream()) {
-                    err.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    err.append(e);
-                }
-            });
-        }
-
-        @Override
-        public void close() throws Exception {
-            try {
-                stdin.close();
-            } catch (IOException e) {
-                // it exited already
-            }
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            errReader.join(PeerProcess.WAIT);
-        }
-    }
-
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return OpensslPeer.freePort();
     }
 
     /** Starts {@code s_server} on {@code port}. */
-    private static Peer sServer(int port, int total, String... extra) throws Exception {
+    private static OpensslPeer sServer(int port, int total, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("s_server", "-accept", "127.0.0.1:" + port, "-quiet",
                 "-cert", PKI.server.certPem().toString(), "-key", PKI.server.keyPem().toString()));
         args.addAll(List.of(extra));
-        return new Peer(args, total);
+        return OpensslPeer.start(openssl.orElseThrow(), args, total);
     }
 
     /**
      * Connects to {@code s_server} once it listens (it says nothing when it is ready, and a probe would use up
      * one of its {@code -naccept} connections): refused connections are retried.
      */
-    private static SocketChannel connect(Peer peer, int port) throws Exception {
+    private static SocketChannel connect(OpensslPeer peer, int port) throws Exception {
         long deadline = System.nanoTime() + PeerProcess.WAIT.toNanos();
         while (true) {
             try {
                 return SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             } catch (java.net.ConnectException e) {
-                if (!peer.process.isAlive() || System.nanoTime() > deadline) {
+                if (!peer.alive() || System.nanoTime() > deadline) {
                     throw new AssertionError("s_server is not listening: " + peer.err, e);
                 }
                 Thread.sleep(20);
@@ -202,8 +126,8 @@ class TlsOpensslInteropTest {
     }
 
     /** Waits until the peer's stdout carried {@code total} bytes, then checks their hash. */
-    private static void assertPeerGot(Peer peer, int total) {
-        Awaitility.await().atMost(PeerProcess.WAIT).until(() -> peer.outCount >= total || !peer.process.isAlive());
+    private static void assertPeerGot(OpensslPeer peer, int total) {
+        Awaitility.await().atMost(PeerProcess.WAIT).until(() -> peer.outCount >= total || !peer.alive());
         assertEquals(total, peer.outCount, peer.err::toString);
     }
 
@@ -211,7 +135,7 @@ class TlsOpensslInteropTest {
     @ValueSource(strings = {"-tls1_2", "-tls1_3"})
     void java_client_to_s_server_32_mib_each_way(String version) throws Exception {
         int port = freePort();
-        try (Peer peer = sServer(port, 32 * MIB, "-naccept", "1", version)) {
+        try (OpensslPeer peer = sServer(port, 32 * MIB, "-naccept", "1", version)) {
             try (SocketChannel ch = connect(peer, port)) {
                 TlsChannel tls = TlsPair.clientOn(ch, client(b -> { }), "localhost", port);
                 tls.handshake();
@@ -232,7 +156,8 @@ class TlsOpensslInteropTest {
     void s_client_to_java_server_32_mib_each_way(String version) throws Exception {
         try (ServerSocketChannel listener = TlsPair.listener()) {
             int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-            try (Peer peer = new Peer(List.of("s_client", "-connect", "127.0.0.1:" + port, "-quiet", "-nocommands",
+            try (OpensslPeer peer = OpensslPeer.start(openssl.orElseThrow(), List.of("s_client", "-connect",
+                    "127.0.0.1:" + port, "-quiet", "-nocommands",
                     "-CAfile", PKI.ca.certPem().toString(), "-servername", "localhost", "-verify_return_error",
                     version), 32 * MIB); SocketChannel ch = listener.accept()) {
                 TlsChannel tls = TlsPair.serverOn(ch, server(b -> { }));
@@ -253,7 +178,7 @@ class TlsOpensslInteropTest {
     void alpn_sni_and_client_certificates_with_s_server() throws Exception {
         int port = freePort();
         // s_server sets its ALPN choice on the default context only: SNI is checked on a second connection
-        try (Peer peer = sServer(port, 5, "-naccept", "2", "-alpn", "http/1.1", "-Verify", "1",
+        try (OpensslPeer peer = sServer(port, 5, "-naccept", "2", "-alpn", "http/1.1", "-Verify", "1",
                 "-CAfile", PKI.ca.certPem().toString(), "-servername", "other.test",
                 "-cert2", PKI.other.certPem().toString(), "-key2", PKI.other.keyPem().toString())) {
             try (SocketChannel ch = connect(peer, port)) {
@@ -283,7 +208,7 @@ class TlsOpensslInteropTest {
     @Test
     void s_server_refuses_a_client_without_certificate() throws Exception {
         int port = freePort();
-        try (Peer peer = sServer(port, 0, "-naccept", "1", "-Verify", "1", "-CAfile", PKI.ca.certPem().toString());
+        try (OpensslPeer peer = sServer(port, 0, "-naccept", "1", "-Verify", "1", "-CAfile", PKI.ca.certPem().toString());
              SocketChannel ch = connect(peer, port)) {
             TlsChannel tls = TlsPair.clientOn(ch, client(b -> { }), "localhost", port);
             tls.handshake();                              // TLS 1.3: the client is done before the server refuses
@@ -299,7 +224,8 @@ class TlsOpensslInteropTest {
                 .build());
         try (ServerSocketChannel listener = TlsPair.listener()) {
             int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-            try (Peer peer = new Peer(List.of("s_client", "-connect", "127.0.0.1:" + port, "-quiet", "-nocommands",
+            try (OpensslPeer peer = OpensslPeer.start(openssl.orElseThrow(), List.of("s_client", "-connect",
+                    "127.0.0.1:" + port, "-quiet", "-nocommands",
                     "-CAfile", PKI.ca.certPem().toString(), "-servername", "other.test", "-alpn", "h2,http/1.1",
                     "-cert", PKI.client.certPem().toString(), "-key", PKI.client.keyPem().toString()), 3);
                  SocketChannel ch = listener.accept()) {
@@ -318,7 +244,7 @@ class TlsOpensslInteropTest {
     void resumption_with_s_server() throws Exception {
         int port = freePort();
         TlsContext clients = client(b -> { });
-        try (Peer peer = sServer(port, 0, "-naccept", "2")) {
+        try (OpensslPeer peer = sServer(port, 0, "-naccept", "2")) {
             List<Boolean> reused = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 try (SocketChannel ch = connect(peer, port)) {

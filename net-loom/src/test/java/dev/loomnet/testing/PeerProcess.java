@@ -66,6 +66,65 @@ public final class PeerProcess implements AutoCloseable {
                 .map(d -> Path.of(d, program)).filter(Files::isExecutable).findFirst();
     }
 
+    /**
+     * The class-path resource {@code name} (such as {@code interop/tls-peer.js}) as a file that a peer program can
+     * be given: the resource itself when the class path is a directory, else a copy deleted at exit.
+     */
+    public static Path resource(String name) throws IOException {
+        java.net.URL url = PeerProcess.class.getClassLoader().getResource(name);
+        if (url == null) {
+            throw new IOException("no resource " + name + " on the class path");
+        }
+        if (url.getProtocol().equals("file")) {
+            try {
+                return Path.of(url.toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IOException(e);
+            }
+        }
+        Path copy = Files.createTempFile("loomnet-", "-" + Path.of(name).getFileName());
+        copy.toFile().deleteOnExit();
+        try (InputStream in = url.openStream()) {
+            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return copy;
+    }
+
+    /**
+     * Why the TLS interop tests with Node cannot run here (no {@code node} on the {@code PATH}, or one older than
+     * 20), or empty when they can.
+     */
+    public static Optional<String> nodeMissing() throws IOException, InterruptedException {
+        Optional<Path> node = find("node");
+        if (node.isEmpty()) {
+            return Optional.of("node is not on the PATH: the TLS interop tests with Node are skipped");
+        }
+        try (PeerProcess v = start(List.of(node.get().toString(), "--version"))) {
+            String text = v.awaitLine("v");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.").matcher(text);
+            if (!m.lookingAt() || Integer.parseInt(m.group(1)) < 20) {
+                return Optional.of("node is v" + text + ", older than 20: the TLS interop tests with Node are skipped");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** JSON for a peer script's options: strings, numbers, booleans, lists and maps. */
+    public static String json(Object value) {
+        if (value instanceof String s) {
+            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        if (value instanceof java.util.Map<?, ?> m) {
+            List<String> parts = new java.util.ArrayList<>();
+            m.forEach((k, v) -> parts.add(json(String.valueOf(k)) + ":" + json(v)));
+            return "{" + String.join(",", parts) + "}";
+        }
+        if (value instanceof List<?> l) {
+            return "[" + String.join(",", l.stream().map(PeerProcess::json).toList()) + "]";
+        }
+        return String.valueOf(value);
+    }
+
     /** Starts {@code command}. */
     public static PeerProcess start(List<String> command) throws IOException {
         return new PeerProcess(command);

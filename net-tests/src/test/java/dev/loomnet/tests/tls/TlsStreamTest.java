@@ -276,4 +276,23 @@ class TlsStreamTest {
         assertEquals(List.of("connect", "ready", "close:false"), log.events);
         server.close();
     }
+
+    /**
+     * A client socket that nobody reads still sees the server leave, even when the handshake finished before
+     * its {@code CONNECT} could be emitted (here a {@code LOOKUP} listener holds the events until then).
+     */
+    @Test
+    void an_unread_client_sees_the_server_leave_when_the_handshake_beat_connect() {
+        java.util.concurrent.CountDownLatch secured = new java.util.concurrent.CountDownLatch(1);
+        TlsServer server = server(false, s -> {
+            secured.countDown();
+            s.destroy();
+        });
+        TlsSocket client = Tls.connect(server.address().port(), "localhost", TlsFixtures.clientOptions().build());
+        client.on(Socket.LOOKUP, (error, address, family, host) -> secured.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        Log log = Log.of(client, false).awaitClosed();
+        assertEquals(List.of("connect", "ready", "secureConnect", "end", "finish", "close:false"),
+                log.events.stream().filter(e -> !e.startsWith("error:")).toList(), log.events::toString);
+        server.close();
+    }
 }
