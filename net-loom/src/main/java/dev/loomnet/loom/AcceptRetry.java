@@ -68,6 +68,7 @@ final class AcceptRetry {
             }
         }
         NetException report = closed < 0 ? Errors.io(e, "accept") : null;
+        Jfr.acceptFailed(channel, Errors.code(e), closed, report != null);
         LockSupport.parkNanos(this, pauseNanos);
         pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE_MILLIS * 1_000_000);
         return report;

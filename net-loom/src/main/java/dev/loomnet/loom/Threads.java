@@ -65,6 +65,7 @@ final class Threads {
     /** Hands an error nobody listens for to the current thread's uncaught exception handler, as Node crashes. */
     static void uncaught(Throwable error) {
         Thread t = Thread.currentThread();
+        Log.uncaught(t, error);
         t.getUncaughtExceptionHandler().uncaughtException(t, error);
     }
 }
