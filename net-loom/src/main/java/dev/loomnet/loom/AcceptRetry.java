@@ -68,7 +68,9 @@ final class AcceptRetry {
             }
         }
         NetException report = closed < 0 ? Errors.io(e, "accept") : null;
-        Jfr.acceptFailed(channel, Errors.code(e), closed, report != null);
+        if (closed != 0) {                                // not the repeats of a full table nobody connects to
+            Jfr.acceptFailed(channel, Errors.code(e), closed, report != null);
+        }
         LockSupport.parkNanos(this, pauseNanos);
         pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE_MILLIS * 1_000_000);
         return report;

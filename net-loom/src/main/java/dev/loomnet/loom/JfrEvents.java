@@ -124,9 +124,10 @@ final class JfrEvents {
     }
 
     /**
-     * An {@code accept} that failed. Out of descriptors ({@code EMFILE}, {@code ENFILE}) the server closes the
-     * connections waiting in its backlog ({@code connectionsClosed}); otherwise the failure is the server's
-     * {@code ERROR} ({@code reported}).
+     * An {@code accept} that failed and cost clients something. Out of descriptors ({@code EMFILE},
+     * {@code ENFILE}) the server closes the connections waiting in its backlog ({@code connectionsClosed}, one
+     * event per batch); a failure it cannot handle so is the server's {@code ERROR} ({@code reported}). The
+     * failed retries of a full descriptor table with no client waiting are not recorded.
      */
     @Name("dev.loomnet.AcceptFailed")
     @Label("Accept Failed")
