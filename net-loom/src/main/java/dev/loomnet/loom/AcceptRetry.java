@@ -49,6 +49,7 @@ final class AcceptRetry {
         // The logging backend reads its configuration file on first use, which needs a descriptor: not when
         // the warning is due, then.
         LOG.isLoggable(System.Logger.Level.WARNING);
+        Jfr.load();                                       // its classes too, which may come from a directory
     }
 
     /**

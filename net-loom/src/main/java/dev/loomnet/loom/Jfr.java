@@ -25,6 +25,11 @@ final class Jfr {
     private Jfr() {
     }
 
+    /** Loads this class and the event types, while descriptors are free (a class file may need one). */
+    static void load() {
+        // the static initializer did it
+    }
+
     /** The close task of {@code link} runs, with the close's {@code error}; a link never connected records nothing. */
     static void connectionClosed(LoomSocket socket, Link link, @Nullable Throwable error) {
         long connectedAt = link.connectedAt();
