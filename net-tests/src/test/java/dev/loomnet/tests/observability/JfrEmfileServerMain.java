@@ -16,9 +16,10 @@ import jdk.jfr.Recording;
 
 /**
  * Child program: records {@code dev.loomnet.AcceptFailed} and runs an echo server on 127.0.0.1 (prints
- * {@code port N}, and {@code closed} for each connection that closed); then takes commands on its standard input: {@code hog} opens files until no descriptor is
- * left ({@code hogged N}), {@code free} closes them ({@code freed}), {@code dump PATH} writes the recording
- * there ({@code dumped}). Run under a low open-file limit.
+ * {@code port N}, and {@code closed} for each connection that closed); then takes commands on its standard
+ * input: {@code hog} opens files until no descriptor is left ({@code hogged N}), {@code free} closes them
+ * ({@code freed}), {@code dump PATH} writes the recording there ({@code dumped}). Run under a low open-file
+ * limit.
  */
 public final class JfrEmfileServerMain {
 
@@ -29,7 +30,8 @@ public final class JfrEmfileServerMain {
         Recording recording = new Recording();
         recording.enable(Recorded.ACCEPT_FAILED);
         recording.start();
-        Server server = Net.createServer(c -> c.on(Socket.CLOSE, hadError -> System.out.println("closed")).pipe(c));
+        Server server = Net.createServer(c -> c.on(Socket.CLOSE, hadError -> System.out.println("closed"))
+                .pipe(c));
         server.on(Server.ERROR, e -> System.out.println("server-error " + e));
         server.listen(0, "127.0.0.1", () -> System.out.println("port " + server.address().port()));
         List<FileChannel> hog = new ArrayList<>();
