@@ -138,7 +138,7 @@ class OnReadTest {
     /**
      * A closed onread socket connected again reads again, as in Node (it reads once connected unless paused).
      * It used to reset its flow as if nobody read it (it has no DATA listener), and so never read the second
-     * connection: found by the chaos test's reconnect group (seed and details in design.md section 16).
+     * connection: found by the chaos test's reconnect group (ChaosTest prints the seed that reruns it).
      */
     @Test
     void an_onread_socket_connected_again_after_close_reads_the_new_connection() throws Exception {

@@ -80,7 +80,7 @@ class PauseResumeTest {
     /**
      * A {@code pause()} from another thread after a chunk was read, while its event waits behind another (a
      * listener that blocks): the chunk is held until {@code resume()}, not emitted while paused (Node
-     * emits no data while paused; flow-control.md section 10).
+     * emits no data while paused; guide.md section 6).
      */
     @Test
     void a_chunk_whose_event_was_waiting_when_pause_came_is_held_until_resume() throws Exception {

@@ -79,7 +79,7 @@ class TextTest {
     /**
      * A closed socket read only through TEXT, connected again, reads again: it used to reset its flow as if
      * nobody read it (it has no DATA listener) and never read the second connection. Found by the chaos test's
-     * reconnect group (seed and details in design.md section 16).
+     * reconnect group (ChaosTest prints the seed that reruns it).
      */
     @Test
     void a_socket_with_only_a_TEXT_listener_connected_again_after_close_reads_the_new_connection() throws Exception {

@@ -101,7 +101,7 @@ class NodeInteropTest {
     /**
      * Node's sockets show no addresses on a Unix socket. loomnet's show the documented Java forms
      * (node-mapping.md, {@code socket.remoteAddress}, {@code remoteFamily}, {@code remotePort},
-     * {@code localAddress}; design.md section 13): the path as the peer's address on both ends and as an
+     * {@code localAddress}; ARCHITECTURE.md): the path as the peer's address on both ends and as an
      * accepted socket's own, the empty path of an unnamed client socket as its own, {@code null} families and
      * port 0 where Node has {@code undefined}.
      */
