@@ -4,7 +4,6 @@ import dev.loomnet.net.ConnectOptions;
 import dev.loomnet.net.ListenOptions;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
-import dev.loomnet.net.OnRead;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
@@ -88,37 +87,11 @@ final class GuideSnippets {
     }
     // end::guide-sender[]
 
-    static void cork(Socket socket, byte[] header, byte[] body) {
-        // tag::guide-cork[]
-        socket.cork();
-        socket.write(header);
-        socket.write(body);
-        socket.uncork();                                    // both leave in one system call
-        // end::guide-cork[]
-    }
-
     static void text(Socket socket) {
         // tag::guide-text[]
         socket.setEncoding(StandardCharsets.ISO_8859_1);    // UTF-8 unless changed
         socket.on(Socket.TEXT, text -> System.out.print(text));
         // end::guide-text[]
-    }
-
-    static Socket onread(int port) {
-        // tag::guide-onread[]
-        long[] newlines = {0};
-        Socket socket = Net.connect(ConnectOptions.builder().port(port).host("127.0.0.1")
-                .onread(OnRead.of(new byte[16 * 1024], (nread, buf) -> {
-                    for (int i = 0; i < nread; i++) {
-                        if (buf[i] == '\n') {
-                            newlines[0]++;
-                        }
-                    }
-                    return true;                            // false would pause the socket
-                }))
-                .build());
-        // end::guide-onread[]
-        return socket;
     }
 
     static void errors(Socket socket) {
