@@ -218,7 +218,7 @@ class ConformanceTest {
             if (!f.section().equals(section)) {
                 section = f.section();
                 rows.append("\n### ").append(section).append("\n\n")
-                        .append("| # | Fact | Node's source | Tests | Status |\n|---|---|---|---|---|\n");
+                        .append("| # | Fact | Node | Tests | Status |\n|---|---|---|---|---|\n");
             }
             SortedSet<String> classes = tests.getOrDefault(f.number(), Collections.emptySortedSet());
             String status;

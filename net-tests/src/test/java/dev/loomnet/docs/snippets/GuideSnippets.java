@@ -1,14 +1,11 @@
 package dev.loomnet.docs.snippets;
 
 import dev.loomnet.net.ConnectOptions;
-import dev.loomnet.net.ListenOptions;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
-import java.io.IOException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,16 +126,6 @@ final class GuideSnippets {
         client.on(Socket.CLOSE, hadError -> server.close());
         client.connect(path);
         // end::guide-unix[]
-    }
-
-    static void inherited(Server server) throws IOException {
-        // tag::guide-inherited[]
-        if (System.inheritedChannel() instanceof ServerSocketChannel inherited) {
-            server.listen(inherited, () -> System.out.println("listening on " + server.address()));
-        } else {
-            server.listen(ListenOptions.builder().port(8080).build());
-        }
-        // end::guide-inherited[]
     }
 
     static void unref() {
