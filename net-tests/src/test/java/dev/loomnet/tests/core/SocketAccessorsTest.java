@@ -16,6 +16,7 @@ import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -83,11 +84,13 @@ class SocketAccessorsTest {
     }
 
     @Test
+    @Catalog({34, 35, 64})
     void ipv4_addresses_ports_and_families_are_node_shaped_on_both_ends() {
         assertAddressesOver("127.0.0.1", AddressInfo.IPV4);
     }
 
     @Test
+    @Catalog(65)
     void ipv6_loopback_addresses_ports_and_families_are_node_shaped_on_both_ends() {
         try (ServerSocketChannel probe = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
             probe.bind(new InetSocketAddress("::1", 0));
@@ -98,6 +101,7 @@ class SocketAccessorsTest {
     }
 
     @Test
+    @Catalog({60, 151})
     void a_socket_that_never_connected_has_no_addresses_and_is_pending() {             // #60, #62
         Socket s = Net.socket();
         assertAll(
@@ -120,6 +124,7 @@ class SocketAccessorsTest {
     }
 
     @Test
+    @Catalog({59, 60, 61, 62, 63})
     void connecting_and_pending_are_true_until_connect_is_emitted_then_false() {        // #59, #60, #61
         Server server = Loopback.echoServer();
         int port = server.address().port();
@@ -182,6 +187,7 @@ class SocketAccessorsTest {
     }
 
     @Test
+    @Catalog(63)
     void remote_fields_read_while_connecting_to_a_closed_port_and_after_the_refusal_are_empty() throws Exception {
         // #63, Node's test-net-during-close reads them while connecting to a server that is closing: they never
         // throw, and are undefined (null, port 0) while connecting, at ERROR and at CLOSE, as in Node 20
@@ -234,6 +240,7 @@ class SocketAccessorsTest {
     }
 
     @Test
+    @Catalog({108, 109})
     void a_half_open_client_is_write_only_after_the_peer_ends_and_can_still_write() {   // #108, #109
         AtomicReference<String> serverGot = new AtomicReference<>("");
         Server server = Net.createServer(s -> {

@@ -12,6 +12,7 @@ import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.testing.UncaughtExceptions;
+import dev.loomnet.tests.Catalog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -176,6 +177,7 @@ class ThreadingContractTest {
     }
 
     @Test
+    @Catalog(32)
     void a_throwing_listener_destroys_only_its_own_socket_with_that_exception() {
         RuntimeException boom = new RuntimeException("boom");
         List<String> serverSide = new CopyOnWriteArrayList<>();
