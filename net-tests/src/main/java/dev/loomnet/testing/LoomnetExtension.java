@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
@@ -166,7 +167,11 @@ public final class LoomnetExtension implements BeforeEachCallback, AfterEachCall
         NetProvider.Handles h = Net.provider().handles();
         NetProvider.Handles b = before.handles();
         if (h.sockets() > b.sockets() || h.servers() > b.servers() || h.threads() > b.threads()) {
-            return "open loomnet handles " + h + ", before the test " + b;
+            List<String> left = new ArrayList<>();
+            more(left, h.sockets() - b.sockets(), "socket(s) open");
+            more(left, h.servers() - b.servers(), "server(s) listening");
+            more(left, h.threads() - b.threads(), "loomnet thread(s) alive");
+            return String.join(", ", left) + " more than before the test (now " + h + ", before " + b + ")";
         }
         if (before.descriptors()) {
             long fds = socketFds();
@@ -175,6 +180,12 @@ public final class LoomnetExtension implements BeforeEachCallback, AfterEachCall
             }
         }
         return null;
+    }
+
+    private static void more(List<String> left, int count, String what) {
+        if (count > 0) {
+            left.add(count + " " + what);
+        }
     }
 
     /** Socket descriptors this process holds (Linux {@code /proc/self/fd}); -1 where that is not available. */
