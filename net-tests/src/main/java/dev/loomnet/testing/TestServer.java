@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  *     ...
  * }
  * }</pre>
- * With JUnit's {@code @AutoClose} a field holds one for each test:
- * {@code @AutoClose final TestServer server = TestServer.echo();}.
+ * Close it in the test (try-with-resources, as above) or in an {@code @AfterEach} method, which runs before
+ * {@link LoomnetExtension}'s check; not with JUnit's {@code @AutoClose}, which closes fields after that check, so
+ * that what the server still holds then would be reported as a leak.
  */
 public final class TestServer implements AutoCloseable {
 
@@ -149,20 +150,30 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Closes everything at once and waits up to {@link #CLOSE_WAIT} for it: destroys the clients made with
-     * {@link #connect()}, shuts the server down with a grace of zero ({@link Server#shutdown(Duration)}: it stops
-     * listening and destroys its open connections), and returns after the server's and the clients'
-     * {@code CLOSE}. Calling it again does nothing more.
+     * Closes everything at once and waits up to {@link #CLOSE_WAIT} for it: shuts the server down with a grace
+     * of zero ({@link Server#shutdown(Duration)}: it stops listening and destroys its open connections), destroys
+     * the clients made with {@link #connect()}, and returns after the server's and the clients' {@code CLOSE}.
+     * Calling it again does nothing more.
+     *
+     * <p>Destroying a connection that has unread bytes resets it, so the other end may emit {@code ERROR}
+     * ({@code ECONNRESET}). The open connections and the clients get an {@code ERROR} listener that ignores it
+     * before anything is destroyed, so that the teardown reports no uncaught exception; an {@code ERROR} that a
+     * client had before and that no listener of the test heard is ignored with it.
      *
      * @throws AssertionError when something did not close in time
      */
     @Override
     public void close() {
-        clients.forEach(Socket::destroy);
+        server.openConnections().forEach(connection -> connection.on(Socket.ERROR, TestServer::ignore));
         CompletableFuture<@Nullable Void> serverClosed = server.shutdown(Duration.ZERO);
+        clients.forEach(client -> client.on(Socket.ERROR, TestServer::ignore).destroy());
         List<CompletableFuture<?>> all = new ArrayList<>(clientsClosed);
         all.add(serverClosed);
         await(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)), "close");
+    }
+
+    /** The teardown's resets (see {@link #close()}). */
+    private static void ignore(Throwable error) {
     }
 
     private static void await(CompletableFuture<?> future, String what) {
