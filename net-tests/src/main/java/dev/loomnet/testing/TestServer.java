@@ -1,6 +1,5 @@
 package dev.loomnet.testing;
 
-import dev.loomnet.net.AddressInfo;
 import dev.loomnet.net.ConnectionListener;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
@@ -42,13 +41,13 @@ public final class TestServer implements AutoCloseable {
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Server server;
-    private final int port;
+    private int port;
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
-    private final List<CompletableFuture<Boolean>> clientsClosed = new CopyOnWriteArrayList<>();
+    /** The CLOSE of every client and every accepted connection, for {@link #close()} to wait for. */
+    private final List<CompletableFuture<Boolean>> closes = new CopyOnWriteArrayList<>();
 
-    private TestServer(Server server, int port) {
+    private TestServer(Server server) {
         this.server = server;
-        this.port = port;
     }
 
     /**
@@ -81,11 +80,20 @@ public final class TestServer implements AutoCloseable {
      * @throws AssertionError when it could not listen within {@link #CLOSE_WAIT}, with the cause
      */
     public static TestServer listen(Server server) {
+        TestServer running = new TestServer(server);
+        // An accepted socket emits nothing before its CONNECTION listeners returned: this one sees its CLOSE.
+        server.on(Server.CONNECTION, running::track);
         CompletableFuture<@Nullable Void> listening = server.when(Server.LISTENING);
         server.listen(0, HOST);
         await(listening, "listening");
-        AddressInfo address = Objects.requireNonNull(server.address(), "listening without an address");
-        return new TestServer(server, address.port());
+        running.port = Objects.requireNonNull(server.address(), "listening without an address").port();
+        return running;
+    }
+
+    private void track(Socket socket) {
+        CompletableFuture<Boolean> closed = new CompletableFuture<>();
+        socket.on(Socket.CLOSE, closed::complete);
+        closes.add(closed);
     }
 
     /**
@@ -133,10 +141,8 @@ public final class TestServer implements AutoCloseable {
      */
     public Socket connect() {
         Socket client = Net.socket();
-        CompletableFuture<Boolean> closed = new CompletableFuture<>();
-        client.on(Socket.CLOSE, closed::complete);
+        track(client);
         clients.add(client);
-        clientsClosed.add(closed);
         return client.connect(port, HOST);
     }
 
@@ -152,8 +158,8 @@ public final class TestServer implements AutoCloseable {
     /**
      * Closes everything at once and waits up to {@link #CLOSE_WAIT} for it: shuts the server down with a grace
      * of zero ({@link Server#shutdown(Duration)}: it stops listening and destroys its open connections), destroys
-     * the clients made with {@link #connect()}, and returns after the server's and the clients' {@code CLOSE}.
-     * Calling it again does nothing more.
+     * the clients made with {@link #connect()}, and returns after the {@code CLOSE} of the server, of every
+     * connection it accepted and of every client. Calling it again does nothing more.
      *
      * <p>Destroying a connection that has unread bytes resets it, so the other end may emit {@code ERROR}
      * ({@code ECONNRESET}). The open connections and the clients get an {@code ERROR} listener that ignores it
@@ -167,7 +173,7 @@ public final class TestServer implements AutoCloseable {
         server.openConnections().forEach(connection -> connection.on(Socket.ERROR, TestServer::ignore));
         CompletableFuture<@Nullable Void> serverClosed = server.shutdown(Duration.ZERO);
         clients.forEach(client -> client.on(Socket.ERROR, TestServer::ignore).destroy());
-        List<CompletableFuture<?>> all = new ArrayList<>(clientsClosed);
+        List<CompletableFuture<?>> all = new ArrayList<>(closes);
         all.add(serverClosed);
         await(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)), "close");
     }

@@ -56,7 +56,7 @@ class TestServerTest {
         assertTrue(client.destroyed());
         assertFalse(server.server().listening());
         assertTrue(server.connections().isEmpty());
-        assertTrue(acceptedEvents.has(Socket.CLOSE), acceptedEvents.toString());   // before the server's CLOSE
+        assertTrue(acceptedEvents.has(Socket.CLOSE), acceptedEvents.toString());   // close() waited for it too
         server.close();                            // again: nothing more to do
     }
 
