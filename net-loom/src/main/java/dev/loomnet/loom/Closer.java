@@ -67,6 +67,8 @@ final class Closer {
         Throwable callbackError = error != null ? error
                 : beforeConnect ? Errors.closedBeforeConnection() : Errors.streamDestroyed();
         try {
+            Jfr.connectionClosed(socket, link, error);
+            Log.connectionClosed(socket, link, error);
             for (Callback cb : orphans) {
                 try {
                     cb.done(callbackError);
@@ -175,6 +177,7 @@ final class Closer {
                         // the channel is already gone; the destroy still closes it
                     }
                 }
+                link.life.reset();
                 destroy(socket, link, null, true);
             }
             default -> { }
