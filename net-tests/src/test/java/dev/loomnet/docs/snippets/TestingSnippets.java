@@ -27,7 +27,6 @@ class TestingSnippets {
         System.out.println(greeting.length);
     }
 
-    // tag::testing-checks[]
     private final List<Throwable> unhandled = new CopyOnWriteArrayList<>();
     private Thread.UncaughtExceptionHandler previous;
 
@@ -46,5 +45,4 @@ class TestingSnippets {
             throw new AssertionError("unhandled: " + unhandled);
         }
     }
-    // end::testing-checks[]
 }

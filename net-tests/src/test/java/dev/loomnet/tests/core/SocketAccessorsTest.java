@@ -16,6 +16,7 @@ import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.TestServer;
 import dev.loomnet.tests.Catalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -126,8 +127,8 @@ class SocketAccessorsTest {
     @Test
     @Catalog({59, 60, 61, 62, 63})
     void connecting_and_pending_are_true_until_connect_is_emitted_then_false() {        // #59, #60, #61
-        Server server = Loopback.echoServer();
-        int port = server.address().port();
+        TestServer server = TestServer.echo();
+        int port = server.port();
         Map<String, Object> seen = new ConcurrentHashMap<>();
         Server host = Net.createServer();
         // Created inside a listener, the socket emits nothing before the listener returns (Node's next tick),
@@ -172,8 +173,8 @@ class SocketAccessorsTest {
                     () -> assertEquals(ReadyState.CLOSED, s.readyState()));
         } finally {
             Loopback.closeAndWait(host);
-            EventLog.waiting().until(() -> server.connections() == 0);
-            Loopback.closeAndWait(server);
+            EventLog.waiting().until(() -> server.connections().isEmpty());
+            server.close();
         }
     }
 
@@ -216,12 +217,12 @@ class SocketAccessorsTest {
 
     @Test
     void ready_state_goes_open_then_read_only_after_end_then_closed() {
-        Server server = Loopback.echoServer();
+        TestServer server = TestServer.echo();
         List<Object> states = new CopyOnWriteArrayList<>();
         Socket s = Net.socket();
         EventLog log = EventLog.withoutData(s);
         s.on(Socket.CLOSE, hadError -> states.add(s.readyState()));
-        s.connect(server.address().port(), Loopback.V4, () -> {
+        s.connect(server.port(), Loopback.V4, () -> {
             states.add(s.readyState());
             s.end();
             states.add(s.readyState());
@@ -236,7 +237,7 @@ class SocketAccessorsTest {
         assertTrue(s.destroyed());
         assertFalse(s.readable());
         assertFalse(s.writable());
-        Loopback.closeAndWait(server);
+        server.close();
     }
 
     @Test
