@@ -17,7 +17,6 @@ public final class TlsEchoClient {
     private TlsEchoClient() {
     }
 
-    // tag::client[]
     /**
      * Starts the client.
      *
@@ -26,6 +25,7 @@ public final class TlsEchoClient {
      * @param onClose an extra close listener (the example uses it to sequence)
      * @return the socket, connecting
      */
+    // tag::tls-client[]
     public static TlsSocket start(int port, Path ca, CloseListener onClose) {
         TlsSocket client = Tls.connect(port, "localhost", TlsOptions.builder().ca(ca).build(), () -> {
             System.out.println("Connected");                      // the handshake finished, the server verified
@@ -43,7 +43,7 @@ public final class TlsEchoClient {
         client.on(Socket.CLOSE, onClose);
         return client;
     }
-    // end::client[]
+    // end::tls-client[]
 
     /**
      * Runs the client.

@@ -18,13 +18,13 @@ public final class TlsEchoServer {
     private TlsEchoServer() {
     }
 
-    // tag::server[]
     /**
      * Creates the server, not yet listening.
      *
      * @param options the key and certificate (and any other TLS option)
      * @return the server
      */
+    // tag::tls-server[]
     public static TlsServer create(TlsOptions options) {
         TlsServer server = Tls.createServer(options, connection -> {
             System.out.println("client connected over " + connection.getProtocol() + " ("
@@ -39,7 +39,7 @@ public final class TlsEchoServer {
         server.on(TlsServer.ERROR, error -> System.out.println("server error: " + error));
         return server;
     }
-    // end::server[]
+    // end::tls-server[]
 
     /**
      * Runs the server until the process is stopped.
