@@ -72,8 +72,8 @@ class TlsStreamTest {
         client.on(TlsSocket.SECURE_CONNECT, () -> client.end("bye"));
         log.awaitClosed();
         assertEquals("after end", log.text());
-        assertEquals(List.of("connect", "ready", "secureConnect", "finish", "data", "end", "close:false"),
-                log.events);
+        // FINISH is posted once the close_notify and FIN are written; the server's answer may overtake it
+        assertEquals(List.of("connect", "ready", "secureConnect", "data", "end", "close:false"), withoutFinish(log));
         waitFor().until(() -> serverSide.contains("close:false"));
         assertEquals(List.of("bye", "end", "close:false"), serverSide);
         server.close();
@@ -123,7 +123,7 @@ class TlsStreamTest {
         assertTrue(client.bufferSize() > 0, "queued before the handshake, counted as plaintext");
         Log log = Log.of(client, false);
         log.awaitClosed();
-        assertEquals(List.of("connect", "ready", "secureConnect", "finish", "end", "close:false"), log.events);
+        assertEquals(List.of("connect", "ready", "secureConnect", "end", "close:false"), withoutFinish(log));
         assertEquals(expected.toString(), serverLog.text());
         server.close();
     }
@@ -294,5 +294,16 @@ class TlsStreamTest {
         assertEquals(List.of("connect", "ready", "secureConnect", "end", "finish", "close:false"),
                 log.events.stream().filter(e -> !e.startsWith("error:")).toList(), log.events::toString);
         server.close();
+    }
+
+    /**
+     * The events without {@code finish}, which must be there once, after {@code secureConnect}: it is posted
+     * once the FIN was written, and the peer's answer to that FIN may be read before.
+     */
+    private static List<String> withoutFinish(Log log) {
+        List<String> events = List.copyOf(log.events);
+        assertEquals(1, events.stream().filter("finish"::equals).count(), events::toString);
+        assertTrue(events.indexOf("finish") > events.indexOf("secureConnect"), events::toString);
+        return events.stream().filter(e -> !e.equals("finish")).toList();
     }
 }
