@@ -40,10 +40,6 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     static final int INITIAL_READ = 2048;
     static final int MAX_READ = 32 * 1024;
 
-    /** Experiment (issue 16): 0 off, 1 yield before a read after a draining read, 2 the same when other reads are open. */
-    private static final int YIELD_MODE = Integer.getInteger("loomnet.exp.yield", 0);
-    private static final java.util.concurrent.atomic.LongAdder OPEN_READS = new java.util.concurrent.atomic.LongAdder();
-
     private final LoomSocket socket;
     private final Link link;
     private final Origin origin;
@@ -96,7 +92,6 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
      */
     @Override
     public void run() {
-        boolean counted = false;
         try {
             SocketChannel ch = begin();
             TlsChannel tls = link.tls();
@@ -105,16 +100,8 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
             if (ch != null && onread == null && !readAheadUntilRead(ch, buffer)) {
                 return;
             }
-            boolean drained = false;
-            if (YIELD_MODE != 0) {
-                OPEN_READS.increment();
-                counted = true;
-            }
             while (ch != null && socket.inbound.awaitFlowing(link)) {
                 int n;
-                if (drained && tls == null && YIELD_MODE != 0 && (YIELD_MODE == 1 || OPEN_READS.sum() > 1)) {
-                    yieldOnce();
-                }
                 socket.readLock.lock();
                 try {
                     if (!socket.inbound.flowing()) {
@@ -124,7 +111,6 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
                         throw readError;                  // a top-up read failed: reported after its bytes
                     }
                     n = tls == null ? ch.read(buffer) : tls.read(buffer);
-                    drained = n < buffer.capacity();
                     if (n == buffer.capacity() && onread == null && n < MAX_READ && tls == null) {
                         buffer = link.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
                         n = buffer.position();
@@ -154,17 +140,9 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
         } catch (Throwable t) {
             Closer.fail(socket, link, t);
         } finally {
-            if (counted) {
-                OPEN_READS.decrement();
-            }
             socket.events.abandonCurrentThread();
             Threads.ended();
         }
-    }
-
-    @SuppressWarnings("ThreadPriorityCheck")   // experiment: giving the carrier away is the point
-    private static void yieldOnce() {
-        Thread.yield();
     }
 
     /** Everything before the read loop; returns the channel to read, or null when there is nothing to read. */
