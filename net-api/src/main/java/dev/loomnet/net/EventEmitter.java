@@ -26,7 +26,10 @@ import org.jspecify.annotations.Nullable;
  * A listener added after such an event was emitted receives it too: once, on the emitter's own event sequence
  * (never on the caller's thread), in the order the events were emitted. So
  * {@code Socket c = Net.connect(port, host); c.on(Socket.ERROR, ...); c.on(Socket.CLOSE, ...)} is as safe as in
- * Node, from any thread. The kept events belong to one connection: the next {@code connect} (or {@code listen})
+ * Node, from any thread. Each listener's share is paid when it is added: two listeners of different events
+ * added late hear their kept events in the order they were added, so add the {@code ERROR} listener before
+ * the {@code CLOSE} listener (Node's usual order) when the one reads what the other stored. The kept events
+ * belong to one connection: the next {@code connect} (or {@code listen})
  * discards them. Repeating events ({@code DATA}, {@code TEXT}, {@code DRAIN}, {@code TIMEOUT},
  * {@code CONNECTION}, {@code DROP}) are never kept: nothing is read before a {@code DATA} listener,
  * {@code resume()} or {@code pipe()} asks for it.

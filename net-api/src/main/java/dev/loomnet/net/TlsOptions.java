@@ -7,6 +7,7 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
+// ArrayRecordComponent: pfx is copied in and out (its accessor), and options are never compared.
 /**
  * Node's TLS options ({@code tls.createServer(options)}, {@code tls.connect(options)}, {@code tls.createSecureContext}):
  * the keys and certificates, how the peer is verified, and the protocol. Immutable; built with
@@ -37,7 +38,6 @@ import org.jspecify.annotations.Nullable;
  * @param sniCallback         a server's choice of options per requested server name, or null
  * @param session             a client's earlier session to resume ({@link TlsSocket#getSession()}), or null
  */
-// ArrayRecordComponent: pfx is copied in and out (the accessor below), and equality of options is not used
 @SuppressWarnings("ArrayRecordComponent")
 public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, @Nullable String cert,
                          @Nullable List<String> ca, byte @Nullable [] pfx, @Nullable String passphrase,

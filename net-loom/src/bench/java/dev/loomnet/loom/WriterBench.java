@@ -81,7 +81,7 @@ public class WriterBench {
     private volatile long flushedBytes;
 
     /** The socket side of the queue, reduced to what the write path calls. */
-    private final class Owner implements Writer.Sink {
+    private final class Owner implements WriteSink {
         @Override
         public long write(ByteBuffer[] buffers, int offset, int length) throws IOException {
             return client.write(buffers, offset, length);

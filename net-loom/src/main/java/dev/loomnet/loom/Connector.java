@@ -201,7 +201,7 @@ final class Connector {
                 return result;
             }
         }
-        AttemptTimer timer = timeoutNanos > 0 ? new AttemptTimer(ch) : null;
+        ChannelDeadline timer = timeoutNanos > 0 ? new ChannelDeadline(ch) : null;
         try {
             if (timer != null) {
                 Timers.arm(timer, timeoutNanos);
@@ -211,7 +211,7 @@ final class Connector {
         } catch (IOException e) {
             closeQuietly(ch);
             result.error = e;
-            result.timedOut = timer != null && timer.fired;
+            result.timedOut = timer != null && timer.fired();
         } finally {
             if (timer != null) {
                 Timers.cancel(timer);
@@ -228,21 +228,6 @@ final class Connector {
                 : StandardProtocolFamily.INET;
     }
 
-    /** Closes a connect attempt that took longer than {@code autoSelectFamilyAttemptTimeout}. */
-    private static final class AttemptTimer extends Timers.Timeout {
-        private final SocketChannel channel;
-        volatile boolean fired;
-
-        AttemptTimer(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        void expired() {
-            fired = true;
-            closeQuietly(channel);
-        }
-    }
 
     /** Resolves the host (emitting {@code lookup} per address), or returns the literal; empty after failing. */
     private List<Lookup.Address> resolve(ConnectOptions options) throws Exception {

@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The lifecycle's fields are guarded by the socket's lock; the read-ahead by the socket's read lock; the
  * rest are written once by the connection's own thread, or published through volatile fields. The link is its
- * writer's {@link Writer.Sink}: the channel is its own, the writer's reports go to {@link Writes}.
+ * writer's {@link WriteSink}: the channel is its own, the writer's reports go to {@link Writes}.
  */
-final class Link implements Writer.Sink {
+final class Link implements WriteSink {
 
     private static final VarHandle BYTES_READ;
 

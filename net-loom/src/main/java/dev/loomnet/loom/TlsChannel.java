@@ -153,7 +153,7 @@ final class TlsChannel {
     private void handshakeOnce() {
         phase = Phase.HANDSHAKING;
         long start = System.currentTimeMillis();
-        HandshakeDeadline deadline = new HandshakeDeadline(channel);
+        ChannelDeadline deadline = new ChannelDeadline(channel);
         long timeout = Timers.toNanos(context.config().handshakeTimeout);
         if (timeout > 0) {
             Timers.arm(deadline, timeout);
@@ -163,7 +163,7 @@ final class TlsChannel {
             drive();
         } catch (IOException | RuntimeException e) {
             phase = Phase.FAILED;
-            if (deadline.fired) {
+            if (deadline.fired()) {
                 throw TlsErrors.handshakeTimeout();
             }
             out.flushQuietly();                           // the alert the engine queued, for the peer
@@ -174,7 +174,7 @@ final class TlsChannel {
         } finally {
             Timers.cancel(deadline);
         }
-        if (deadline.fired) {
+        if (deadline.fired()) {
             phase = Phase.FAILED;
             throw TlsErrors.handshakeTimeout();
         }
@@ -329,25 +329,5 @@ final class TlsChannel {
             s = engine.getHandshakeStatus();
         }
         return s;
-    }
-
-    /** Closes the channel when the handshake takes longer than {@code handshakeTimeout}. */
-    private static final class HandshakeDeadline extends Timers.Timeout {
-        private final SocketChannel channel;
-        volatile boolean fired;
-
-        HandshakeDeadline(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        void expired() {
-            fired = true;
-            try {
-                channel.close();                          // wakes the handshake thread blocked in read or write
-            } catch (IOException e) {
-                // closing is all that can be done; the handshake thread reports the timeout
-            }
-        }
     }
 }

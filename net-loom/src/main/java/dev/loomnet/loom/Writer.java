@@ -53,50 +53,7 @@ final class Writer {
         READER
     }
 
-    /** What the writer needs from its connection: the transport (the channel, or TLS over it) and the events. */
-    interface Sink {
-        /** Writes what the kernel takes now without blocking; returns the bytes written (maybe 0). */
-        int writeNow(ByteBuffer data) throws IOException;
-
-        /** A blocking gathering write of {@code length} buffers from {@code offset}; returns the bytes taken. */
-        long write(ByteBuffer[] buffers, int offset, int length) throws IOException;
-
-        /** Our end of the stream: the FIN (after {@code close_notify} on TLS). */
-        void shutdownOutput() throws IOException;
-
-        /** Sends what the transport holds for the peer without new data (TLS: the reader's answers). */
-        void flush() throws IOException;
-
-        /**
-         * {@code bytes} reached the kernel; {@code callbacks} (in order, may be empty) are to run now. Called under
-         * the lock, so that the socket posts them before a destroy's {@link #fail} returns.
-         */
-        void flushed(long bytes, List<Callback> callbacks);
-
-        /** Part of the batch in flight reached the kernel and the rest is still being written. */
-        void progressed();
-
-        /** The queue emptied after a write returned {@code false}: Node's {@code drain}. */
-        void drained();
-
-        /**
-         * The FIN was sent. The end callbacks stay until the socket takes them ({@link #takeEndCallbacks()}) when
-         * it reports the finish, so that a destroy in between still finds them in {@link #fail()}, and an
-         * {@code end(callback)} in between still gets this finish.
-         */
-        void finished();
-
-        /** A write or end arrived after the writer failed (the socket was destroyed meanwhile). */
-        void rejected(@Nullable Callback callback);
-
-        /** Writing failed; the socket destroys itself, which calls {@link #fail()}. */
-        void failed(IOException error);
-
-        /** The writer thread's name. */
-        String writerName();
-    }
-
-    private final Sink sink;
+    private final WriteSink sink;
     private final Outbound out;
     /** The socket's own lock: nothing blocks while holding it (channel writes and the FIN happen outside it). */
     private final ReentrantLock lock;
@@ -109,7 +66,7 @@ final class Writer {
     /** Whether {@link #fail} found bytes still unsent: what {@link #awaitFlushed} answers after a failure. */
     private boolean failedUnsent;
 
-    Writer(Sink sink, int highWaterMark, ReentrantLock lock) {
+    Writer(WriteSink sink, int highWaterMark, ReentrantLock lock) {
         this.sink = sink;
         this.out = new Outbound(highWaterMark);
         this.lock = lock;
@@ -147,7 +104,7 @@ final class Writer {
 
     /**
      * Queues {@code data}; with {@code inline}, when nothing is queued or being written, first tries to hand it
-     * to the kernel right here with {@link Sink#writeNow} (a non-blocking write), so that a listener replying
+     * to the kernel right here with {@link WriteSink#writeNow} (a non-blocking write), so that a listener replying
      * on the connection's own thread costs no thread switch. Whatever the kernel does not take at once is
      * queued for the writer thread as usual, so the caller never blocks. With {@code borrowed}, the caller keeps
      * {@code data} only for the duration of the call (a reused read buffer): what is not written inline is
@@ -309,7 +266,7 @@ final class Writer {
         }
     }
 
-    /** Takes the end callbacks, for the socket's report of the finish ({@link Sink#finished()}). */
+    /** Takes the end callbacks, for the socket's report of the finish ({@link WriteSink#finished()}). */
     List<Callback> takeEndCallbacks() {
         lock.lock();
         try {
@@ -500,7 +457,7 @@ final class Writer {
 
     /**
      * The transport holds bytes for the peer that no writer is about to send (TLS: a reader's answer to a
-     * KeyUpdate): a writer thread sends them ({@link Sink#flush()}), now or after its current batch.
+     * KeyUpdate): a writer thread sends them ({@link WriteSink#flush()}), now or after its current batch.
      */
     void flushTransport() {
         boolean start;
@@ -621,6 +578,6 @@ final class Writer {
         } finally {
             lock.unlock();
         }
-        sink.finished();                                  // which takes the end callbacks (see Sink.finished)
+        sink.finished();                                  // which takes the end callbacks (see WriteSink.finished)
     }
 }

@@ -219,7 +219,7 @@ final class Writes {
     }
 
     // -------------------------------------------------------------------------------------------------------
-    // the writer's reports (Writer.Sink, through the link)
+    // the writer's reports (WriteSink, through the link)
 
     /** Bytes reached the kernel: activity; their callbacks run on the event sequence. */
     static void flushed(LoomSocket socket, List<Callback> callbacks) {

@@ -25,14 +25,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How {@link Writer} hands its callbacks to its socket when the socket fails or closes: white-box
- * regression tests, with a recording {@link Writer.Sink} instead of a socket, for the races
+ * regression tests, with a recording {@link WriteSink} instead of a socket, for the races
  * {@code dev.loomnet.tests.stress.ChaosTest} found. Each depends on a thread switch at one exact point, so a test
  * through the public API could only provoke it now and then; here the owner's own methods stand at that point.
  */
 class WriterCallbackTest {
 
     /** Records what the queue reports; its channel is whatever the test gives it. */
-    private static final class Owner implements Writer.Sink {
+    private static final class Owner implements WriteSink {
         final ReentrantLock lock = new ReentrantLock();
         final AtomicInteger writersStarted = new AtomicInteger();
         final List<Callback> rejected = new CopyOnWriteArrayList<>();
