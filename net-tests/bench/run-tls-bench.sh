@@ -10,7 +10,10 @@
 #   loomnet-pipe  the same with socket.pipe(socket)
 #   node          Node's tls.createServer + socket.pipe(socket) (tls-echo.js)
 # Scenarios (default all):
-#   stream16      16 connections streaming 16 KiB writes, echo read back, bytes and CRC32C checked: MB/s
+#   stream16      16 connections (all handshaken first) streaming 16 KiB writes, echo read back, bytes and
+#                 CRC32C checked: MB/s
+#   stream16-staggered  the same, but each connection starts streaming as soon as its handshake is done, so
+#                 later handshakes run beside streaming connections
 #   hs-full       8 workers: connect, full handshake (fresh client SSLContext), 1 byte echo, close: handshakes/s
 #   hs-resume     the same sharing one client SSLContext, whose session cache resumes: handshakes/s
 # The certificate is a self-signed EC P-256 one for 127.0.0.1/localhost, made with openssl into a temp dir at
@@ -23,10 +26,10 @@
 #   SKIP_BUILD=1 (reuse net-tests/target/benchmarks.jar), JVM_FLAGS (extra flags for the Java servers).
 # Build: ./mvnw -q -B -P bench -pl net-tests -am package -DskipTests (done here unless SKIP_BUILD=1).
 set -euo pipefail
-[[ $# -ge 1 ]] || { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+[[ $# -ge 1 ]] || { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 OUT="$(mkdir -p "$1" && cd "$1" && pwd)"; shift
 SCENARIOS=("$@")
-[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(stream16 hs-full hs-resume)
+[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(stream16 hs-full hs-resume stream16-staggered)
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 RUNS="${RUNS:-3}"
 WARMUP="${WARMUP:-3}"
@@ -112,6 +115,7 @@ start_server() {  # NAME PORT LOGFILE
 scenario_args() {
   case "$1" in
     stream16)  echo "stream --conns 16 --write-size 16384" ;;
+    stream16-staggered) echo "stream --conns 16 --write-size 16384 --staggered true" ;;
     hs-full)   echo "handshake --conns 8 --resume false" ;;
     hs-resume) echo "handshake --conns 8 --resume true" ;;
     *) return 1 ;;

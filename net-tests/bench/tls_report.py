@@ -17,7 +17,8 @@ from collections import defaultdict
 
 ORDER = ["netty-jdk", "loomnet", "loomnet-pipe", "node"]
 FIELD = {"stream16": ("mb_per_s", "MB/s", "us/MB"), "hs-full": ("handshakes_per_s", "hs/s", "us/hs"),
-         "hs-resume": ("handshakes_per_s", "hs/s", "us/hs")}
+         "hs-resume": ("handshakes_per_s", "hs/s", "us/hs"),
+         "stream16-staggered": ("mb_per_s", "MB/s", "us/MB")}
 
 
 def cpu_per_unit(rec, field):
@@ -119,7 +120,8 @@ def main():
         print(f"Runs left out ({len(bad)}):")
         for r in bad:
             print(f"- {r.get('server')}/{r.get('name')} round {r.get('round')}: errors={r.get('errors')} "
-                  f"verified={r.get('verified')} {r.get('error', '')} alive={r.get('server_alive_after')}")
+                  f"verified={r.get('verified')} {r.get('error', '')} alive={r.get('server_alive_after')}"
+                  f" {r.get('server_stats', '')}")
     return 0
 
 

@@ -28,7 +28,8 @@ import javax.net.ssl.TrustManagerFactory;
  * The TLS benchmark's load generator (the TCP harness's has no TLS), on the JDK's {@link SSLSocket} and
  * platform threads, loopback only. Prints one JSON line:
  * <ul>
- *   <li>{@code stream}: {@code --conns} connections each write {@code --write-size} chunks as fast as the socket
+ *   <li>{@code stream}: {@code --conns} connections (all handshaken first; with {@code --staggered true} each
+ *       starts streaming as soon as its handshake is done, so later handshakes run beside streaming ones) each write {@code --write-size} chunks as fast as the socket
  *       takes them on one thread while another reads the echo; after the window the writers stop, the echo is
  *       drained and the bytes and CRC32C of sent and received compared ({@code verified}). Reports echoed
  *       {@code mb_per_s} (10^6 B/s) in the window.</li>
@@ -41,7 +42,7 @@ import javax.net.ssl.TrustManagerFactory;
  * the load generator's and the machine's busy share over the window, and {@code errors}.
  *
  * <p>usage: {@code TlsLoad stream|handshake --port P --ca CERT_PEM [--conns N] [--warmup S] [--duration S]
- * [--write-size B] [--resume true|false] [--server-pid PID]}
+ * [--write-size B] [--staggered true|false] [--resume true|false] [--server-pid PID]}
  */
 public final class TlsLoad {
 
@@ -79,7 +80,7 @@ public final class TlsLoad {
         });
         String json = switch (args[0]) {
             case "stream" -> stream(port, conns, Integer.parseInt(opt.getOrDefault("write-size", "16384")),
-                    warmup, duration, serverPid, context(trust));
+                    Boolean.parseBoolean(opt.getOrDefault("staggered", "false")), warmup, duration, serverPid, context(trust));
             case "handshake" -> handshake(port, conns, Boolean.parseBoolean(opt.getOrDefault("resume", "false")),
                     warmup, duration, serverPid, trust);
             default -> throw new IllegalArgumentException("scenario must be stream or handshake: " + args[0]);
@@ -134,8 +135,8 @@ public final class TlsLoad {
         }
     }
 
-    private static String stream(int port, int conns, int writeSize, long warmup, long duration, long serverPid,
-                                 SSLContext ctx) throws Exception {
+    private static String stream(int port, int conns, int writeSize, boolean staggered, long warmup, long duration,
+                                 long serverPid, SSLContext ctx) throws Exception {
         byte[] chunk = new byte[writeSize];
         new SecureRandom().nextBytes(chunk);
         AtomicBoolean stop = new AtomicBoolean();
@@ -143,46 +144,24 @@ public final class TlsLoad {
         List<Thread> writers = new ArrayList<>();
         List<Thread> readers = new ArrayList<>();
         for (int i = 0; i < conns; i++) {
-            SSLSocket socket;
             try {
-                socket = open(ctx, port);
+                flows.add(new Flow(open(ctx, port)));
             } catch (IOException e) {
                 for (Flow f : flows) {
                     f.socket.close();
                 }
                 return new Json().str("scenario", "stream").num("conns", conns).bool("ok", false)
                         .str("error", "connection " + (i + 1) + " of " + conns + " failed to connect/handshake"
-                                + " (after " + i + " were streaming): " + e).toString();
+                                + (staggered ? " (after " + i + " were streaming): " : ": ") + e).toString();
             }
-            Flow f = new Flow(socket);
-            flows.add(f);
-            writers.add(Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    OutputStream out = f.socket.getOutputStream();
-                    while (!stop.get()) {
-                        out.write(chunk);
-                        f.sentCrc.update(chunk);
-                        f.sent.addAndGet(chunk.length);
-                    }
-                } catch (IOException e) {
-                    f.failed = true;
-                }
-            }));
-            readers.add(Thread.ofPlatform().daemon().start(() -> {
-                byte[] buf = new byte[64 * 1024];
-                try {
-                    InputStream in = f.socket.getInputStream();
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        f.receivedCrc.update(buf, 0, n);
-                        f.received.addAndGet(n);
-                    }
-                } catch (IOException e) {
-                    if (!stop.get()) {
-                        f.failed = true;
-                    }
-                }
-            }));
+            if (staggered) {
+                start(flows.get(i), chunk, stop, writers, readers);
+            }
+        }
+        if (!staggered) {
+            for (Flow f : flows) {
+                start(f, chunk, stop, writers, readers);
+            }
         }
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
         long before = flows.stream().mapToLong(f -> f.received.get()).sum();
@@ -223,6 +202,37 @@ public final class TlsLoad {
                 .num("writers_blocked_after_20s", stuckWriters).num("conns_not_drained_after_20s", undrained);
         b.cpuFields(j, a);
         return j.bool("ok", verified && errors == 0).toString();
+    }
+
+    /** Starts a flow's writer (16 KiB chunks until {@code stop}) and reader (counts and checksums the echo). */
+    private static void start(Flow f, byte[] chunk, AtomicBoolean stop, List<Thread> writers, List<Thread> readers) {
+        writers.add(Thread.ofPlatform().daemon().start(() -> {
+            try {
+                OutputStream out = f.socket.getOutputStream();
+                while (!stop.get()) {
+                    out.write(chunk);
+                    f.sentCrc.update(chunk);
+                    f.sent.addAndGet(chunk.length);
+                }
+            } catch (IOException e) {
+                f.failed = true;
+            }
+        }));
+        readers.add(Thread.ofPlatform().daemon().start(() -> {
+            byte[] buf = new byte[64 * 1024];
+            try {
+                InputStream in = f.socket.getInputStream();
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    f.receivedCrc.update(buf, 0, n);
+                    f.received.addAndGet(n);
+                }
+            } catch (IOException e) {
+                if (!stop.get()) {
+                    f.failed = true;
+                }
+            }
+        }));
     }
 
     private static String handshake(int port, int workers, boolean resume, long warmup, long duration,
