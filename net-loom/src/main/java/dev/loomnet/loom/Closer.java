@@ -44,7 +44,10 @@ final class Closer {
         } finally {
             socket.lock.unlock();
         }
-        socket.stopTimer();
+        IdleTimer timer = socket.idleTimer();
+        if (timer != null) {
+            timer.cancel();                               // for good: the socket is destroyed
+        }
         List<Callback> orphans = link.writer.fail();
         link.close();
         boolean counted = !close.wasNew() || socket.server != null;

@@ -33,7 +33,8 @@ enum Ending {
         if (link.life.readEnded() && link.life.finished()) {
             return END;
         }
-        return socket.idleSinceTimeout() ? TIMEOUT : DESTROY;
+        IdleTimer timer = socket.idleTimer();
+        return timer != null && timer.idleSinceTimeout() ? TIMEOUT : DESTROY;
     }
 
     /** Node's code of a close's error: a {@link NetException}'s code, else the error's class name. */

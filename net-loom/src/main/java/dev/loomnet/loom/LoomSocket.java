@@ -403,18 +403,9 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
         }
     }
 
-    /** Whether the idle timer fired with no activity since (how a connection destroyed now ended). */
-    boolean idleSinceTimeout() {
-        IdleTimer t = timer;
-        return t != null && t.idleSinceTimeout();
-    }
-
-    /** Stops the idle timer for good (the socket is destroyed). */
-    void stopTimer() {
-        IdleTimer t = timer;
-        if (t != null) {
-            t.cancel();
-        }
+    /** The idle timer, or null while {@link #setTimeout} was never called. */
+    @Nullable IdleTimer idleTimer() {
+        return timer;
     }
 
     @Override
