@@ -4,7 +4,7 @@
  *
  * <p>Events are typed keys ({@link dev.loomnet.net.Event}) declared on the emitter that emits them, so
  * {@code socket.on(Socket.DATA, chunk -> ...)} compiles without casts. Every listener of one socket runs
- * one at a time in Node's order; listeners of different sockets run in parallel. See {@code docs/design.md}.
+ * one at a time in Node's order; listeners of different sockets run in parallel. See {@code docs/ARCHITECTURE.md}.
  */
 @NullMarked
 package dev.loomnet.net;

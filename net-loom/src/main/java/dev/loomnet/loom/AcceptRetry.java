@@ -49,6 +49,7 @@ final class AcceptRetry {
         // The logging backend reads its configuration file on first use, which needs a descriptor: not when
         // the warning is due, then.
         LOG.isLoggable(System.Logger.Level.WARNING);
+        Jfr.load();                                       // its classes too, which may come from a directory
     }
 
     /**
@@ -68,6 +69,9 @@ final class AcceptRetry {
             }
         }
         NetException report = closed < 0 ? Errors.io(e, "accept") : null;
+        if (closed != 0) {                                // not the repeats of a full table nobody connects to
+            Jfr.acceptFailed(channel, Errors.code(e), closed, report != null);
+        }
         LockSupport.parkNanos(this, pauseNanos);
         pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE_MILLIS * 1_000_000);
         return report;

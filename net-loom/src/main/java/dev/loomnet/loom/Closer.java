@@ -44,7 +44,10 @@ final class Closer {
         } finally {
             socket.lock.unlock();
         }
-        socket.stopTimer();
+        IdleTimer timer = socket.idleTimer();
+        if (timer != null) {
+            timer.cancel();                               // for good: the socket is destroyed
+        }
         List<Callback> orphans = link.writer.fail();
         link.close();
         boolean counted = !close.wasNew() || socket.server != null;
@@ -67,6 +70,8 @@ final class Closer {
         Throwable callbackError = error != null ? error
                 : beforeConnect ? Errors.closedBeforeConnection() : Errors.streamDestroyed();
         try {
+            Jfr.connectionClosed(socket, link, error);
+            Log.connectionClosed(socket, link, error);
             for (Callback cb : orphans) {
                 try {
                     cb.done(callbackError);
@@ -175,6 +180,7 @@ final class Closer {
                         // the channel is already gone; the destroy still closes it
                     }
                 }
+                link.life.reset();
                 destroy(socket, link, null, true);
             }
             default -> { }

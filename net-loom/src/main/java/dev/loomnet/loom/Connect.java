@@ -138,6 +138,7 @@ final class Connect {
         }
         socket.tcp.apply(l);
         socket.touched();
+        Log.connectionOpened(socket, l);
         return true;
     }
 

@@ -30,7 +30,7 @@ final class Handshake {
         link.secure(tls);
         socket.events.post(() -> Connect.emitConnected(socket, link));
         try {
-            tls.handshake();
+            Jfr.handshake(socket, link, tls);
         } catch (RuntimeException e) {
             Closer.fail(socket, link, e);                 // a no-op once destroyed
             return false;
@@ -52,7 +52,7 @@ final class Handshake {
         link.secure(tls);
         socket.events.post(() -> Connect.emitConnection(socket));
         try {
-            tls.handshake();
+            Jfr.handshake(socket, link, tls);
         } catch (RuntimeException e) {
             if (!link.life.phase().destroyed()) {
                 socket.events.runAndWait(() -> server.emitTlsClientError(e, socket));

@@ -15,6 +15,8 @@ final class IdleTimer extends Timers.Timeout {
 
     private final LoomSocket socket;
     private volatile @Nullable Duration timeout;
+    /** {@code lastActivity} when {@code TIMEOUT} was last posted, or 0: read at close time, never per read. */
+    private volatile long expiredAfter;
 
     IdleTimer(LoomSocket socket) {
         this.socket = socket;
@@ -57,8 +59,15 @@ final class IdleTimer extends Timers.Timeout {
         Timers.cancel(this);
     }
 
+    /** Whether {@code TIMEOUT} came and nothing moved since (a destroy now is the timeout's). */
+    boolean idleSinceTimeout() {
+        long at = expiredAfter;
+        return at != 0 && at == lastActivity;
+    }
+
     @Override
     void expired() {
+        expiredAfter = lastActivity;
         socket.events.post(() -> {
             if (!socket.destroyed()) {
                 socket.emit(Socket.TIMEOUT, Listener::handle);

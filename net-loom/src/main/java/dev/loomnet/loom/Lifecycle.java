@@ -79,6 +79,8 @@ final class Lifecycle {
     private volatile boolean destroyWhenFinished;
     /** {@code resetAndDestroy()} while connecting: reset once connected. */
     private volatile boolean resetWhenConnected;
+    /** {@code resetAndDestroy()} reset the connection (how it ended, for the record). */
+    private volatile boolean reset;
     /** The error the close emits; fixed once {@link Phase#CLOSING}. */
     private @Nullable Throwable closeError;
 
@@ -110,6 +112,11 @@ final class Lifecycle {
 
     boolean resetRequested() {
         return resetWhenConnected;
+    }
+
+    /** Whether the connection was closed with a reset by {@code resetAndDestroy()}. */
+    boolean wasReset() {
+        return reset;
     }
 
     // -------------------------------------------------------------------------------------------------------
@@ -233,6 +240,11 @@ final class Lifecycle {
     /** {@code destroySoon()}: destroy once finished. */
     void destroyWhenFinished() {
         destroyWhenFinished = true;
+    }
+
+    /** {@code resetAndDestroy()} on a connection: it is reset, then destroyed. */
+    void reset() {
+        reset = true;
     }
 
     /** {@code resetAndDestroy()} while connecting: reset once connected. */

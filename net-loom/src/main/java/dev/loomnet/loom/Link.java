@@ -52,6 +52,8 @@ final class Link implements WriteSink {
     private volatile java.net.@Nullable SocketAddress remoteAddress;
     /** The channel is an IPv6 socket: IPv4 peers are shown mapped ({@code ::ffff:127.0.0.1}). */
     private volatile boolean v6;
+    /** When the connection was made ({@link System#nanoTime()}), or 0 before: its recorded duration starts here. */
+    private volatile long connectedAt;
     /** Changed only under the socket's read lock, with a release store (no fence per read); read with acquire. */
     private long bytesRead;
     /** Bytes read ahead while nobody read the socket, for the first reader; under the read lock. */
@@ -136,6 +138,7 @@ final class Link implements WriteSink {
     void connected(SocketChannel ch, boolean v6Socket) {
         channel = ch;
         v6 = v6Socket;
+        connectedAt = System.nanoTime();
         try {
             localAddress = ch.getLocalAddress();
             remoteAddress = ch.getRemoteAddress();
@@ -154,6 +157,11 @@ final class Link implements WriteSink {
 
     boolean v6() {
         return v6;
+    }
+
+    /** When the connection was made, in {@link System#nanoTime()} terms; 0 if it never was. */
+    long connectedAt() {
+        return connectedAt;
     }
 
     /** Closes the channel, if any; the descriptor is released either way. */

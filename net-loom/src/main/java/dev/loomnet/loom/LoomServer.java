@@ -35,12 +35,15 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
 
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final long id = IDS.incrementAndGet();
+    final long id = IDS.incrementAndGet();
     private final ServerOptions options;
     private final SocketOptions socketOptions;
     final EventQueue events;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger connections = new AtomicInteger();
+    /** Connections admitted and dropped since the server last started listening, for the record of its close. */
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     /** The accepted sockets not closed yet, oldest first; guarded by {@link #lock}. */
     private final OpenConnections open = new OpenConnections();
     private final Lifetime.Ref lifetime = new Lifetime.Ref();
@@ -50,6 +53,8 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
     /** The thread running the accept loop of the current channel, if it started. Guarded by {@link #lock}. */
     private @Nullable Thread acceptThread;
     private volatile @Nullable AddressInfo address;
+    /** Where the server last listened: its close is recorded with it ({@link #address} is gone by then). */
+    private volatile @Nullable AddressInfo lastAddress;
     private @Nullable Path ownedPath;
     private boolean closing;
     /**
@@ -216,7 +221,11 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
         channel = ch;
         Stats.SERVERS.incrementAndGet();
         int gen = ++generation;
-        address = Addresses.info(localAddress(ch), v6);
+        AddressInfo at = Addresses.info(localAddress(ch), v6);
+        address = at;
+        lastAddress = at;
+        accepted.set(0);
+        dropped.set(0);
         updateLifetime();
         // LISTENING is emitted before the first CONNECTION: the accept loop starts once it ran.
         events.post(() -> {
@@ -224,6 +233,8 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
                 return;
             }
             try {
+                Jfr.serverListening(id, at, this instanceof LoomTlsServer);
+                Log.serverListening(this, at);
                 emitLifecycle(LISTENING, Listener::handle);
             } finally {
                 lock.lock();
@@ -283,6 +294,7 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
             return null;
         }
         connections.incrementAndGet();
+        accepted.incrementAndGet();
         LoomSocket socket = newSocket(socketOptions);
         lock.lock();
         try {
@@ -305,6 +317,9 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
 
     /** Node's {@code 'drop'}. */
     void emitDrop(@Nullable DropInfo info) {
+        dropped.incrementAndGet();
+        Jfr.drop(id, info, maxConnections);
+        Log.drop(this, info, maxConnections);
         events.post(() -> emit(DROP, l -> l.onDrop(info)));
     }
 
@@ -464,6 +479,8 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
         }
         events.post(() -> {
             try {
+                Jfr.serverClosed(id, lastAddress, accepted.get(), dropped.get());
+                Log.serverClosed(this, lastAddress, accepted.get(), dropped.get());
                 emitLifecycle(CLOSE, Listener::handle);
             } finally {
                 lock.lock();

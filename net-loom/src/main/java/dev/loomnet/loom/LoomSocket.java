@@ -403,12 +403,9 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
         }
     }
 
-    /** Stops the idle timer for good (the socket is destroyed). */
-    void stopTimer() {
-        IdleTimer t = timer;
-        if (t != null) {
-            t.cancel();
-        }
+    /** The idle timer, or null while {@link #setTimeout} was never called. */
+    @Nullable IdleTimer idleTimer() {
+        return timer;
     }
 
     @Override

@@ -65,6 +65,11 @@ final class Threads {
     /** Hands an error nobody listens for to the current thread's uncaught exception handler, as Node crashes. */
     static void uncaught(Throwable error) {
         Thread t = Thread.currentThread();
+        try {
+            Log.uncaught(t, error);
+        } catch (RuntimeException | LinkageError notLogged) {
+            // a class that cannot be loaded (out of descriptors) must not keep the error from the handler
+        }
         t.getUncaughtExceptionHandler().uncaughtException(t, error);
     }
 }

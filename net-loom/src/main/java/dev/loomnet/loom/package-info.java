@@ -12,6 +12,8 @@
  * Events of one emitter go through its {@code EventQueue} to its {@code Listeners} ({@code Emitter}), with
  * {@code KeptEvents} for listeners added late. A server ({@code LoomServer}) binds through {@code Binding} and
  * accepts in an {@code AcceptLoop}. {@code Timers}, {@code Lifetime} and {@code DescriptorReserve} serve all.
+ * {@code Jfr} commits the Flight Recorder events ({@code JfrEvents}) and {@code Log} writes the
+ * {@code System.Logger} records, from hooks that run once per connection or server, never per read or write.
  *
  * <h2>Threads</h2>
  * Every thread loomnet starts is named {@code loomnet-...}:

@@ -48,6 +48,7 @@ class SocketOptionsAppliedTest {
     }
 
     @Test
+    @Catalog({143, 145, 150})
     void the_options_set_before_connect_are_applied_once_connected() throws Exception {
         BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
         Server server = Net.createServer(s -> accepted.add(s.resume())).listen(0, "127.0.0.1");
@@ -64,6 +65,7 @@ class SocketOptionsAppliedTest {
     }
 
     @Test
+    @Catalog(144)
     void the_options_change_the_channel_after_connect_and_repeat_calls_are_harmless() throws Exception {
         BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
         Server server = Net.createServer(s -> accepted.add(s.resume())).listen(0, "127.0.0.1");
@@ -81,6 +83,7 @@ class SocketOptionsAppliedTest {
     }
 
     @Test
+    @Catalog({148, 149})
     void the_server_options_are_applied_to_accepted_sockets_before_CONNECTION() throws Exception {
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
         Server server = Net.createServer(ServerOptions.builder().noDelay(true).keepAlive(true)
@@ -97,6 +100,7 @@ class SocketOptionsAppliedTest {
     }
 
     @Test
+    @Catalog({125, 156})
     void the_setters_do_not_throw_on_a_closed_socket() {
         Socket socket = Net.socket();
         socket.destroy();
@@ -114,6 +118,7 @@ class SocketOptionsAppliedTest {
     }
 
     @Test
+    @Catalog({146, 147})
     void the_connect_options_no_delay_and_keep_alive_are_applied_on_connect() throws Exception {
         // #146, #147: keepAliveInitialDelay in whole seconds, as Node's setKeepAlive(true, 456123 ms) -> 456 s
         BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
@@ -152,6 +157,7 @@ class SocketOptionsAppliedTest {
     }
 
     @Test
+    @Catalog(147)
     void a_negative_keep_alive_initial_delay_is_taken_as_zero_as_node_does() throws Exception {       // #147
         // Node sets a negative keepAliveInitialDelay to 0 in the Socket and Server constructors, so that
         // connect({keepAlive: true, keepAliveInitialDelay: -123000}) calls setKeepAlive(true, 0), as 123 ms does:

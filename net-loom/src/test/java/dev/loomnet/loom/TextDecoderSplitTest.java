@@ -18,6 +18,7 @@ class TextDecoderSplitTest {
     static final byte[] BYTES = TEXT.getBytes(StandardCharsets.UTF_8);
 
     @Test
+    @Catalog(79)
     void every_two_way_split_decodes_exactly() {
         for (int i = 0; i <= BYTES.length; i++) {
             TextDecoder d = new TextDecoder(StandardCharsets.UTF_8);
@@ -80,6 +81,7 @@ class TextDecoderSplitTest {
     }
 
     @Test
+    @Catalog(80)
     void forty_thousand_three_byte_characters_in_odd_chunks_decode_to_as_many_characters() {
         String big = "あ".repeat(40_960);                                 // catalog #80
         byte[] bytes = big.getBytes(StandardCharsets.UTF_8);

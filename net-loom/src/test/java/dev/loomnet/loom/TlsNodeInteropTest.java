@@ -39,6 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * certificates, Node's own codes for the same failures, resumption, half-open. Skipped, with the reason, when
  * no {@code node} 20+ is on the {@code PATH}.
  */
+// "try": a channel opened in a try-with-resources only to be closed with the test, and peers closed early
+@SuppressWarnings("try")
 class TlsNodeInteropTest {
 
     private static final int MIB = 1 << 20;

@@ -40,6 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sent, what it receives is its stdout): 32 MiB each way at once with SHA-256 equal, ALPN, SNI, client
  * certificates, resumption. Skipped, with the reason, when {@code openssl} is not on the {@code PATH}.
  */
+// "try": a channel opened in a try-with-resources only to be closed with the test, and peers closed early
+@SuppressWarnings("try")
 class TlsOpensslInteropTest {
 
     private static final int MIB = 1 << 20;

@@ -106,13 +106,17 @@ public final class PeerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
-        process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
-        outReader.join(WAIT);
-        errReader.join(WAIT);
+        try {
+            process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
+            outReader.join(WAIT);
+            errReader.join(WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();           // the test is being stopped; the process is killed
+        }
     }
 
     @Override

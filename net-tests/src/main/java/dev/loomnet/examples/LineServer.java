@@ -27,6 +27,7 @@ public final class LineServer {
      * @return the server
      */
     public static Server create() {
+        // tag::line-server[]
         return Net.createServer(socket -> {
             socket.on(Socket.ERROR, error -> { });    // a client that resets mid-conversation is routine here
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.inputStream(), StandardCharsets.UTF_8));
@@ -42,6 +43,7 @@ public final class LineServer {
             }
             socket.destroySoon();       // flush the replies, send FIN, then close without waiting for the peer
         });
+        // end::line-server[]
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.loomnet.net.AddressInfo;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import dev.loomnet.tests.server.Fixtures;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +44,7 @@ class AddressShapesTest {
     }
 
     @Test
+    @Catalog({34, 64, 65, 154})
     void an_ipv4_server_reports_address_family_and_port_and_its_sockets_agree() {              // #34, #64, #65
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);
@@ -64,6 +66,7 @@ class AddressShapesTest {
     }
 
     @Test
+    @Catalog(157)
     void an_ipv6_loopback_server_prints_colon_colon_1_everywhere() {                             // #62
         assumeTrue(Fixtures.ipv6Loopback(), "::1 cannot be bound here");
         List<Socket> accepted = new CopyOnWriteArrayList<>();
@@ -84,6 +87,7 @@ class AddressShapesTest {
     }
 
     @Test
+    @Catalog(155)
     void listen_with_no_host_binds_the_dual_stack_unspecified_address() {                         // #155
         Server server = Net.createServer().listen(0);
         assertEquals("::", server.address().address());
@@ -92,6 +96,7 @@ class AddressShapesTest {
     }
 
     @Test
+    @Catalog(62)
     void a_dual_stack_server_shows_an_ipv4_client_as_an_ipv4_mapped_ipv6_address() {            // #62
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0);
@@ -121,6 +126,7 @@ class AddressShapesTest {
     }
 
     @Test
+    @Catalog({2, 154})
     void server_address_is_null_before_listen_and_after_close() {                               // #154
         Server server = Net.createServer();
         assertNull(server.address());
@@ -131,6 +137,7 @@ class AddressShapesTest {
     }
 
     @Test
+    @Catalog({62, 156})
     void remote_fields_stay_readable_in_close_and_address_is_null_once_closed() {              // #62, #156
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);

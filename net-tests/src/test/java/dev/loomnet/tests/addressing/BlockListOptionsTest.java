@@ -15,6 +15,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import dev.loomnet.tests.server.Fixtures;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class BlockListOptionsTest {
 
     @Test
+    @Catalog(78)
     void a_server_block_list_closes_a_blocked_client_before_connection_and_serves_another() {        // #78
         BlockList blocked = new BlockList();
         blocked.addAddress(V4);
@@ -53,6 +55,7 @@ class BlockListOptionsTest {
     }
 
     @Test
+    @Catalog(77)
     void a_client_block_list_refuses_to_connect_to_a_blocked_ip_literal() {                         // #77
         BlockList blocked = new BlockList();
         blocked.addAddress(V4);
@@ -70,6 +73,7 @@ class BlockListOptionsTest {
     }
 
     @Test
+    @Catalog(77)
     void a_client_block_list_applies_to_looked_up_addresses_with_auto_select_family() {              // #77
         BlockList blocked = new BlockList();
         blocked.addSubnet("127.0.0.0", 30);                          // 127.0.0.0 - 127.0.0.3

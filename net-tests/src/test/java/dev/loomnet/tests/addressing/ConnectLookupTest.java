@@ -18,6 +18,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import dev.loomnet.tests.server.Fixtures;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -43,6 +44,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(51)
     void localhost_is_looked_up_and_lookup_fires_before_connect() {                               // #51
         assertLooksUpLocalhost("localhost");
     }
@@ -70,6 +72,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(52)
     void an_ip_literal_is_not_looked_up() {                                                        // #52
         Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4);
         Socket c = Net.socket();
@@ -84,6 +87,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(50)
     void a_custom_lookup_gets_host_and_family_and_its_answer_is_used() {                          // #50
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4_2);
@@ -107,6 +111,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(50)
     void family_6_is_passed_to_the_lookup_and_an_ipv6_answer_connects_to_colon_colon_1() {        // #50
         assumeTrue(Fixtures.ipv6Loopback(), "::1 cannot be bound here");
         Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V6);
@@ -162,6 +167,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(48)
     void a_lookup_answering_family_100_gives_err_invalid_address_family() {                        // #48
         Socket c = Net.socket();
         Fixtures.Trace t = Fixtures.Trace.of(c);
@@ -177,6 +183,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(49)
     void a_lookup_answering_a_non_ip_gives_err_invalid_ip_address() {                                // #49
         Socket c = Net.socket();
         Fixtures.Trace t = Fixtures.Trace.of(c);
@@ -212,6 +219,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog({53, 54})
     void a_lookup_that_finds_nothing_gives_enotfound_with_lookup_first_and_no_connect() {         // #53, #54
         Socket c = Net.socket();
         Fixtures.Trace t = Fixtures.Trace.of(c);
@@ -226,6 +234,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(53)
     void an_error_thrown_by_a_custom_lookup_is_reported_with_lookup_then_error() {                  // #53
         NetException failure = new NetException(NetException.ENOTFOUND, "getaddrinfo ENOTFOUND db.internal");
         Socket c = Net.socket();
@@ -257,6 +266,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(76)
     void a_socket_created_inside_a_listener_emits_lookup_and_attempt_events_before_a_refused_connects_error() {
         List<Fixtures.Trace> traces = new CopyOnWriteArrayList<>();
         Server server = Net.createServer();
@@ -314,6 +324,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(68)
     void a_local_port_another_socket_holds_gives_eaddrinuse() throws Exception {                     // #68
         Server server = Net.createServer().listen(0, V4);
         try (SocketChannel holder = SocketChannel.open()) {
@@ -365,6 +376,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(59)
     void connecting_and_pending_are_true_exactly_while_node_says_so() throws Exception {           // #59, #60
         Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4);
         CountDownLatch release = new CountDownLatch(1);
@@ -395,6 +407,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(46)
     void a_local_address_that_is_not_an_ip_is_err_invalid_ip_address() {                         // #46
         NetException e = assertThrows(NetException.class,
                 () -> ConnectOptions.builder().port(80).localAddress("foobar").build());
@@ -402,6 +415,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(55)
     void end_while_the_lookup_is_pending_still_reports_the_lookup_error() throws Exception {     // #55
         CountDownLatch ended = new CountDownLatch(1);
         Socket c = Net.socket();
@@ -419,6 +433,7 @@ class ConnectLookupTest {
     }
 
     @Test
+    @Catalog(56)
     void destroy_while_the_lookup_is_pending_gives_no_error_and_closes() throws Exception {      // #56
         CountDownLatch destroyed = new CountDownLatch(1);
         CountDownLatch answered = new CountDownLatch(1);

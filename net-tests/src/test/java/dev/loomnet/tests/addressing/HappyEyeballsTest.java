@@ -18,6 +18,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import dev.loomnet.tests.server.Fixtures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,6 +54,7 @@ class HappyEyeballsTest {
     }
 
     @Test
+    @Catalog(76)
     void a_refusing_first_address_is_skipped_and_the_second_connects() {                        // #72, #76
         Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4);
         int port = server.address().port();
@@ -76,6 +78,7 @@ class HappyEyeballsTest {
     }
 
     @Test
+    @Catalog(72)
     void a_refusing_ipv6_first_address_falls_back_to_ipv4_as_in_node() {                               // #72
         assumeTrue(Fixtures.ipv6Loopback(), "::1 cannot be bound here");
         Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4);
@@ -92,6 +95,7 @@ class HappyEyeballsTest {
     }
 
     @Test
+    @Catalog(72)
     void addresses_alternate_families_starting_with_the_first_answer_without_duplicates() {          // #72
         assumeTrue(Fixtures.ipv6Loopback(), "::1 cannot be bound here");
         Server server = Net.createServer(Fixtures.collect(new CopyOnWriteArrayList<>())).listen(0, V4_3);
@@ -201,6 +205,7 @@ class HappyEyeballsTest {
     }
 
     @Test
+    @Catalog({72, 76})
     void when_every_address_fails_one_error_with_the_first_attempts_code_follows_every_attempt() {    // #72, #76
         Server server = Net.createServer().listen(0, V4);
         int port = server.address().port();
@@ -227,6 +232,7 @@ class HappyEyeballsTest {
     }
 
     @Test
+    @Catalog(73)
     void with_auto_select_family_off_only_the_first_address_is_tried() {                              // #73
         Server server = Net.createServer().listen(0, V4);
         int port = server.address().port();
@@ -259,6 +265,7 @@ class HappyEyeballsTest {
     }
 
     @Test
+    @Catalog({74, 75})
     void the_module_defaults_have_node_values_and_the_setters_clamp_and_validate() {               // #74, #75
         boolean family = Net.getDefaultAutoSelectFamily();
         Duration timeout = Net.getDefaultAutoSelectFamilyAttemptTimeout();

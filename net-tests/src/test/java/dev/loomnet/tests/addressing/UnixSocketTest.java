@@ -14,6 +14,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import dev.loomnet.tests.server.Fixtures;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -45,6 +46,7 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog({33, 157})
     void listen_path_and_connect_path_exchange_data_and_address_is_the_path() {                 // #33, #157
         Path path = dir.resolve("echo.sock");
         List<Socket> accepted = new CopyOnWriteArrayList<>();
@@ -74,6 +76,7 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog(15)
     void listen_on_a_path_a_live_server_owns_gives_eaddrinuse() {                                  // #15
         Path path = dir.resolve("busy.sock");
         Server first = Net.createServer().listen(path);
@@ -91,6 +94,7 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog(158)
     void close_removes_the_socket_file() {                                                          // #158
         Path path = dir.resolve("gone.sock");
         Server server = Net.createServer().listen(path);
@@ -100,6 +104,7 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog(158)
     void a_stale_socket_file_left_by_a_dead_owner_gives_eaddrinuse_as_in_node() throws Exception {  // #158
         Path path = dir.resolve("stale.sock");
         try (ServerSocketChannel raw = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -133,11 +138,13 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog(69)
     void connect_to_a_missing_path_gives_enoent() {                                                 // #69
         connectError(dir.resolve("missing.sock"), NetException.ENOENT);
     }
 
     @Test
+    @Catalog(69)
     void connect_to_a_stale_socket_file_is_refused() throws Exception {                             // #69
         Path path = dir.resolve("dead.sock");
         try (ServerSocketChannel raw = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -156,6 +163,7 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog(69)
     void connect_to_a_regular_file_is_refused_as_node_is_on_linux() throws Exception {               // #69
         // Node's test-net-pipe-connect-errors accepts ENOTSOCK or ECONNREFUSED; Linux answers ECONNREFUSED, and
         // so does Node 20 here: connect ECONNREFUSED <path>
@@ -173,6 +181,7 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog(69)
     void connect_to_a_socket_file_with_mode_0_gives_eacces() throws Exception {                      // #69
         Path path = dir.resolve("closed.sock");
         List<Socket> accepted = new CopyOnWriteArrayList<>();
@@ -196,6 +205,7 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog(25)
     void writable_all_and_readable_all_open_the_socket_file_to_group_and_others() throws Exception { // #25
         Path path = dir.resolve("open.sock");
         Server server = Net.createServer()
@@ -208,6 +218,7 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog(25)
     void readable_all_alone_adds_read_for_group_and_others_and_no_write() throws Exception {        // #25
         Path path = dir.resolve("read.sock");
         Server server = Net.createServer().listen(ListenOptions.builder().path(path).readableAll(true).build());
@@ -238,6 +249,7 @@ class UnixSocketTest {
     }
 
     @Test
+    @Catalog(18)
     void listen_on_a_path_in_a_missing_folder_gives_an_error_whose_address_is_the_path() {      // #18
         Path path = dir.resolve("no-such-folder").resolve("s.sock");
         List<String> listening = new CopyOnWriteArrayList<>();

@@ -13,6 +13,7 @@ import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -118,6 +119,7 @@ class ClientConnectTest {
     }
 
     @Test
+    @Catalog(42)
     void net_connect_port_host_listener_runs_the_listener_on_connect() {
         assertCleanFromConnectListener(exchangeViaConnectListener(l -> Net.connect(port, "127.0.0.1", l)));
     }
@@ -135,6 +137,7 @@ class ClientConnectTest {
     }
 
     @Test
+    @Catalog(42)
     void net_create_connection_forms_behave_as_connect() {                             // #42
         assertCleanAttachedLate(exchangeAfterConnect(Net.createConnection(port)));
         assertCleanAttachedLate(exchangeAfterConnect(Net.createConnection(port, "127.0.0.1")));
@@ -145,6 +148,7 @@ class ClientConnectTest {
     }
 
     @Test
+    @Catalog({42, 66, 110, 124})
     void socket_connect_forms_give_connect_ready_data_end_close_false() {             // #66, #124
         ConnectOptions options = ConnectOptions.builder().port(port).host("127.0.0.1").build();
         List<Function<Socket, Socket>> forms = List.of(
@@ -189,6 +193,7 @@ class ClientConnectTest {
     }
 
     @Test
+    @Catalog({67, 116})
     void a_refused_connect_gives_one_econnrefused_error_then_one_close_true() {      // #67, #116
         int closed = Loopback.closedPort();
         Socket s = Net.socket();
@@ -208,6 +213,7 @@ class ClientConnectTest {
     }
 
     @Test
+    @Catalog(117)
     void resetAndDestroy_inside_the_error_listener_of_a_refused_connect_still_gives_one_error_and_one_close() { // #117
         int closed = Loopback.closedPort();
         Socket s = Net.socket();
@@ -222,6 +228,7 @@ class ClientConnectTest {
     }
 
     @Test
+    @Catalog(43)
     void a_connect_to_port_0_is_no_synchronous_error_and_fails_with_a_connect_error() {     // #43
         Socket s = Net.socket();
         EventLog log = EventLog.withoutData(s);
@@ -235,6 +242,7 @@ class ClientConnectTest {
     }
 
     @Test
+    @Catalog({70, 91, 124})
     void the_same_socket_reconnects_after_close_and_its_byte_counts_restart() {      // #70, #91, #124
         Socket s = Net.socket();
         List<String> rounds = new CopyOnWriteArrayList<>();
@@ -371,6 +379,7 @@ class ClientConnectTest {
     }
 
     @Test
+    @Catalog(83)
     void data_written_while_connecting_is_sent_before_data_written_in_the_connect_listener() { // #83
         List<EventLog> logs = new CopyOnWriteArrayList<>();
         Server other = Net.createServer();
@@ -396,6 +405,7 @@ class ClientConnectTest {
      * a refused port and for a server that resets, {@link #ROUNDS} rounds each.
      */
     @Test
+    @Catalog(57)
     void destroy_inside_a_listener_right_after_connect_gives_close_without_error() {
         int refused = Loopback.closedPort();
         Server resetting = Net.createServer(Socket::resetAndDestroy).listen(0, Loopback.V4);

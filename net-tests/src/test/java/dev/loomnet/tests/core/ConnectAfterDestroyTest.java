@@ -8,6 +8,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.TestServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,18 +25,18 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectAfterDestroyTest {
 
-    private Server server;
+    private TestServer server;
     private int port;
 
     @BeforeEach
     void listen() {
-        server = Loopback.echoServer();
-        port = server.address().port();
+        server = TestServer.echo();
+        port = server.port();
     }
 
     @AfterEach
     void close() {
-        Loopback.closeAndWait(server);
+        server.close();
     }
 
     /**

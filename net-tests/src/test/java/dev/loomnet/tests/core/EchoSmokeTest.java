@@ -7,6 +7,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.testing.Transport;
+import dev.loomnet.tests.Catalog;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ class EchoSmokeTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(157)
     void a_client_gets_its_bytes_echoed_and_both_sides_close_cleanly(Transport transport) {
         List<String> events = new CopyOnWriteArrayList<>();
         Server server = transport.listen(Net.createServer(s -> s.on(Socket.DATA, s::write)), dir);

@@ -2,9 +2,9 @@ package dev.loomnet.tests.core;
 
 import dev.loomnet.net.ConnectOptions;
 import dev.loomnet.net.Lookup;
-import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.TestServer;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,17 +20,9 @@ final class Loopback {
 
     /** A port that nothing listens on: the port of a server that was listening and is now closed. */
     static int closedPort() {
-        AtomicBoolean closed = new AtomicBoolean();
-        Server server = Net.createServer().listen(0, V4);
-        int port = server.address().port();
-        server.close(e -> closed.set(true));
-        EventLog.waiting().untilTrue(closed);
-        return port;
-    }
-
-    /** A server on 127.0.0.1 that echoes every chunk back and ends when the client ends. */
-    static Server echoServer() {
-        return Net.createServer(s -> s.on(Socket.DATA, s::write)).listen(0, V4);
+        try (TestServer server = TestServer.echo()) {
+            return server.port();
+        }
     }
 
     /**

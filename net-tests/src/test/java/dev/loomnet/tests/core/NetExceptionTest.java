@@ -12,6 +12,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class NetExceptionTest {
 
     @Test
+    @Catalog(67)
     void econnrefused_carries_code_syscall_address_port_and_the_io_cause() {          // #67
         int port = Loopback.closedPort();
         AtomicReference<Throwable> error = new AtomicReference<>();
@@ -37,6 +39,7 @@ class NetExceptionTest {
     }
 
     @Test
+    @Catalog({14, 16})
     void eaddrinuse_carries_code_syscall_address_and_port() {                          // #14, #16
         Server first = Net.createServer().listen(0, "127.0.0.1");
         int port = first.address().port();
@@ -54,6 +57,7 @@ class NetExceptionTest {
     }
 
     @Test
+    @Catalog(40)
     void connect_options_without_port_or_path_throw_err_missing_args() {               // #40
         NetException e = assertThrows(NetException.class, () -> ConnectOptions.builder().build());
         assertEquals(NetException.ERR_MISSING_ARGS, e.code());
@@ -63,6 +67,7 @@ class NetExceptionTest {
     }
 
     @Test
+    @Catalog(23)
     void listen_options_without_port_or_path_throw_err_invalid_arg_value() {           // #23
         NetException e = assertThrows(NetException.class, () -> ListenOptions.builder().build());
         assertEquals(NetException.ERR_INVALID_ARG_VALUE, e.code());
@@ -72,6 +77,7 @@ class NetExceptionTest {
     }
 
     @Test
+    @Catalog({20, 22, 41})
     void option_builders_reject_bad_ports_with_err_socket_bad_port() {                 // #20, #41
         for (int bad : new int[] {-1, 65536}) {
             assertEquals(NetException.ERR_SOCKET_BAD_PORT,

@@ -12,6 +12,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,7 @@ class ServerCloseTest {
     private static final Throwable NOT_CALLED = new Throwable("not called");
 
     @Test
+    @Catalog({1, 12})
     void close_callback_receives_null_and_close_is_emitted() {                         // #12
         AtomicReference<Throwable> result = new AtomicReference<>(NOT_CALLED);
         AtomicBoolean closeEvent = new AtomicBoolean();
@@ -40,6 +42,7 @@ class ServerCloseTest {
     }
 
     @Test
+    @Catalog(5)
     void close_without_callback_emits_close() {
         AtomicBoolean closeEvent = new AtomicBoolean();
         Server server = Net.createServer().on(Server.CLOSE, () -> closeEvent.set(true)).listen(0, "127.0.0.1");
@@ -49,6 +52,7 @@ class ServerCloseTest {
     }
 
     @Test
+    @Catalog(12)
     void close_of_a_server_that_never_listened_gives_err_server_not_running_and_still_emits_close() {   // #12
         AtomicReference<Throwable> result = new AtomicReference<>(NOT_CALLED);
         AtomicBoolean closeEvent = new AtomicBoolean();
@@ -72,6 +76,7 @@ class ServerCloseTest {
     }
 
     @Test
+    @Catalog(11)
     void close_callback_runs_only_after_the_last_open_connection_ends() {              // #11
         List<String> order = new CopyOnWriteArrayList<>();
         List<Socket> accepted = new CopyOnWriteArrayList<>();
@@ -113,6 +118,7 @@ class ServerCloseTest {
     }
 
     @Test
+    @Catalog(13)
     void a_connect_right_after_close_is_refused() {                                     // #13
         Server server = Net.createServer(Socket::resume).listen(0, "127.0.0.1");
         int port = server.address().port();
@@ -126,6 +132,7 @@ class ServerCloseTest {
     }
 
     @Test
+    @Catalog(127)
     void connections_counts_open_accepted_sockets_and_drops_once_per_destroyed_socket() {   // #127
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(accepted::add).listen(0, "127.0.0.1");

@@ -17,6 +17,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -51,6 +52,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog({1, 155})
     void listen_port_binds_the_unspecified_address_and_accepts_on_loopback() {
         Server server = echo();
         assertSame(server, server.listen(0));                       // #1
@@ -76,6 +78,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog({2, 34})
     void listen_port_host_reports_the_ipv4_address_right_after_listen_returns() {
         Server server = echo().listen(0, "127.0.0.1");
         AddressInfo address = server.address();                     // #2: valid before LISTENING
@@ -88,6 +91,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog(3)
     void listen_port_host_backlog_callback_runs_the_callback_once_listening() {
         AtomicBoolean called = new AtomicBoolean();
         Server server = echo();
@@ -99,6 +103,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog(21)
     void listen_port_callback_runs_the_callback_once_listening() {
         AtomicReference<AddressInfo> seen = new AtomicReference<>();
         Server server = echo();
@@ -110,6 +115,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog(21)
     void listen_options_callback_binds_the_given_host_and_runs_the_callback() {
         AtomicBoolean called = new AtomicBoolean();
         Server server = echo().listen(ListenOptions.builder().port(0).host("127.0.0.1").backlog(4).build(),
@@ -121,6 +127,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog({25, 33})
     void listen_path_serves_a_unix_socket_and_address_is_the_path(@TempDir Path dir) {      // #25, #33
         Path path = dir.resolve("s.sock");
         AtomicBoolean listening = new AtomicBoolean();
@@ -144,6 +151,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog(3)
     void listening_is_emitted_after_listen_returns_and_not_on_the_calling_thread() {   // #3
         AtomicReference<Thread> thread = new AtomicReference<>();
         Server server = Net.createServer().on(Server.LISTENING, () -> thread.set(Thread.currentThread()));
@@ -183,6 +191,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog({7, 154})
     void listening_is_false_before_listen_true_when_listening_and_false_in_the_close_callback() {   // #7
         Server server = Net.createServer();
         assertFalse(server.listening());
@@ -198,6 +207,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog(8)
     void a_second_listen_while_listening_throws_err_server_already_listen() {        // #8
         Server server = Net.createServer().listen(0, "127.0.0.1");
         int port = server.address().port();
@@ -210,6 +220,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog(10)
     void listen_right_after_close_listens_again() {                                   // #10
         Server server = echo().listen(0, "127.0.0.1");
         server.close();
@@ -221,6 +232,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog({9, 14, 19})
     void a_second_server_on_a_busy_port_gets_eaddrinuse_and_never_listening() {      // #14, #16, #19
         Server first = Net.createServer().listen(0, "127.0.0.1");
         int port = first.address().port();
@@ -252,6 +264,7 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog(20)
     void listen_with_port_minus_one_or_65536_throws_err_socket_bad_port() {          // #20
         Server server = Net.createServer();
         for (int bad : new int[] {-1, 65536, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
@@ -294,17 +307,20 @@ class ServerListenTest {
     }
 
     @Test
+    @Catalog({4, 5})
     void close_right_after_listen_means_the_listen_callback_never_runs_and_no_error() {      // #4, #5
         assertCloseRightAfterListen("127.0.0.1");
     }
 
     @Test
+    @Catalog(6)
     void close_right_after_listen_on_localhost_closes_and_never_listens() {                   // #6
         // loomnet resolves the host inside listen (Node: a lookup still pending, which close discards)
         assertCloseRightAfterListen("localhost");
     }
 
     @Test
+    @Catalog({16, 17})
     void listen_on_an_address_that_is_not_local_gives_an_async_eaddrnotavail_and_never_listening() {   // #16, #17
         AtomicReference<Throwable> error = new AtomicReference<>();
         AtomicBoolean listening = new AtomicBoolean();

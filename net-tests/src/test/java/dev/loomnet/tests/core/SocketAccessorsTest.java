@@ -16,6 +16,8 @@ import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.TestServer;
+import dev.loomnet.tests.Catalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -83,11 +85,13 @@ class SocketAccessorsTest {
     }
 
     @Test
+    @Catalog({34, 35, 64})
     void ipv4_addresses_ports_and_families_are_node_shaped_on_both_ends() {
         assertAddressesOver("127.0.0.1", AddressInfo.IPV4);
     }
 
     @Test
+    @Catalog(65)
     void ipv6_loopback_addresses_ports_and_families_are_node_shaped_on_both_ends() {
         try (ServerSocketChannel probe = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
             probe.bind(new InetSocketAddress("::1", 0));
@@ -98,6 +102,7 @@ class SocketAccessorsTest {
     }
 
     @Test
+    @Catalog({60, 151})
     void a_socket_that_never_connected_has_no_addresses_and_is_pending() {             // #60, #62
         Socket s = Net.socket();
         assertAll(
@@ -120,9 +125,10 @@ class SocketAccessorsTest {
     }
 
     @Test
+    @Catalog({59, 60, 61, 62, 63})
     void connecting_and_pending_are_true_until_connect_is_emitted_then_false() {        // #59, #60, #61
-        Server server = Loopback.echoServer();
-        int port = server.address().port();
+        TestServer server = TestServer.echo();
+        int port = server.port();
         Map<String, Object> seen = new ConcurrentHashMap<>();
         Server host = Net.createServer();
         // Created inside a listener, the socket emits nothing before the listener returns (Node's next tick),
@@ -167,8 +173,8 @@ class SocketAccessorsTest {
                     () -> assertEquals(ReadyState.CLOSED, s.readyState()));
         } finally {
             Loopback.closeAndWait(host);
-            EventLog.waiting().until(() -> server.connections() == 0);
-            Loopback.closeAndWait(server);
+            EventLog.waiting().until(() -> server.connections().isEmpty());
+            server.close();
         }
     }
 
@@ -182,6 +188,7 @@ class SocketAccessorsTest {
     }
 
     @Test
+    @Catalog(63)
     void remote_fields_read_while_connecting_to_a_closed_port_and_after_the_refusal_are_empty() throws Exception {
         // #63, Node's test-net-during-close reads them while connecting to a server that is closing: they never
         // throw, and are undefined (null, port 0) while connecting, at ERROR and at CLOSE, as in Node 20
@@ -210,12 +217,12 @@ class SocketAccessorsTest {
 
     @Test
     void ready_state_goes_open_then_read_only_after_end_then_closed() {
-        Server server = Loopback.echoServer();
+        TestServer server = TestServer.echo();
         List<Object> states = new CopyOnWriteArrayList<>();
         Socket s = Net.socket();
         EventLog log = EventLog.withoutData(s);
         s.on(Socket.CLOSE, hadError -> states.add(s.readyState()));
-        s.connect(server.address().port(), Loopback.V4, () -> {
+        s.connect(server.port(), Loopback.V4, () -> {
             states.add(s.readyState());
             s.end();
             states.add(s.readyState());
@@ -230,10 +237,11 @@ class SocketAccessorsTest {
         assertTrue(s.destroyed());
         assertFalse(s.readable());
         assertFalse(s.writable());
-        Loopback.closeAndWait(server);
+        server.close();
     }
 
     @Test
+    @Catalog({108, 109})
     void a_half_open_client_is_write_only_after_the_peer_ends_and_can_still_write() {   // #108, #109
         AtomicReference<String> serverGot = new AtomicReference<>("");
         Server server = Net.createServer(s -> {

@@ -15,6 +15,7 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
 import dev.loomnet.testing.Transport;
+import dev.loomnet.tests.Catalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -111,6 +112,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog({87, 88})
     void corked_writes_before_connect_are_sent_once_connected(Transport transport) {
         listen(transport);
         Socket s = Net.socket();
@@ -153,6 +155,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(100)
     void write_after_end_gives_err_stream_write_after_end_to_the_callback_then_to_error(Transport transport) {   // #100
         listen(transport);
         // end() and write() inside a listener of the socket: no other event of it (such as the END that the
@@ -175,6 +178,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(98)
     void write_after_destroy_gives_err_stream_destroyed_to_the_callback_and_no_error(Transport transport) {      // #98
         listen(transport);
         EventLog[] log = new EventLog[1];
@@ -192,6 +196,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(85)
     void write_null_throws_err_stream_null_values_synchronously_and_emits_nothing(Transport transport) {        // #85
         listen(transport);
         EventLog[] log = new EventLog[1];
@@ -218,6 +223,7 @@ class SocketWriteAndDestroyTest {
     }
 
     @Test
+    @Catalog(58)
     void destroy_on_a_never_connected_socket_still_emits_close() {                    // #58
         Socket s = Net.socket();
         EventLog log = EventLog.of(s);
@@ -229,6 +235,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(114)
     void end_with_a_callback_then_destroy_before_FINISH_fails_the_callback_once_before_close(Transport transport) {
         listen(transport);
         // Found by ChaosTest. end()'s FIN left at once and took the callback along, the
@@ -248,6 +255,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog({98, 127})
     void destroy_twice_closes_once_and_returns_the_socket(Transport transport) {                         // #98, #127
         listen(transport);
         EventLog[] log = new EventLog[1];
@@ -276,6 +284,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(57)
     void destroy_right_after_connect_inside_a_listener_gives_neither_connect_nor_error(Transport transport) {   // #57
         listen(transport);
         List<EventLog> logs = new CopyOnWriteArrayList<>();
@@ -296,6 +305,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    @Catalog(99)
     void a_write_while_connecting_then_destroy_gives_err_socket_closed_before_connection_and_no_connect(
             Transport transport) throws Exception {
         listen(transport);
@@ -314,6 +324,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(99)
     void writes_while_connecting_stay_queued_until_connect_even_after_the_handshake_and_destroy_then_sends_nothing(
             Transport transport) {
         // #99 with an IP literal: the handshake finishes while the listener that made the socket still runs, so
@@ -353,6 +364,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(99)
     void writes_while_connecting_go_out_with_connect_before_what_the_connect_listener_writes(
             Transport transport) {                                                                        // #99
         listen(transport);
@@ -408,6 +420,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(86)
     void with_high_water_mark_0_a_write_while_connecting_returns_false_and_is_still_sent(Transport transport) {  // #86
         listen(transport);
         Socket s = Net.socket(SocketOptions.builder().highWaterMark(0).build());
@@ -422,6 +435,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(118)
     void a_client_destroying_while_the_server_writes_10_mb_gives_the_server_socket_exactly_one_error(
             Transport transport) { // #118
         List<String> serverEvents = new CopyOnWriteArrayList<>();
@@ -449,6 +463,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(102)
     void a_server_write_after_both_directions_closed_fails_its_callback_and_emits_no_error(
             Transport transport) {                                                                        // #102
         AtomicReference<Throwable> callback = new AtomicReference<>();
@@ -478,6 +493,7 @@ class SocketWriteAndDestroyTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(126)
     void a_client_that_pauses_then_destroys_while_the_server_writes_20_mb_and_ends_gives_one_error_then_close(
             Transport transport) {
         // #126

@@ -11,7 +11,9 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.testing.TestServer;
 import dev.loomnet.testing.UncaughtExceptions;
+import dev.loomnet.tests.Catalog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +51,7 @@ class ThreadingContractTest {
 
     @Test
     void events_and_callbacks_of_one_socket_never_run_concurrently_and_each_sees_the_previous() {
-        Server server = Loopback.echoServer();
+        TestServer server = TestServer.echo();
         Serial serial = new Serial();
         AtomicInteger writeCallbacks = new AtomicInteger();
         AtomicInteger received = new AtomicInteger();
@@ -69,7 +71,7 @@ class ThreadingContractTest {
                 .on(Socket.DRAIN, serial::run)
                 .on(Socket.CLOSE, hadError -> serial.run());
         // write callbacks are reported by the writer thread, data by the reader thread: both go through events
-        client.connect(server.address().port(), Loopback.V4, () -> {
+        client.connect(server.port(), Loopback.V4, () -> {
             for (int i = 0; i < writes; i++) {
                 client.write(new byte[size], e -> {
                     serial.run();
@@ -85,13 +87,13 @@ class ThreadingContractTest {
         assertEquals(writes * size, received.get());
         assertEquals(0, serial.overlaps.get(), "listeners of one socket overlapped");
         assertEquals(serial.calls.get(), serial.plainCalls, "a listener did not see the previous one's write");
-        Loopback.closeAndWait(server);
+        server.close();
     }
 
     @Test
     void a_blocking_client_listener_does_not_delay_another_socket() {
-        Server server = Loopback.echoServer();
-        int port = server.address().port();
+        TestServer server = TestServer.echo();
+        int port = server.port();
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean blocked = new AtomicBoolean();
         Socket a = Net.socket();
@@ -113,7 +115,7 @@ class ThreadingContractTest {
             release.countDown();
         }
         aLog.awaitClosed();
-        Loopback.closeAndWait(server);
+        server.close();
     }
 
     @Test
@@ -176,6 +178,7 @@ class ThreadingContractTest {
     }
 
     @Test
+    @Catalog(32)
     void a_throwing_listener_destroys_only_its_own_socket_with_that_exception() {
         RuntimeException boom = new RuntimeException("boom");
         List<String> serverSide = new CopyOnWriteArrayList<>();
@@ -215,18 +218,18 @@ class ThreadingContractTest {
 
     @Test
     void a_throwing_client_listener_destroys_the_client_with_error_then_close_true() {
-        Server server = Loopback.echoServer();
+        TestServer server = TestServer.echo();
         IllegalStateException boom = new IllegalStateException("from connect");
         Socket client = Net.socket();
         EventLog log = EventLog.withoutData(client);
-        client.connect(server.address().port(), Loopback.V4, () -> {
+        client.connect(server.port(), Loopback.V4, () -> {
             throw boom;
         });
         log.awaitClosed();
         // the throw stops that emission (as in Node), so READY does not follow
         assertEquals(List.of("connect", "error:IllegalStateException", "close:true"), log.events);
         assertSame(boom, log.errors.get(0));
-        Loopback.closeAndWait(server);
+        server.close();
     }
 
 

@@ -12,6 +12,7 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
 import dev.loomnet.testing.Transport;
+import dev.loomnet.tests.Catalog;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -81,6 +82,7 @@ class TransferTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog({87, 90, 94})
     void one_mebibyte_from_client_to_server_arrives_intact_with_exact_byte_counts(Transport transport) {
         byte[] data = payload(42);
         AtomicReference<Socket> accepted = new AtomicReference<>();
@@ -120,6 +122,7 @@ class TransferTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog({87, 90})
     void one_mebibyte_from_server_to_client_arrives_intact_with_exact_byte_counts(Transport transport) {
         byte[] data = payload(7);
         AtomicReference<Socket> accepted = new AtomicReference<>();
@@ -149,6 +152,7 @@ class TransferTest {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})       // held in its lookup: a socket file has none
+    @Catalog(87)
     void bytes_written_counts_encoded_bytes_of_data_queued_while_connecting_and_only_once(Transport transport)
             throws Exception {
         // #87, Node's test-net-connect-buffer: every write below is made while the socket is connecting (the
@@ -241,12 +245,14 @@ class TransferTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(89)
     void end_of_a_ten_million_byte_array_counts_every_byte_at_once_and_in_the_callback(Transport transport) { // #89
         assertLargeEnd(transport, TEN_MILLION, (s, cb, seen) -> s.end(new byte[TEN_MILLION], cb));
     }
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(89)
     void end_of_a_ten_million_character_string_counts_every_byte_at_once_and_in_the_callback(Transport transport) {
         assertLargeEnd(transport, TEN_MILLION,                                                          // #89
                 (s, cb, seen) -> s.end("a".repeat(TEN_MILLION), StandardCharsets.UTF_8, cb));
@@ -254,6 +260,7 @@ class TransferTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(89)
     void corked_string_and_array_of_ten_million_bytes_each_add_up_then_end_sends_them(Transport transport) { // #89
         Map<String, Object> seen = assertLargeEnd(transport, 2L * TEN_MILLION, (s, cb, map) -> {
             s.cork();

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class CorkTest {
 
     @Test
+    @Catalog(88)
     void corked_writes_stay_queued_until_uncork_then_arrive_in_order_with_their_callbacks() throws Exception {
         StringBuffer received = new StringBuffer();
         Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.DATA, c -> received.append(new String(c))));
@@ -66,6 +68,7 @@ class CorkTest {
     }
 
     @Test
+    @Catalog(96)
     void a_hundred_rounds_of_two_small_corked_writes_never_return_false() throws Exception {
         AtomicInteger received = new AtomicInteger();
         Server server = Net.createServer(s -> s.on(Socket.DATA, c -> received.addAndGet(c.length))).listen(0, HOST);
@@ -108,6 +111,7 @@ class CorkTest {
     }
 
     @Test
+    @Catalog(88)
     void corked_writes_while_connecting_count_seven_bytes_at_once_at_connect_and_at_end() throws Exception {
         // #88, Node's test-net-socket-byteswritten: the two corked writes are flushed as one gathering write
         // once connected, which once made Node count them wrongly; "twø" is 3 characters and 4 bytes.

@@ -13,6 +13,7 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import dev.loomnet.testing.Transport;
+import dev.loomnet.tests.Catalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ class DrainAndCallbacksTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog({94, 95})
     void drain_fires_once_per_streak_of_false_returns_and_never_without_one(Transport transport) throws Exception {
         int rounds = 40;
         byte[] chunk = new byte[16 * 1024];
@@ -105,6 +107,7 @@ class DrainAndCallbacksTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(95)
     void a_write_loop_restarted_from_drain_runs_200_rounds_of_one_megabyte_buffers(Transport transport)
             throws Exception {  // #95
         // Node's test-net-write-fully-async-buffer: `while (conn.write(Buffer.from(data)));` with a 1,000,000-byte
@@ -213,6 +216,7 @@ class DrainAndCallbacksTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(98)
     void a_write_after_destroy_reports_ERR_STREAM_DESTROYED_to_its_callback_and_emits_no_error(Transport transport)
             throws Exception {
         Flow.Accepted accepted = new Flow.Accepted(Socket::resume);
@@ -289,6 +293,7 @@ class DrainAndCallbacksTest {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    @Catalog(93)
     void each_one_byte_write_while_connecting_raises_bufferSize_by_one_and_it_is_0_at_FINISH(Transport transport)
             throws Exception {
         // #93

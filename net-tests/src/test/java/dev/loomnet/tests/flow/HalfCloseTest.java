@@ -13,6 +13,7 @@ import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
 import dev.loomnet.testing.Transport;
+import dev.loomnet.tests.Catalog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +38,7 @@ class HalfCloseTest {
     Path dir;
 
     @Test
+    @Catalog({104, 151})
     void a_client_socket_does_not_allow_half_open_by_default() {
         Socket socket = Net.socket();
         assertFalse(socket.allowHalfOpen());                              // #104
@@ -46,6 +48,7 @@ class HalfCloseTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog({106, 107, 110})
     void without_half_open_the_server_answers_inside_END_then_ends_by_itself_when_the_client_ends_first(
             Transport transport) throws Exception {
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
@@ -72,6 +75,7 @@ class HalfCloseTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(105)
     void without_half_open_the_client_answers_inside_END_then_ends_by_itself_when_the_server_ends_first(
             Transport transport) throws Exception {
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
@@ -99,6 +103,7 @@ class HalfCloseTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(109)
     void a_half_open_server_stays_writable_after_the_clients_end_until_it_ends_itself(Transport transport)
             throws Exception {
         Flow.Accepted accepted = new Flow.Accepted();
@@ -132,6 +137,7 @@ class HalfCloseTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(108)
     void a_half_open_client_stays_writable_after_the_servers_end_until_it_ends_itself(Transport transport)
             throws Exception {
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
@@ -164,6 +170,7 @@ class HalfCloseTest {
     }
 
     @Test
+    @Catalog(112)
     void end_on_a_socket_that_never_connects_emits_FINISH_and_runs_its_callback_at_once() {
         // Node's _final waits for 'connect' only while connecting; with no handle it finishes at once
         // (test-net-end-without-connect.js; Node 20 still waited while merely pending).
@@ -202,6 +209,7 @@ class HalfCloseTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(111)
     void close_waits_for_END_and_END_waits_until_the_data_before_it_was_read(Transport transport) throws Exception {
         Server server = transport.listen(Net.createServer(s -> s.resume().end("unread")), dir);
         Socket client = Net.socket();
@@ -218,6 +226,7 @@ class HalfCloseTest {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    @Catalog({61, 113})
     void end_with_data_while_connecting_stays_opening_and_sends_data_and_FIN_once_connected(Transport transport)
             throws Exception {
         // #61: readyState is still opening after end(data) during the connect; #113: the FIN follows the connect
@@ -239,6 +248,7 @@ class HalfCloseTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(114)
     void every_end_form_with_a_callback_calls_it(Transport transport) throws Exception {                        // #114
         Server server = transport.listen(Net.createServer(s -> s.on(Socket.DATA, s::write)), dir);
         List<String> called = new CopyOnWriteArrayList<>();
@@ -257,6 +267,7 @@ class HalfCloseTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(114)
     void an_end_callback_given_after_the_FIN_left_runs_on_the_coming_FINISH_with_null(Transport transport)
             throws Exception {
         // Found by ChaosTest. The FIN of the first end() leaves at once, its FINISH comes after
@@ -282,6 +293,7 @@ class HalfCloseTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog(101)
     void a_write_after_our_end_and_the_peers_end_gives_EPIPE_to_its_callback_then_to_ERROR(Transport transport)
             throws Exception {
         // #101: Node's writeAfterFIN, "This socket has been ended by the other party"

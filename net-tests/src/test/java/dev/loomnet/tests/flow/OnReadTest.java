@@ -16,6 +16,7 @@ import dev.loomnet.net.OnRead;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import dev.loomnet.tests.Catalog;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,6 +60,7 @@ class OnReadTest {
     }
 
     @Test
+    @Catalog(84)
     void a_static_buffer_receives_every_read_and_no_data_event_is_emitted() throws Exception {
         Server server = Net.createServer(s -> s.resume().end("hello world")).listen(0, HOST);
         byte[] buffer = new byte[2];
@@ -81,6 +83,7 @@ class OnReadTest {
     }
 
     @Test
+    @Catalog(84)
     void a_buffer_function_is_asked_once_up_front_and_again_after_every_read() throws Exception {
         Server server = Net.createServer(s -> s.resume().end("hello world")).listen(0, HOST);
         AtomicInteger calls = new AtomicInteger();
@@ -101,6 +104,7 @@ class OnReadTest {
     }
 
     @Test
+    @Catalog(84)
     void returning_false_pauses_until_resume_and_pause_inside_the_callback_does_the_same() throws Exception {
         Flow.Accepted accepted = new Flow.Accepted(Socket::resume);
         Server server = Net.createServer(accepted).listen(0, HOST);
@@ -138,7 +142,7 @@ class OnReadTest {
     /**
      * A closed onread socket connected again reads again, as in Node (it reads once connected unless paused).
      * It used to reset its flow as if nobody read it (it has no DATA listener), and so never read the second
-     * connection: found by the chaos test's reconnect group (seed and details in design.md section 16).
+     * connection: found by the chaos test's reconnect group (ChaosTest prints the seed that reruns it).
      */
     @Test
     void an_onread_socket_connected_again_after_close_reads_the_new_connection() throws Exception {

@@ -13,6 +13,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PauseResumeTest {
 
     @Test
+    @Catalog(137)
     void pause_stops_DATA_the_writer_is_eventually_refused_and_resume_delivers_every_byte() throws Exception {
         long cap = 64L << 20;                                 // far more than the kernel buffers take
         byte[] chunk = new byte[64 * 1024];
@@ -80,7 +82,7 @@ class PauseResumeTest {
     /**
      * A {@code pause()} from another thread after a chunk was read, while its event waits behind another (a
      * listener that blocks): the chunk is held until {@code resume()}, not emitted while paused (Node
-     * emits no data while paused; flow-control.md section 10).
+     * emits no data while paused; guide.md section 6).
      */
     @Test
     void a_chunk_whose_event_was_waiting_when_pause_came_is_held_until_resume() throws Exception {
@@ -108,6 +110,7 @@ class PauseResumeTest {
     }
 
     @Test
+    @Catalog(138)
     void pauseOnConnect_reads_nothing_even_with_a_DATA_listener_until_resume() throws Exception {
         StringBuffer received = new StringBuffer();
         Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.DATA, chunk -> received.append(new String(chunk))));
@@ -130,6 +133,7 @@ class PauseResumeTest {
     }
 
     @Test
+    @Catalog(138)
     void without_pauseOnConnect_data_flows_at_once() throws Exception {
         StringBuffer received = new StringBuffer();
         Flow.Accepted accepted = new Flow.Accepted(s -> s.on(Socket.DATA, chunk -> received.append(new String(chunk))));
@@ -152,6 +156,7 @@ class PauseResumeTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"r", "pr", "rpr", "p", "rrp"})
+    @Catalog(136)
     void pause_and_resume_before_the_connection_completes_are_honoured(String calls) throws Exception {
         Server server = Net.createServer(s -> s.resume().end("hi")).listen(0, HOST);
         Socket client = Net.socket();

@@ -12,6 +12,7 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import dev.loomnet.testing.Transport;
+import dev.loomnet.tests.Catalog;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -52,6 +53,7 @@ class PipeBackpressureTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    @Catalog({94, 95, 137})
     void a_64_MiB_pipe_into_a_slow_reader_keeps_the_queue_near_the_high_water_mark_and_loses_nothing(
             Transport transport) throws Exception {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

@@ -14,6 +14,7 @@ import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
 import dev.loomnet.testing.Transport;
+import dev.loomnet.tests.Catalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ class ResetAndDestroySoonTest {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    @Catalog(120)
     void resetAndDestroy_gives_the_peer_read_ECONNRESET_and_closes_this_side_without_an_error(Transport transport)
             throws Exception {
         AtomicReference<Trace> serverTrace = new AtomicReference<>();
@@ -66,6 +68,7 @@ class ResetAndDestroySoonTest {
     }
 
     @Test
+    @Catalog(119)
     void resetAndDestroy_on_a_socket_that_never_connected_emits_ERR_SOCKET_CLOSED() throws Exception {
         Socket socket = Net.socket();
         Trace t = Trace.of(socket);
@@ -125,6 +128,7 @@ class ResetAndDestroySoonTest {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    @Catalog(121)
     void resetAndDestroy_while_connecting_waits_for_the_connection_then_resets_it(Transport transport)
             throws Exception {     // #121
         AtomicReference<Throwable> peerError = new AtomicReference<>();
@@ -146,6 +150,7 @@ class ResetAndDestroySoonTest {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    @Catalog(122)
     void resetAndDestroy_then_destroy_while_connecting_to_a_closed_port_gives_neither_connect_nor_error(
             Transport transport) { // #122
         Server gone = transport.listen(Net.createServer(), dir);
@@ -170,6 +175,7 @@ class ResetAndDestroySoonTest {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"TCP4", "TCP6"})
+    @Catalog(123)
     void resetAndDestroy_of_every_accepted_socket_gives_every_client_ECONNRESET(Transport transport) throws Exception {
         // #123: and every accepted socket and the server emit close
         List<Trace> peers = new CopyOnWriteArrayList<>();

@@ -14,6 +14,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import dev.loomnet.tests.Catalog;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,7 @@ class TextTest {
     static final byte[] BYTES = TEXT.getBytes(UTF_8);
 
     @Test
+    @Catalog(79)
     void every_split_of_a_multibyte_text_across_two_reads_arrives_exact_through_TEXT() throws Exception {
         StringBuffer text = new StringBuffer();
         Flow.Accepted accepted = new Flow.Accepted(s -> s.setEncoding(UTF_8).on(Socket.TEXT, text::append));
@@ -79,7 +81,7 @@ class TextTest {
     /**
      * A closed socket read only through TEXT, connected again, reads again: it used to reset its flow as if
      * nobody read it (it has no DATA listener) and never read the second connection. Found by the chaos test's
-     * reconnect group (seed and details in design.md section 16).
+     * reconnect group (ChaosTest prints the seed that reruns it).
      */
     @Test
     void a_socket_with_only_a_TEXT_listener_connected_again_after_close_reads_the_new_connection() throws Exception {
@@ -93,6 +95,7 @@ class TextTest {
     }
 
     @Test
+    @Catalog(81)
     void latin1_round_trips_all_256_byte_values() throws Exception {
         Server server = Net.createServer(s -> s.pipe(s)).listen(0, HOST);      // echo
         StringBuffer text = new StringBuffer();
@@ -118,6 +121,7 @@ class TextTest {
     }
 
     @Test
+    @Catalog(80)
     void forty_thousand_three_byte_characters_arrive_as_exactly_as_many_characters() throws Exception {
         String big = "あ".repeat(40_960);                                   // catalog #80
         AtomicInteger chars = new AtomicInteger();

@@ -18,6 +18,7 @@ import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.ServerOptions;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -100,6 +101,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Catalog(131)
     void a_zero_timeout_disables_the_timer_and_with_the_listener_removes_it() throws Exception {
         AtomicInteger events = new AtomicInteger();
         AtomicInteger callbacks = new AtomicInteger();
@@ -115,6 +117,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Catalog(132)
     void TIMEOUT_does_not_close_the_socket_which_can_still_write_and_end_normally() throws Exception {
         StringBuffer received = new StringBuffer();
         AtomicReference<String> stateInTimeout = new AtomicReference<>();
@@ -140,6 +143,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Catalog(130)
     void setTimeout_after_destroy_is_a_no_op_that_returns_the_socket() throws Exception {
         connectPair(s -> { });
         AtomicInteger callbacks = new AtomicInteger();
@@ -166,6 +170,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Catalog({133, 135})
     void a_socket_that_never_connected_still_times_out() {
         AtomicInteger callbacks = new AtomicInteger();
         Socket socket = Net.socket().setTimeout(Duration.ofMillis(20), callbacks::incrementAndGet);   // #133, #135
@@ -187,6 +192,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Catalog(128)
     void a_negative_timeout_throws_ERR_OUT_OF_RANGE() {
         Socket socket = Net.socket();
         NetException e = assertThrows(NetException.class, () -> socket.setTimeout(Duration.ofMillis(-1)));   // #128
@@ -196,6 +202,7 @@ class TimeoutTest {
     }
 
     @Test
+    @Catalog(97)
     void a_long_write_that_keeps_moving_does_not_time_out() throws Exception {
         int total = 24 << 20;
         int step = 1 << 20;

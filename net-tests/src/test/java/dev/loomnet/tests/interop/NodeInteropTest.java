@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.loomnet.tests.Catalog;
 import dev.loomnet.tests.interop.LoomPeer.Mode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +82,7 @@ class NodeInteropTest {
      */
     @ParameterizedTest(name = "{0}, the {1} sends and ends first")
     @CsvSource({"tcp, client", "tcp, server", "tcp6, client", "tcp6, server"})
+    @Catalog({34, 65, 90, 94, 108, 110, 124, 157})
     void random_bytes_echoed_by_a_half_open_peer_arrive_intact_with_nodes_events_over_tcp(String kind, String sender)
             throws Exception {
         Transcript node = sendAndEcho(kind + ":0", kind + ":0", kind + ":0", sender.equals("client"));
@@ -92,6 +94,7 @@ class NodeInteropTest {
     /** The same as over TCP, on socket files in a temporary directory (#157). */
     @ParameterizedTest(name = "the {0} sends and ends first")
     @ValueSource(strings = {"client", "server"})
+    @Catalog({90, 157})
     void random_bytes_echoed_by_a_half_open_peer_arrive_intact_with_nodes_events_over_unix_sockets(String sender,
             @TempDir Path dir) throws Exception {
         sendAndEcho("unix:" + dir.resolve("node.sock"), "unix:" + dir.resolve("to-loomnet-client.sock"),
@@ -101,7 +104,7 @@ class NodeInteropTest {
     /**
      * Node's sockets show no addresses on a Unix socket. loomnet's show the documented Java forms
      * (node-mapping.md, {@code socket.remoteAddress}, {@code remoteFamily}, {@code remotePort},
-     * {@code localAddress}; design.md section 13): the path as the peer's address on both ends and as an
+     * {@code localAddress}; ARCHITECTURE.md): the path as the peer's address on both ends and as an
      * accepted socket's own, the empty path of an unnamed client socket as its own, {@code null} families and
      * port 0 where Node has {@code undefined}.
      */
@@ -167,6 +170,7 @@ class NodeInteropTest {
      * {@code CLOSE(true)}, as Node's client does; the resetting side closes without an error (#120, #123).
      */
     @Test
+    @Catalog(120)
     void a_reset_by_a_node_server_mid_stream_is_read_econnreset_then_close_true_for_a_loomnet_client()
             throws Exception {
         Transcript node = nodeWithNode(RESET, SINK, "tcp:0");
@@ -179,6 +183,7 @@ class NodeInteropTest {
 
     /** The reverse: loomnet's server resets and Node's client reports ECONNRESET from {@code read} (#120, #123). */
     @Test
+    @Catalog({120, 123})
     void a_reset_by_a_loomnet_server_mid_stream_is_read_econnreset_then_close_true_for_a_node_client()
             throws Exception {
         Transcript node = nodeWithNode(RESET, SINK, "tcp:0");
@@ -223,6 +228,7 @@ class NodeInteropTest {
      * transcripts, byte counts included, must be equal in both directions.
      */
     @Test
+    @Catalog({79, 105})
     void utf8_text_cut_inside_characters_decodes_into_the_same_chunks_as_nodes_set_encoding() throws Exception {
         Transcript node = nodeWithNode(PIECES, TEXT, "tcp:0");
         Transcript loomClient = nodeWithLoomnetClient(PIECES, TEXT, "tcp:0");

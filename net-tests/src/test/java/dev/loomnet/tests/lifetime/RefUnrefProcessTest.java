@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import dev.loomnet.tests.server.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RefUnrefProcessTest {
 
     @Test
+    @Catalog(140)
     void an_unrefd_listening_server_lets_main_return_and_the_jvm_exit() throws Exception {         // #140
         try (ChildJvm child = ChildJvm.onClassPath(UnrefServerMain.class, "after")) {
             assertEquals(0, child.awaitExit(), String.valueOf(child.lines()));
@@ -34,6 +36,7 @@ class RefUnrefProcessTest {
     }
 
     @Test
+    @Catalog(140)
     void an_unrefd_unix_socket_server_lets_the_jvm_exit_where_a_refd_one_keeps_it_up(@TempDir Path dir)
             throws Exception {                                                                       // #140
         // Node's test-pipe-unref: listen on a pipe path, unref, and the process exits. The control first: the
@@ -51,6 +54,7 @@ class RefUnrefProcessTest {
     }
 
     @Test
+    @Catalog(141)
     void unref_called_before_listen_is_remembered_once_listening() throws Exception {               // #141
         try (ChildJvm child = ChildJvm.onClassPath(UnrefServerMain.class, "before")) {
             assertEquals(0, child.awaitExit(), String.valueOf(child.lines()));
@@ -59,6 +63,7 @@ class RefUnrefProcessTest {
     }
 
     @Test
+    @Catalog(142)
     void a_refd_client_keeps_the_jvm_up_until_its_connection_closes() throws Exception {           // #142
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);
@@ -78,6 +83,7 @@ class RefUnrefProcessTest {
     }
 
     @Test
+    @Catalog(134)
     void the_idle_timer_of_an_unrefd_open_socket_does_not_keep_the_jvm_alive() throws Exception {
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(socket -> {

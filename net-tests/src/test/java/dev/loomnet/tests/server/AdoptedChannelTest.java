@@ -15,6 +15,7 @@ import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import dev.loomnet.tests.Catalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -44,6 +45,7 @@ class AdoptedChannelTest {
     }
 
     @Test
+    @Catalog(29)
     void an_already_bound_server_channel_is_adopted_and_serves_on_its_address() throws IOException {  // #29
         ServerSocketChannel channel = ServerSocketChannel.open();
         channel.bind(new InetSocketAddress(V4, 0));
@@ -66,6 +68,7 @@ class AdoptedChannelTest {
     }
 
     @Test
+    @Catalog(28)
     void an_unbound_server_channel_is_rejected_with_err_invalid_arg_value() throws IOException {
         try (ServerSocketChannel channel = ServerSocketChannel.open()) {
             NetException e = assertThrows(NetException.class, () -> Net.createServer().listen(channel));
@@ -74,6 +77,7 @@ class AdoptedChannelTest {
     }
 
     @Test
+    @Catalog({29, 158})
     void closing_a_server_on_an_adopted_unix_channel_leaves_the_file_it_did_not_create(@TempDir Path dir)
             throws IOException {                                                                     // #158
         Path path = dir.resolve("adopted.sock");
@@ -122,6 +126,7 @@ class AdoptedChannelTest {
     }
 
     @Test
+    @Catalog(152)
     void a_socket_over_an_unconnected_channel_is_rejected() throws IOException {
         try (SocketChannel channel = SocketChannel.open()) {
             NetException e = assertThrows(NetException.class, () -> Net.socket(channel));
@@ -131,6 +136,7 @@ class AdoptedChannelTest {
 
     @Test
     @SuppressWarnings("try")                            // peer: the other end, only held open by the try
+    @Catalog(145)
     void no_delay_and_keep_alive_options_are_set_on_the_channel_when_the_connection_is_established()
             throws IOException {                                                                     // #145-#150
         SocketChannel[] pair = rawPair();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionCountTest {
 
     @Test
+    @Catalog(35)
     void get_connections_calls_back_with_null_and_the_count_while_one_client_is_connected() {          // #35
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);
@@ -78,6 +80,7 @@ class ConnectionCountTest {
     }
 
     @Test
+    @Catalog(11)
     void connections_stays_exact_after_close_as_the_open_connections_end_one_by_one() {              // #11
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);

@@ -15,6 +15,7 @@ import dev.loomnet.net.ListenOptions;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ class ListenOptionsTest {
     }
 
     @Test
+    @Catalog(27)
     void ipv6_only_serves_an_ipv6_client() {                                                        // #27
         assumeTrue(Fixtures.ipv6Loopback(), "::1 cannot be bound here");
         List<Socket> accepted = new CopyOnWriteArrayList<>();
@@ -73,6 +75,7 @@ class ListenOptionsTest {
     }
 
     @Test
+    @Catalog(27)
     void ipv6_only_does_not_serve_an_ipv4_client_which_sees_its_connection_closed() {              // #27
         assumeTrue(Fixtures.ipv6Loopback(), "::1 cannot be bound here");
         List<Socket> accepted = new CopyOnWriteArrayList<>();
@@ -127,6 +130,7 @@ class ListenOptionsTest {
     }
 
     @Test
+    @Catalog(180)
     void exclusive_changes_nothing_in_a_jvm_without_cluster() {                                       // #180
         Server server = Net.createServer()
                 .listen(ListenOptions.builder().port(0).host(V4).exclusive(true).build());
@@ -136,6 +140,7 @@ class ListenOptionsTest {
     }
 
     @Test
+    @Catalog(22)
     void a_port_wins_over_a_path_given_with_it(@TempDir Path dir) {                          // #22
         Path path = dir.resolve("unused.sock");
         Server server = Net.createServer(s -> s.on(Socket.DATA, s::write))

@@ -16,6 +16,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ class MaxConnectionsTest {
     }
 
     @Test
+    @Catalog({36, 38})
     void with_a_limit_of_3_and_10_clients_exactly_3_stay_open_and_7_drops_fire_with_addresses() {    // #36, #38
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         List<DropInfo> drops = new CopyOnWriteArrayList<>();
@@ -85,6 +87,7 @@ class MaxConnectionsTest {
     }
 
     @Test
+    @Catalog(37)
     void when_a_served_connection_closes_its_slot_is_free_again() {                                   // #37
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         List<DropInfo> drops = new CopyOnWriteArrayList<>();
@@ -113,6 +116,7 @@ class MaxConnectionsTest {
     }
 
     @Test
+    @Catalog(39)
     void max_connections_0_drops_every_connection() {                                               // #39
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         List<DropInfo> drops = new CopyOnWriteArrayList<>();
@@ -141,6 +145,7 @@ class MaxConnectionsTest {
     }
 
     @Test
+    @Catalog(38)
     void a_drop_on_a_dual_stack_server_reports_the_ipv4_client_in_its_mapped_ipv6_form() {
         List<DropInfo> drops = new CopyOnWriteArrayList<>();
         Server server = Net.createServer().maxConnections(0);

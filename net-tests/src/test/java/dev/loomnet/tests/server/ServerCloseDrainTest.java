@@ -11,6 +11,7 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
+import dev.loomnet.tests.Catalog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerCloseDrainTest {
 
     @Test
+    @Catalog(13)
     void after_close_a_new_connect_is_refused_while_an_open_connection_still_echoes() {            // #13
         Server server = Net.createServer(s -> s.on(Socket.DATA, s::write)).listen(0, V4);
         int port = server.address().port();
@@ -61,6 +63,7 @@ class ServerCloseDrainTest {
     }
 
     @Test
+    @Catalog(11)
     void close_is_emitted_once_after_the_last_of_two_connections_ends_not_after_the_first() {       // #11
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Server server = Net.createServer(Fixtures.collect(accepted)).listen(0, V4);
@@ -105,6 +108,7 @@ class ServerCloseDrainTest {
     }
 
     @Test
+    @Catalog(12)
     void close_on_a_server_that_was_closed_already_gives_err_server_not_running_to_the_second_callback() {
         Server server = Net.createServer().listen(0, V4);
         AtomicReference<Throwable> first = new AtomicReference<>(new AssertionError("not called"));

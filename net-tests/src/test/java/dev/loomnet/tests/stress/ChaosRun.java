@@ -1152,8 +1152,8 @@ final class ChaosRun {
 
     /**
      * What a listener throws destroys its socket with it ({@code ERROR}); if another thread destroyed the socket
-     * first, there is nothing left to destroy and it goes to the uncaught exception handler instead (design.md
-     * 3.5). Each thrown error must take exactly one of the two ways.
+     * first, there is nothing left to destroy and it goes to the uncaught exception handler instead (guide.md,
+     * errors). Each thrown error must take exactly one of the two ways.
      */
     private void thrownErrors() {
         List<Throwable> lost = uncaught.takeAll(e -> e instanceof ChaosError).stream()

@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The invariants every chaos run must satisfy once both sockets have closed, whatever the operations did.
- * Each is stated where it is checked; the sources are the Javadoc of {@code Socket}, guide.md sections 6 to 9,
- * design.md sections 5 and 8, and Node's stream rules where loomnet follows them.
+ * Each is stated where it is checked; the sources are the Javadoc of {@code Socket}, docs/guide.md,
+ * docs/ARCHITECTURE.md, and Node's stream rules where loomnet follows them.
  */
 final class Invariants {
 
@@ -92,7 +92,7 @@ final class Invariants {
     private static void events(Peer p, int othersOpen, List<String> out) {
         List<String> ev = events(p);
         String who = p.side + ": ";
-        // CLOSE exactly once, and nothing after it (guide.md 8: "CLOSE is emitted exactly once").
+        // CLOSE exactly once, and nothing after it (guide.md: "CLOSE is emitted exactly once").
         long closes = count(ev, "close");
         int close = first(ev, "close");
         if (closes != 1) {
@@ -105,7 +105,7 @@ final class Invariants {
                 out.add(who + once + " emitted " + count(ev, once) + " times");
             }
         }
-        // ERROR only from destroy(error), emitted right before CLOSE(true) (design.md 8, destroy step 5); so
+        // ERROR only from destroy(error), emitted right before CLOSE(true) (ARCHITECTURE.md, invariants); so
         // also never before CONNECT, END or FINISH. CLOSE(hadError) is true iff ERROR was emitted.
         int error = first(ev, "error");
         if (error >= 0 && error + 1 != close) {
@@ -124,7 +124,7 @@ final class Invariants {
         if (end >= 0 && ev.subList(end, ev.size()).stream().anyMatch(e -> is(e, "data"))) {
             out.add(who + "DATA after END");
         }
-        // The decoder's tail is flushed before END (design.md 6, TEXT), so no text comes after it either.
+        // The decoder's tail is flushed before END (Inbound), so no text comes after it either.
         if (end >= 0 && ev.subList(end, ev.size()).stream().anyMatch(e -> is(e, "text"))) {
             out.add(who + "TEXT after END");
         }
@@ -193,7 +193,7 @@ final class Invariants {
                 out.add(who + "CLOSE(false) with no destroy of its own, but no " + needed);
             }
         }
-        // DRAIN only after a write returned false (design.md 5). Writes by a pipe or an output stream return
+        // DRAIN only after a write returned false (Writer). Writes by a pipe or an output stream return
         // their answer to loomnet, not to the test, so those sockets are not counted; end(data) hides its
         // write's answer, so each may account for one DRAIN.
         ReadMode mode = p.config.mode();
@@ -286,7 +286,7 @@ final class Invariants {
             }
             if (cb.issuedWhileOpen && cb.afterClose) {
                 // Taken while the socket was open, so destroy's failAll or an earlier completion had it: it runs
-                // before CLOSE, the socket's last word (guide.md 8; design.md 8, destroy step 5).
+                // before CLOSE, the socket's last word (ARCHITECTURE.md, invariants).
                 out.add(who + "callback " + cb.label + " (given while open) ran after CLOSE with "
                         + (e == null ? "null" : Peer.code(e)));
             }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loomnet.net.BlockList;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.SocketAddress;
+import dev.loomnet.tests.Catalog;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -46,6 +47,7 @@ class BlockListTest {
     // #170 argument validation
 
     @Test
+    @Catalog(170)
     void a_null_address_is_ERR_INVALID_ARG_TYPE() {
         BlockList b = new BlockList();
         assertCode(NetException.ERR_INVALID_ARG_TYPE, () -> b.addAddress((String) null));
@@ -63,6 +65,7 @@ class BlockListTest {
     }
 
     @Test
+    @Catalog(170)
     void a_null_type_is_ERR_INVALID_ARG_TYPE() {
         BlockList b = new BlockList();
         assertCode(NetException.ERR_INVALID_ARG_TYPE, () -> b.addAddress("1.1.1.1", null));
@@ -73,6 +76,7 @@ class BlockListTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"foo", "", "ipv5", "IPv4 ", "4"})
+    @Catalog(170)
     void an_unknown_type_is_ERR_INVALID_ARG_VALUE(String type) {
         BlockList b = new BlockList();
         assertCode(NetException.ERR_INVALID_ARG_VALUE, () -> b.addAddress("1.1.1.1", type));
@@ -99,6 +103,7 @@ class BlockListTest {
     // #171 addresses, IPv4-mapped IPv6 both ways
 
     @Test
+    @Catalog(171)
     void an_address_rule_matches_the_address_and_its_ipv4_mapped_form() {
         BlockList b = new BlockList();
         b.addAddress("1.1.1.1");
@@ -123,6 +128,7 @@ class BlockListTest {
     }
 
     @Test
+    @Catalog(175)
     void socket_addresses_work_as_rules_and_as_checked_addresses_and_their_ports_are_ignored() {
         BlockList b = new BlockList();
         SocketAddress sa1 = v4("1.1.1.1");
@@ -150,6 +156,7 @@ class BlockListTest {
     // #172 ranges
 
     @Test
+    @Catalog(172)
     void ranges_include_both_ends() {
         BlockList b = new BlockList();
         b.addRange("1.1.1.1", "1.1.1.10");
@@ -196,6 +203,7 @@ class BlockListTest {
     }
 
     @Test
+    @Catalog(172)
     void a_range_whose_start_is_after_its_end_is_ERR_INVALID_ARG_VALUE() {
         BlockList b = new BlockList();
         assertCode(NetException.ERR_INVALID_ARG_VALUE, () -> b.addRange("1.1.1.2", "1.1.1.1"));
@@ -218,6 +226,7 @@ class BlockListTest {
     }
 
     @Test
+    @Catalog(172)
     void an_ipv4_range_matches_the_ipv4_mapped_hex_forms() {
         // Regression test for https://github.com/nodejs/node/issues/39074
         BlockList b = new BlockList();
@@ -252,6 +261,7 @@ class BlockListTest {
     // #173 subnets
 
     @Test
+    @Catalog(173)
     void subnets_match_the_addresses_under_their_prefix() {
         BlockList b = new BlockList();
         b.addSubnet("1.1.1.0", 16);
@@ -282,6 +292,7 @@ class BlockListTest {
     }
 
     @Test
+    @Catalog(173)
     void subnet_boundaries_are_exact_for_prefixes_that_are_not_byte_aligned() {
         BlockList b = new BlockList();
         b.addSubnet("10.0.0.0", 27);
@@ -300,6 +311,7 @@ class BlockListTest {
     }
 
     @Test
+    @Catalog(173)
     void a_full_length_prefix_matches_only_that_address() {
         BlockList b = new BlockList();
         b.addSubnet("10.1.2.3", 32);
@@ -338,6 +350,7 @@ class BlockListTest {
     }
 
     @Test
+    @Catalog(173)
     void a_prefix_out_of_range_is_ERR_OUT_OF_RANGE() {
         BlockList b = new BlockList();
         assertCode(NetException.ERR_OUT_OF_RANGE, () -> b.addSubnet("1.1.1.1", -1));
@@ -357,6 +370,7 @@ class BlockListTest {
     // #174 rules
 
     @Test
+    @Catalog(174)
     void rules_are_listed_newest_first_in_nodes_text_forms() {
         BlockList b = new BlockList();
         b.addAddress("1.1.1.1");
@@ -378,6 +392,7 @@ class BlockListTest {
     }
 
     @Test
+    @Catalog(174)
     void rules_print_the_family_capitalised_and_the_addresses_in_canonical_form() {
         BlockList b = new BlockList();
         b.addAddress("0:0:0:0:0:FFFF:0101:0102", "IPV6");
@@ -431,6 +446,7 @@ class BlockListTest {
     // #175 check
 
     @Test
+    @Catalog(175)
     void check_with_a_null_argument_is_ERR_INVALID_ARG_TYPE() {
         BlockList b = new BlockList();
         assertCode(NetException.ERR_INVALID_ARG_TYPE, () -> b.check((String) null));

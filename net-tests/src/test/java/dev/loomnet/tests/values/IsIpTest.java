@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomnet.net.Net;
+import dev.loomnet.tests.Catalog;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -201,6 +202,7 @@ class IsIpTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
+    @Catalog({160, 161, 162, 163, 164, 165, 166, 167, 168, 169})
     void isIP_isIPv4_and_isIPv6_give_nodes_answer(Case c) {
         assertAll(
                 () -> assertEquals(c.isIP(), Net.isIP(c.input()), "isIP"),
@@ -209,6 +211,7 @@ class IsIpTest {
     }
 
     @Test
+    @Catalog(166)
     void null_is_not_an_ip_address() {
         assertEquals(0, Net.isIP(null));
         assertFalse(Net.isIPv4(null));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.SocketAddress;
+import dev.loomnet.tests.Catalog;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -33,11 +34,13 @@ class SocketAddressTest {
     // #176 defaults
 
     @Test
+    @Catalog(176)
     void a_default_address_is_127_0_0_1_port_0_ipv4_flowlabel_0() {
         assertAddress(SocketAddress.builder().build(), "127.0.0.1", 0, "ipv4", 0);
     }
 
     @Test
+    @Catalog(176)
     void the_default_ipv6_address_is_the_unspecified_address() {
         assertAddress(SocketAddress.builder().family("ipv6").build(), "::", 0, "ipv6", 0);
     }
@@ -50,6 +53,7 @@ class SocketAddressTest {
     }
 
     @Test
+    @Catalog(176)
     void the_ipv6_flowlabel_is_kept() {
         assertAddress(SocketAddress.builder().family("ipv6").flowlabel(1).build(), "::", 0, "ipv6", 1);
         assertAddress(SocketAddress.builder().family("ipv6").flowlabel(SocketAddress.MAX_FLOWLABEL).build(),
@@ -77,11 +81,13 @@ class SocketAddressTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"test", "", "ipv5", "IPv4 ", "inet6", "4", "6"})
+    @Catalog(177)
     void an_unknown_family_is_ERR_INVALID_ARG_VALUE(String family) {
         assertCode(NetException.ERR_INVALID_ARG_VALUE, () -> SocketAddress.builder().family(family));
     }
 
     @Test
+    @Catalog(177)
     void null_options_are_ERR_INVALID_ARG_TYPE() {
         assertCode(NetException.ERR_INVALID_ARG_TYPE, () -> SocketAddress.builder().family(null));
         assertCode(NetException.ERR_INVALID_ARG_TYPE, () -> SocketAddress.builder().address(null));
@@ -91,6 +97,7 @@ class SocketAddressTest {
 
     @ParameterizedTest
     @ValueSource(ints = {-1, 65536, Integer.MIN_VALUE, Integer.MAX_VALUE})
+    @Catalog(177)
     void a_bad_port_is_ERR_SOCKET_BAD_PORT(int port) {
         NetException e = assertThrows(NetException.class, () -> SocketAddress.builder().port(port));
         assertEquals(NetException.ERR_SOCKET_BAD_PORT, e.code());
@@ -100,6 +107,7 @@ class SocketAddressTest {
 
     @ParameterizedTest
     @ValueSource(ints = {-1, 0x100000, Integer.MIN_VALUE, Integer.MAX_VALUE})
+    @Catalog(177)
     void a_flowlabel_outside_20_bits_is_ERR_OUT_OF_RANGE(int flowlabel) {
         assertCode(NetException.ERR_OUT_OF_RANGE, () -> SocketAddress.builder().flowlabel(flowlabel));
     }
@@ -236,6 +244,7 @@ class SocketAddressTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("goodParses")
+    @Catalog(178)
     void parse_reads_a_url_host_and_port(List<Object> row) {
         Optional<SocketAddress> sa = SocketAddress.parse((String) row.get(0));
         assertTrue(sa.isPresent(), "parsed");

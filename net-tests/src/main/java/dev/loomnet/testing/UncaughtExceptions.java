@@ -10,16 +10,31 @@ import java.util.function.Predicate;
 
 /**
  * The uncaught exceptions seen during one test. {@link LoomnetExtension} fails a test that leaves any here; a
- * test that expects one (an {@code ERROR} with no listener goes to the uncaught exception handler) injects
- * this as a parameter and takes it with {@link #awaitOne(Predicate)}.
+ * test that expects one (an {@code ERROR} with no listener goes to the uncaught exception handler) declares
+ * this as a parameter of the test method and takes it with {@link #awaitOne(Predicate)}:
+ * <pre>{@code
+ * @Test
+ * void unheard_error_is_uncaught(UncaughtExceptions uncaught) {
+ *     Net.connect(closedPort, "127.0.0.1");          // no ERROR listener
+ *     uncaught.awaitOne(e -> e instanceof NetException ne && ne.code().equals("ECONNREFUSED"));
+ * }
+ * }</pre>
  */
 public final class UncaughtExceptions {
 
-    /** One uncaught exception and the thread it happened on. */
+    /**
+     * One uncaught exception and the thread it happened on.
+     *
+     * @param threadName the name of the thread whose uncaught exception handler received it
+     * @param error      the exception
+     */
     public record Uncaught(String threadName, Throwable error) {
     }
 
     private final ConcurrentLinkedQueue<Uncaught> seen = new ConcurrentLinkedQueue<>();
+
+    UncaughtExceptions() {
+    }
 
     void add(Thread thread, Throwable error) {
         seen.add(new Uncaught(thread.getName(), error));
@@ -30,6 +45,7 @@ public final class UncaughtExceptions {
      *
      * @param filter which exception is expected
      * @return the matching record
+     * @throws org.awaitility.core.ConditionTimeoutException when none came within 10 s
      */
     public Uncaught awaitOne(Predicate<Throwable> filter) {
         Uncaught[] found = new Uncaught[1];
@@ -62,7 +78,11 @@ public final class UncaughtExceptions {
         return out;
     }
 
-    /** Removes and returns everything seen so far. */
+    /**
+     * Removes and returns everything seen so far.
+     *
+     * @return the records, in the order they were seen
+     */
     List<Uncaught> drain() {
         List<Uncaught> out = new ArrayList<>();
         Uncaught u;
