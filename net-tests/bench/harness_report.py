@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Ratio table for loomnet from the harness's results (run-harness.sh writes them).
 
-usage: python3 net-tests/bench/harness_report.py RESULTS_DIR [--subject loomnet] [--ref raw-vt]
+usage: python3 net-tests/bench/harness_report.py RESULTS_DIR [--ref raw-vt] [--cpu-refs netty,raw-vt]
+
+Every server whose name starts with "loomnet" is a subject (loomnet, loomnet-pipe, ..., or A/B names such
+as loomnet-main / loomnet-exp); the others are peers.
 
 Reads RESULTS_DIR/*.jsonl (one JSON object per scenario run, written by ../shared/bench/run.sh), takes the
 median over runs of each scenario's headline figure per server, and prints Markdown tables:
@@ -9,7 +12,10 @@ median over runs of each scenario's headline figure per server, and prints Markd
 1. the headline figure per server (median, with the runs in brackets when there are several), then for each
    loomnet variant the ratio to raw-vt and to the best peer (the best non-loomnet server in that row);
 2. server CPU per unit of work (us per message / MB / connection), the steadier comparison on a shared
-   2-core machine (see the harness's NOTES.md);
+   2-core machine (see the harness's NOTES.md), and for each loomnet variant its CPU per unit as a multiple
+   of Netty's and of raw-vt's (median of the per-round ratios: < 1.00 means loomnet spends less CPU);
+   then the CPU the rest of the machine used during each window (other processes: machine busy minus
+   server and load generator), to judge how noisy the runs were;
 3. each loomnet variant's ratio to the reference per round: the k-th run of the variant (in time order) over the
    k-th run of the reference, and the median of those ratios. A round runs every server within a few minutes,
    so this cancels the drift of the machine between rounds (on a shared machine a whole round can run 10-25%
@@ -36,8 +42,9 @@ HEADLINE = {
 }
 # throughput field -> CPU-per-unit label
 CPU_UNIT = {"msgs_per_s": "us/msg", "mb_per_s": "us/MB", "conns_per_s": "us/conn"}
-SUBJECTS = ["loomnet", "loomnet-pipe", "loomnet-streams", "loomnet-onread"]
-ORDER = ["loomnet", "loomnet-pipe", "loomnet-streams", "loomnet-onread", "raw-vt", "raw-platform", "netty", "vertx", "node"]
+def is_subject(server):
+    return server.startswith("loomnet")
+ORDER = ["loomnet-base", "loomnet", "loomnet-base-pipe", "loomnet-pipe", "loomnet-streams", "loomnet-onread", "raw-vt", "raw-platform", "netty", "vertx", "node"]
 
 
 def headline(rec):
@@ -81,6 +88,31 @@ def cpu_per_unit(rec, field):
     return None
 
 
+def cpu_ratio(runs, name, subj, ref, field):
+    """Subject's CPU per unit over ref's, per round (runs paired in time order): median [each]."""
+    a = sorted(runs.get((name, subj), []), key=lambda r: r.get("ts", ""))
+    b = sorted(runs.get((name, ref), []), key=lambda r: r.get("ts", ""))
+    ratios = []
+    for x, y in zip(a, b):
+        cx, cy = cpu_per_unit(x, field), cpu_per_unit(y, field)
+        if cx is not None and cy:
+            ratios.append(cx / cy)
+    if not ratios:
+        return "-"
+    cell = f"{statistics.median(ratios):.2f}"
+    if len(ratios) > 1:
+        cell += " [" + ", ".join(f"{r:.2f}" for r in ratios) + "]"
+    return cell
+
+
+def other_cpu(rec):
+    """CPU % (of one core) used by processes other than server and load generator during the window."""
+    busy, srv, cli = rec.get("machine_busy_pct"), rec.get("server_cpu_pct"), rec.get("client_cpu_pct")
+    if not all(isinstance(v, (int, float)) for v in (busy, srv, cli)):
+        return None
+    return max(0.0, busy * (os.cpu_count() or 1) - srv - cli)
+
+
 def fmt(v):
     if v is None:
         return "-"
@@ -122,12 +154,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
     ap.add_argument("--ref", default="raw-vt")
+    ap.add_argument("--cpu-refs", default="netty,raw-vt")
     args = ap.parse_args()
     runs, bad = load(args.results)
     servers = {s for (_, s) in runs}
     servers = [s for s in ORDER if s in servers] + sorted(servers - set(ORDER))
-    subjects = [s for s in SUBJECTS if s in servers]
-    peers = [s for s in servers if s not in SUBJECTS]
+    subjects = [s for s in servers if is_subject(s)]
+    peers = [s for s in servers if not is_subject(s)]
+    cpu_refs = [r for r in args.cpu_refs.split(",") if r in servers]
     names = [n for n in SCENARIOS if any((n, s) in runs for s in servers)]
     names += sorted({n for (n, _) in runs} - set(names))
 
@@ -138,6 +172,7 @@ def main():
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * 2 + "---:|" * (len(cols) - 2))
     cpu_rows = []
+    other_rows = []
     for name in names:
         spec = None
         med = {}
@@ -171,13 +206,29 @@ def main():
             for s in servers:
                 vals = [v for v in (cpu_per_unit(r, field) for r in runs.get((name, s), [])) if v is not None]
                 row.append(fmt(statistics.median(vals)) if vals else "-")
+            for subj in subjects:
+                for ref in cpu_refs:
+                    row.append(cpu_ratio(runs, name, subj, ref, field))
             cpu_rows.append(row)
+            others = [name]
+            for s in servers:
+                vals = [v for v in (other_cpu(r) for r in runs.get((name, s), [])) if v is not None]
+                others.append(f"{statistics.median(vals):.0f}" if vals else "-")
+            other_rows.append(others)
 
     if cpu_rows:
         print(f"\n### Server CPU per unit of work (median; lower is better)\n")
-        print("| " + " | ".join(["scenario", "unit"] + servers) + " |")
-        print("|" + "---|" * 2 + "---:|" * len(servers))
+        ratio_cols = [f"{subj}/{ref}" for subj in subjects for ref in cpu_refs]
+        print("Ratios: the loomnet variant's CPU per unit over the reference's (median of per-round ratios, each\n"
+              "round in brackets); below 1.00 loomnet spends less CPU per message or MB.\n")
+        print("| " + " | ".join(["scenario", "unit"] + servers + ratio_cols) + " |")
+        print("|" + "---|" * 2 + "---:|" * (len(servers) + len(ratio_cols)))
         for row in cpu_rows:
+            print("| " + " | ".join(row) + " |")
+        print(f"\n### CPU used by other processes during the window (median % of one core; noise indicator)\n")
+        print("| " + " | ".join(["scenario"] + servers) + " |")
+        print("|---|" + "---:|" * len(servers))
+        for row in other_rows:
             print("| " + " | ".join(row) + " |")
     paired = paired_rows(runs, names, subjects, args.ref)
     if paired:

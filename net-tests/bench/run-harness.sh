@@ -5,14 +5,19 @@
 #   net-tests/bench/run-harness.sh OUT_DIR [SCENARIO...]
 #
 # OUT_DIR receives results/*.jsonl (one line per scenario run, from the harness's run.sh), the harness's
-# own RESULTS.md, report.md (the ratio table) and env.txt (machine, JDK, commit). SCENARIO defaults to all
+# own RESULTS.md, report.md (the ratio table), env.txt (machine, JDK, commit) and load.txt (the load
+# averages when each server's turn in a round began). SCENARIO defaults to all
 # of the harness's (pingpong1 pingpong50 pingpong1000 stream1 stream16 idle10k idlemax churn).
 #
 # Environment:
 #   SERVERS   default "loomnet loomnet-pipe loomnet-streams loomnet-onread raw-vt netty node". loomnet =
 #             EchoServer events variant, loomnet-pipe = pipe variant, loomnet-streams = streams variant (the
 #             blocking style), loomnet-onread = onread variant, all through net-tests/bench/loomnet.sh; any other
-#             name is a launch script in the harness's servers/ folder.
+#             name is a launch script in the harness's servers/ folder. With BASE_ROOT set (another built
+#             checkout, e.g. main unpacked with git archive and built with ./mvnw -pl net-tests -am package),
+#             loomnet-base and loomnet-base-pipe/-streams/-onread run that checkout's EchoServer: an A/B of two
+#             builds in the same interleaved rounds. loomnet-f1 .. loomnet-f9 run the events variant with the
+#             extra JVM flags in LOOMNET_F1 .. LOOMNET_F9 (an A/B of flags in the same rounds).
 #   RUNS      rounds (default 2); each round runs every server once, in the SERVERS order.
 #   SHARED_BENCH  the read-only harness (default: ../shared/bench next to this repository); it is copied
 #             to BENCH_COPY first (the harness builds into its own folders).
@@ -25,7 +30,7 @@
 # quiet machine. A tiny check: WARMUP=1 DURATION=2 RUNS=1 SERVERS="raw-vt loomnet" \
 #   net-tests/bench/run-harness.sh /tmp/h pingpong1
 set -euo pipefail
-[[ $# -ge 1 ]] || { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+[[ $# -ge 1 ]] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 OUT="$(mkdir -p "$1" && cd "$1" && pwd)"; shift
 SCENARIOS=("$@")
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -70,11 +75,14 @@ for r in $(seq 1 "$RUNS"); do
     log "round $r: $s ($run_id)"
     case "$s" in
       loomnet)      cmd="$LOOMNET_SH {PORT} events" ;;
-      loomnet-pipe) cmd="$LOOMNET_SH {PORT} pipe" ;;
-      loomnet-streams) cmd="$LOOMNET_SH {PORT} streams" ;;
-      loomnet-onread) cmd="$LOOMNET_SH {PORT} onread" ;;
+      loomnet-pipe|loomnet-streams|loomnet-onread) cmd="$LOOMNET_SH {PORT} ${s#loomnet-}" ;;
+      loomnet-f[0-9]) v="LOOMNET_F${s#loomnet-f}"
+                    cmd="env LOOMNET_JVM_FLAGS='${LOOMNET_JVM_FLAGS:-} ${!v:-}' $LOOMNET_SH {PORT} events" ;;
+      loomnet-base) cmd="${BASE_ROOT:?BASE_ROOT is not set}/net-tests/bench/loomnet.sh {PORT} events" ;;
+      loomnet-base-*) cmd="${BASE_ROOT:?BASE_ROOT is not set}/net-tests/bench/loomnet.sh {PORT} ${s#loomnet-base-}" ;;
       *)            cmd="" ;;
     esac
+    echo "$run_id $s $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
     if [[ -n "$cmd" ]]; then
       SERVER_CMD="$cmd" RUN_ID="$run_id" RESULTS_DIR="$OUT/results" "$BENCH_COPY/run.sh" "$s" "${SCENARIOS[@]}" \
         || log "run.sh $s exited with $? (continuing)"

@@ -83,8 +83,18 @@ public class WriterBench {
     /** The socket side of the queue, reduced to what the write path calls. */
     private final class Owner implements WriteSink {
         @Override
-        public @Nullable SocketChannel channel() {
-            return client;
+        public long write(ByteBuffer[] buffers, int offset, int length) throws IOException {
+            return client.write(buffers, offset, length);
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            client.shutdownOutput();
+        }
+
+        @Override
+        public void flush() {
+            // plain TCP: nothing held back
         }
 
         @Override

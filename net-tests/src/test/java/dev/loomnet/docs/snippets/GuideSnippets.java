@@ -10,23 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.concurrent.TimeUnit;
 
 /** The examples of docs/guide.md. */
 final class GuideSnippets {
 
     private GuideSnippets() {
-    }
-
-    static void when() throws Exception {
-        // tag::guide-when[]
-        Server server = Net.createServer(c -> c.end("hi")).listen(0, "127.0.0.1");
-        server.when(Server.LISTENING).get(5, TimeUnit.SECONDS);      // EADDRINUSE fails it at once
-        Socket client = Net.connect(server.address().port(), "127.0.0.1");
-        byte[] greeting = client.when(Socket.DATA).get(5, TimeUnit.SECONDS);
-        // end::guide-when[]
-        System.out.println(greeting.length);
-        server.close();
     }
 
     static void lateListeners(int port) {
