@@ -3,15 +3,7 @@ package dev.loomnet.tests.fault;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Child program: an echo server on 127.0.0.1 that prints {@code port N} once listening, then takes commands on
@@ -31,26 +23,7 @@ public final class EmfileHogServerMain {
         server.on(Server.ERROR, e -> System.out.println("server-error " + EmfileServerMain.code(e) + " "
                 + e.getMessage()));
         server.listen(0, "127.0.0.1", () -> System.out.println("port " + server.address().port()));
-        List<FileChannel> hog = new ArrayList<>();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            if (line.equals("hog")) {
-                try {
-                    for (int i = 0; i < 100_000; i++) {
-                        hog.add(FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ));
-                    }
-                } catch (IOException expected) {
-                    // the limit is reached
-                }
-                System.out.println("hogged " + hog.size());
-            } else if (line.equals("free")) {
-                for (FileChannel f : hog) {
-                    f.close();
-                }
-                hog.clear();
-                System.out.println("freed");
-            }
-        }
+        DescriptorHog.run(line -> false);
         server.close();
     }
 }

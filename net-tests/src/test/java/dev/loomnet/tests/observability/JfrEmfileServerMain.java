@@ -3,15 +3,9 @@ package dev.loomnet.tests.observability;
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
-import java.io.BufferedReader;
+import dev.loomnet.tests.fault.DescriptorHog;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import jdk.jfr.Recording;
 
 /**
@@ -34,30 +28,19 @@ public final class JfrEmfileServerMain {
                 .pipe(c));
         server.on(Server.ERROR, e -> System.out.println("server-error " + e));
         server.listen(0, "127.0.0.1", () -> System.out.println("port " + server.address().port()));
-        List<FileChannel> hog = new ArrayList<>();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            if (line.equals("hog")) {
-                try {
-                    for (int i = 0; i < 100_000; i++) {
-                        hog.add(FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ));
-                    }
-                } catch (IOException expected) {
-                    // the limit is reached
-                }
-                System.out.println("hogged " + hog.size());
-            } else if (line.equals("free")) {
-                for (FileChannel f : hog) {
-                    f.close();
-                }
-                hog.clear();
-                System.out.println("freed");
-            } else if (line.startsWith("dump ")) {
-                recording.stop();
-                recording.dump(Path.of(line.substring(5)));
-                System.out.println("dumped");
+        DescriptorHog.run(line -> {
+            if (!line.startsWith("dump ")) {
+                return false;
             }
-        }
+            recording.stop();
+            try {
+                recording.dump(Path.of(line.substring(5)));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            System.out.println("dumped");
+            return true;
+        });
         server.close();
     }
 }
