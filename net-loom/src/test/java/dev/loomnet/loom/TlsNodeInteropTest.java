@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loomnet.net.NetException;
-import dev.loomnet.testing.ChildJvm;
+import dev.loomnet.testing.NodeTlsPeer;
 import dev.loomnet.testing.PeerProcess;
 import dev.loomnet.testing.TestPki;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,46 +58,17 @@ class TlsNodeInteropTest {
         }
     }
 
-    private static PeerProcess node(String role, int port, Map<String, Object> options) throws IOException {
-        Path script = ChildJvm.classesOf(TlsNodeInteropTest.class).resolve("interop").resolve("tls-peer.js");
-        return PeerProcess.start(List.of(node.orElseThrow().toString(), script.toString(), role,
-                String.valueOf(port), PeerProcess.json(options)));
-    }
-
-    /** Node's server options serving {@code id}. */
-    private static Map<String, Object> serving(TestPki.Identity id) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("key", id.keyPem().toString());
-        o.put("cert", id.certPem().toString());
-        return o;
-    }
-
-    /** Node's client options trusting the test CA, SNI {@code localhost}. */
-    private static Map<String, Object> trusting() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("ca", PKI.ca.certPem().toString());
-        o.put("servername", "localhost");
-        return o;
-    }
-
     private static TlsChannel connectTo(int port, TlsContext context, String host) throws IOException {
         SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         return TlsPair.clientOn(ch, context, host, port);
     }
 
-    /** The "secure" line's JSON field {@code name}, as text. */
-    private static String field(String secureJson, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":(\"([^\"]*)\"|[a-z0-9]+)").matcher(secureJson);
-        assertTrue(m.find(), name + " in " + secureJson);
-        return m.group(2) != null ? m.group(2) : m.group(1);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void java_client_to_node_server_32_mib_echo(String version) throws Exception {
-        Map<String, Object> o = serving(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("maxVersion", version);
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             TlsChannel tls = connectTo(port, client(b -> { }), "localhost");
             try (SocketChannel ch = channelOf(tls)) {
@@ -108,7 +78,7 @@ class TlsNodeInteropTest {
                 assertTrue(tls.closeNotified(), "Node ended with close_notify");
             }
             peer.awaitLine("end");
-            assertEquals(version, field(peer.awaitLine("secure "), "protocol"));
+            assertEquals(version, NodeTlsPeer.field(peer.awaitLine("secure "), "protocol"));
         }
     }
 
@@ -116,11 +86,11 @@ class TlsNodeInteropTest {
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void node_client_to_java_server_32_mib_echo(String version) throws Exception {
         try (ServerSocketChannel listener = TlsPair.listener()) {
-            Map<String, Object> o = trusting();
+            Map<String, Object> o = NodeTlsPeer.trusting(PKI.ca);
             o.put("mode", "send");
             o.put("size", 32 * MIB);
             o.put("maxVersion", version);
-            try (PeerProcess peer = node("client", port(listener), o)) {
+            try (PeerProcess peer = NodeTlsPeer.start("client", port(listener), o)) {
                 try (SocketChannel ch = listener.accept()) {
                     TlsChannel tls = TlsPair.serverOn(ch, server(b -> { }));
                     tls.handshake();
@@ -129,18 +99,18 @@ class TlsNodeInteropTest {
                 String[] sha = peer.awaitLine("sha ").split(" ");
                 assertEquals(sha[0], sha[1], "Node's SHA-256 of what it sent and of what came back");
                 assertEquals(String.valueOf(32 * MIB), sha[2]);
-                assertEquals(version, field(peer.awaitLine("secure "), "protocol"));
+                assertEquals(version, NodeTlsPeer.field(peer.awaitLine("secure "), "protocol"));
             }
         }
     }
 
     @Test
     void alpn_and_sni_java_client_node_server() throws Exception {
-        Map<String, Object> o = serving(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("ALPNProtocols", List.of("http/1.1", "h2"));
         o.put("contexts", Map.of("other.test", Map.of("key", PKI.other.keyPem().toString(),
                 "cert", PKI.other.certPem().toString())));
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             TlsChannel tls = connectTo(port, client(b -> b.servername("other.test").alpnProtocols("h2", "http/1.1")),
                     "127.0.0.1");
@@ -152,8 +122,8 @@ class TlsNodeInteropTest {
                 assertEquals(-1, tls.read(ByteBuffer.allocate(10)));
             }
             String secure = peer.awaitLine("secure ");
-            assertEquals("http/1.1", field(secure, "alpn"));
-            assertEquals("other.test", field(secure, "servername"));
+            assertEquals("http/1.1", NodeTlsPeer.field(secure, "alpn"));
+            assertEquals("other.test", NodeTlsPeer.field(secure, "servername"));
         }
     }
 
@@ -163,32 +133,32 @@ class TlsNodeInteropTest {
         servers.addContext("other.test", TlsConfig.server().key(PKI.other.keyText()).cert(PKI.other.certText())
                 .build());
         try (ServerSocketChannel listener = TlsPair.listener()) {
-            Map<String, Object> o = trusting();
+            Map<String, Object> o = NodeTlsPeer.trusting(PKI.ca);
             o.put("servername", "other.test");
             o.put("ALPNProtocols", List.of("h2", "http/1.1"));
             o.put("mode", "send");
-            try (PeerProcess peer = node("client", port(listener), o); SocketChannel ch = listener.accept()) {
+            try (PeerProcess peer = NodeTlsPeer.start("client", port(listener), o); SocketChannel ch = listener.accept()) {
                 TlsChannel tls = TlsPair.serverOn(ch, servers);
                 tls.handshake();
                 assertEquals("http/1.1", tls.info().alpnProtocol());
                 assertEquals("other.test", tls.info().servername());
                 TlsFlows.echo(tls);
                 String secure = peer.awaitLine("secure ");
-                assertEquals("http/1.1", field(secure, "alpn"));
-                assertEquals("other.test", field(secure, "peerCN"));
-                assertEquals("true", field(secure, "authorized"));
+                assertEquals("http/1.1", NodeTlsPeer.field(secure, "alpn"));
+                assertEquals("other.test", NodeTlsPeer.field(secure, "peerCN"));
+                assertEquals("true", NodeTlsPeer.field(secure, "authorized"));
             }
         }
     }
 
     @Test
     void client_certificates_both_ways() throws Exception {
-        Map<String, Object> o = serving(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("ca", PKI.ca.certPem().toString());
         o.put("requestCert", true);
         o.put("rejectUnauthorized", true);
         o.put("connections", 2);
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             TlsChannel with = connectTo(port, client(b -> b.key(PKI.client.keyText()).cert(PKI.client.certText())),
                     "localhost");
@@ -197,7 +167,7 @@ class TlsNodeInteropTest {
                 with.shutdownOutput();
                 assertEquals(-1, with.read(ByteBuffer.allocate(10)));
             }
-            assertEquals("true", field(peer.awaitLine("secure "), "authorized"));
+            assertEquals("true", NodeTlsPeer.field(peer.awaitLine("secure "), "authorized"));
             TlsChannel without = connectTo(port, client(b -> { }), "localhost");
             try (SocketChannel ch = channelOf(without)) {
                 without.handshake();                      // TLS 1.3: the client finishes before the server refuses
@@ -208,12 +178,12 @@ class TlsNodeInteropTest {
         }
         try (ServerSocketChannel listener = TlsPair.listener()) {
             TlsContext servers = server(b -> b.requestCert(true).ca(PKI.ca.certText()));
-            Map<String, Object> c = trusting();
+            Map<String, Object> c = NodeTlsPeer.trusting(PKI.ca);
             c.put("key", PKI.client.keyPem().toString());
             c.put("cert", PKI.client.certPem().toString());
             c.put("mode", "send");
             c.put("size", 1000);
-            try (PeerProcess peer = node("client", port(listener), c); SocketChannel ch = listener.accept()) {
+            try (PeerProcess peer = NodeTlsPeer.start("client", port(listener), c); SocketChannel ch = listener.accept()) {
                 TlsChannel tls = TlsPair.serverOn(ch, servers);
                 tls.handshake();
                 assertTrue(tls.info().authorized());
@@ -221,8 +191,8 @@ class TlsNodeInteropTest {
                 TlsFlows.echo(tls);
                 peer.awaitLine("sha ");
             }
-            Map<String, Object> n = trusting();
-            try (PeerProcess peer = node("client", port(listener), n); SocketChannel ch = listener.accept()) {
+            Map<String, Object> n = NodeTlsPeer.trusting(PKI.ca);
+            try (PeerProcess peer = NodeTlsPeer.start("client", port(listener), n); SocketChannel ch = listener.accept()) {
                 TlsChannel tls = TlsPair.serverOn(ch, servers);
                 NetException e = assertThrows(NetException.class, tls::handshake);
                 assertEquals("ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE", e.code(), "Node's server code");
@@ -260,9 +230,9 @@ class TlsNodeInteropTest {
                 c.close();
                 t.join(TlsPair.WAIT);
             }
-            Map<String, Object> o = trusting();
+            Map<String, Object> o = NodeTlsPeer.trusting(PKI.ca);
             o.put("servername", servername);
-            try (PeerProcess peer = node("client", port(listener), o); SocketChannel ch = listener.accept()) {
+            try (PeerProcess peer = NodeTlsPeer.start("client", port(listener), o); SocketChannel ch = listener.accept()) {
                 TlsChannel tls = TlsPair.serverOn(ch, servers);
                 try {
                     tls.handshake();
@@ -277,9 +247,9 @@ class TlsNodeInteropTest {
 
     @Test
     void resumption_both_ways() throws Exception {
-        Map<String, Object> o = serving(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("connections", 2);
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             TlsContext clients = client(b -> { });
             List<Boolean> reused = new ArrayList<>();
@@ -297,16 +267,16 @@ class TlsNodeInteropTest {
             assertEquals(List.of(false, true), reused);
             peer.awaitExit();
             assertEquals(List.of("false", "true"), peer.lines().stream().filter(l -> l.startsWith("secure "))
-                    .map(l -> field(l, "reused")).toList());
+                    .map(l -> NodeTlsPeer.field(l, "reused")).toList());
         }
         try (ServerSocketChannel listener = TlsPair.listener()) {
             TlsContext servers = server(b -> { });
-            Map<String, Object> c = trusting();
+            Map<String, Object> c = NodeTlsPeer.trusting(PKI.ca);
             c.put("connections", 2);
             c.put("resume", true);
             c.put("mode", "send");
             c.put("size", 1000);
-            try (PeerProcess peer = node("client", port(listener), c)) {
+            try (PeerProcess peer = NodeTlsPeer.start("client", port(listener), c)) {
                 List<Boolean> reused = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
                     try (SocketChannel ch = listener.accept()) {
@@ -319,16 +289,16 @@ class TlsNodeInteropTest {
                 assertEquals(List.of(false, true), reused);
                 peer.awaitExit();
                 assertEquals(List.of("false", "true"), peer.lines().stream().filter(l -> l.startsWith("secure "))
-                        .map(l -> field(l, "reused")).toList());
+                        .map(l -> NodeTlsPeer.field(l, "reused")).toList());
             }
         }
     }
 
     @Test
     void half_open_node_writes_after_our_close_notify() throws Exception {
-        Map<String, Object> o = serving(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("mode", "halfopen");
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             TlsChannel tls = connectTo(port, client(b -> { }), "localhost");
             try (SocketChannel ch = channelOf(tls)) {

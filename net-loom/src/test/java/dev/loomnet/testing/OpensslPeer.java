@@ -133,15 +133,20 @@ public final class OpensslPeer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             stdin.close();
         } catch (IOException e) {
             // it exited already
         }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            errReader.join(PeerProcess.WAIT);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();           // the test is being stopped
         }
-        errReader.join(PeerProcess.WAIT);
     }
 }

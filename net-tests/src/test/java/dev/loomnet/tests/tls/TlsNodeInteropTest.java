@@ -15,6 +15,7 @@ import dev.loomnet.net.TlsOptions;
 import dev.loomnet.net.TlsServer;
 import dev.loomnet.net.TlsSession;
 import dev.loomnet.net.TlsSocket;
+import dev.loomnet.testing.NodeTlsPeer;
 import dev.loomnet.testing.OpensslPeer;
 import dev.loomnet.testing.PeerProcess;
 import dev.loomnet.testing.TestPki;
@@ -23,7 +24,6 @@ import dev.loomnet.tests.tls.TlsFixtures.Log;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,33 +55,6 @@ class TlsNodeInteropTest {
         assumeTrue(why.isEmpty(), () -> why.orElseThrow());
     }
 
-    private static PeerProcess node(String role, int port, Map<String, Object> options) throws IOException {
-        String node = PeerProcess.find("node").orElseThrow().toString();
-        return PeerProcess.start(List.of(node, PeerProcess.resource("interop/tls-peer.js").toString(), role,
-                String.valueOf(port), PeerProcess.json(options)));
-    }
-
-    private static Map<String, Object> nodeServing(TestPki.Identity id) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("key", id.keyPem().toString());
-        o.put("cert", id.certPem().toString());
-        return o;
-    }
-
-    private static Map<String, Object> nodeTrusting() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("ca", PKI.ca.certPem().toString());
-        o.put("servername", "localhost");
-        return o;
-    }
-
-    /** The "secure" line's JSON field {@code name}, as text. */
-    private static String field(String secureJson, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":(\"([^\"]*)\"|[a-z0-9]+)").matcher(secureJson);
-        assertTrue(m.find(), name + " in " + secureJson);
-        return m.group(2) != null ? m.group(2) : m.group(1);
-    }
-
     private static TlsSocket connectTo(int port, TlsOptions.Builder options) {
         return Tls.connect(ConnectOptions.builder().port(port).host("127.0.0.1").build(), options.build());
     }
@@ -107,9 +80,9 @@ class TlsNodeInteropTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void loomnet_client_to_node_server_32_mib_echo(String version) throws Exception {
-        Map<String, Object> o = nodeServing(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("maxVersion", version);
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             TlsSocket client = connectTo(port, trusting());
             Log log = sendAll(client, 32 * MIB);
@@ -120,7 +93,7 @@ class TlsNodeInteropTest {
             assertEquals(version, client.getProtocol());
             assertTrue(log.events.contains("end"), "Node's close_notify seen as END");
             peer.awaitLine("end");                        // our close_notify seen as Node's 'end'
-            assertEquals(version, field(peer.awaitLine("secure "), "protocol"));
+            assertEquals(version, NodeTlsPeer.field(peer.awaitLine("secure "), "protocol"));
         }
     }
 
@@ -129,15 +102,15 @@ class TlsNodeInteropTest {
     void node_client_to_loomnet_server_32_mib_echo(String version) throws Exception {
         TlsServer server = TlsFixtures.listen(Transport.TCP4, dir, ServerOptions.builder().build(),
                 TlsFixtures.serverOptions().build(), s -> s.pipe(s));
-        Map<String, Object> o = nodeTrusting();
+        Map<String, Object> o = NodeTlsPeer.trusting(PKI.ca);
         o.put("mode", "send");
         o.put("size", 32 * MIB);
         o.put("maxVersion", version);
-        try (PeerProcess peer = node("client", server.address().port(), o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("client", server.address().port(), o)) {
             String[] sha = peer.awaitLine("sha ").split(" ");
             assertEquals(sha[0], sha[1], "Node's SHA-256 of what it sent and of what came back");
             assertEquals(String.valueOf(32 * MIB), sha[2]);
-            assertEquals(version, field(peer.awaitLine("secure "), "protocol"));
+            assertEquals(version, NodeTlsPeer.field(peer.awaitLine("secure "), "protocol"));
             peer.awaitLine("closed");
         }
         server.close();
@@ -145,11 +118,11 @@ class TlsNodeInteropTest {
 
     @Test
     void alpn_and_sni_loomnet_client_node_server() throws Exception {
-        Map<String, Object> o = nodeServing(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("ALPNProtocols", List.of("http/1.1", "h2"));
         o.put("contexts", Map.of("other.test", Map.of("key", PKI.other.keyPem().toString(),
                 "cert", PKI.other.certPem().toString())));
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             TlsSocket client = connectTo(port, trusting().servername("other.test")
                     .alpnProtocols("h2", "http/1.1"));
@@ -159,8 +132,8 @@ class TlsNodeInteropTest {
             assertEquals("http/1.1", client.alpnProtocol());
             assertEquals(PKI.other.cert(), client.getPeerCertificate().get(0));
             String secure = peer.awaitLine("secure ");
-            assertEquals("http/1.1", field(secure, "alpn"));
-            assertEquals("other.test", field(secure, "servername"));
+            assertEquals("http/1.1", NodeTlsPeer.field(secure, "alpn"));
+            assertEquals("other.test", NodeTlsPeer.field(secure, "servername"));
         }
     }
 
@@ -173,16 +146,16 @@ class TlsNodeInteropTest {
                     s.pipe(s);
                 });
         server.addContext("other.test", TlsFixtures.serving(PKI.other).build());
-        Map<String, Object> o = nodeTrusting();
+        Map<String, Object> o = NodeTlsPeer.trusting(PKI.ca);
         o.put("servername", "other.test");
         o.put("ALPNProtocols", List.of("h2", "http/1.1"));
         o.put("mode", "send");
         o.put("size", 1000);
-        try (PeerProcess peer = node("client", server.address().port(), o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("client", server.address().port(), o)) {
             String secure = peer.awaitLine("secure ");
-            assertEquals("http/1.1", field(secure, "alpn"));
-            assertEquals("other.test", field(secure, "peerCN"));
-            assertEquals("true", field(secure, "authorized"));
+            assertEquals("http/1.1", NodeTlsPeer.field(secure, "alpn"));
+            assertEquals("other.test", NodeTlsPeer.field(secure, "peerCN"));
+            assertEquals("true", NodeTlsPeer.field(secure, "authorized"));
             peer.awaitLine("sha ");
             assertEquals("http/1.1", accepted.get(0).alpnProtocol());
             assertEquals("other.test", accepted.get(0).servername());
@@ -193,12 +166,12 @@ class TlsNodeInteropTest {
 
     @Test
     void client_certificates_loomnet_client_node_server() throws Exception {
-        Map<String, Object> o = nodeServing(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("ca", PKI.ca.certPem().toString());
         o.put("requestCert", true);
         o.put("rejectUnauthorized", true);
         o.put("connections", 2);
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             TlsSocket with = connectTo(port, trusting().key(PKI.client.keyText())
                     .cert(PKI.client.certText()));
@@ -206,7 +179,7 @@ class TlsNodeInteropTest {
             with.on(TlsSocket.SECURE_CONNECT, () -> with.end("hi"));
             accepted.awaitClosed();
             assertEquals("hi", accepted.text());
-            assertEquals("true", field(peer.awaitLine("secure "), "authorized"));
+            assertEquals("true", NodeTlsPeer.field(peer.awaitLine("secure "), "authorized"));
             Log refused = Log.of(connectTo(port, trusting()), false).awaitClosed();
             assertTrue(refused.events.contains("error:ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED"),
                     refused.events::toString);
@@ -224,17 +197,17 @@ class TlsNodeInteropTest {
                     s.pipe(s);
                 });
         server.on(TlsServer.TLS_CLIENT_ERROR, (e, s) -> failures.add(e));
-        Map<String, Object> c = nodeTrusting();
+        Map<String, Object> c = NodeTlsPeer.trusting(PKI.ca);
         c.put("key", PKI.client.keyPem().toString());
         c.put("cert", PKI.client.certPem().toString());
         c.put("mode", "send");
         c.put("size", 1000);
-        try (PeerProcess peer = node("client", server.address().port(), c)) {
+        try (PeerProcess peer = NodeTlsPeer.start("client", server.address().port(), c)) {
             peer.awaitLine("sha ");
             assertTrue(accepted.get(0).authorized());
             assertEquals("loomnet client", cn(accepted.get(0)));
         }
-        try (PeerProcess peer = node("client", server.address().port(), nodeTrusting())) {
+        try (PeerProcess peer = NodeTlsPeer.start("client", server.address().port(), NodeTlsPeer.trusting(PKI.ca))) {
             assertTrue(peer.awaitLine("error ").startsWith("ERR_SSL_"), peer.toString());
             waitFor().until(() -> failures.size() == 1);
             assertEquals("ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE", TlsFixtures.code(failures.get(0)));
@@ -263,9 +236,9 @@ class TlsNodeInteropTest {
                 TlsOptions.builder().key(served.keyText()).cert(served.certText()).build(), s -> { });
         Log ours = Log.of(connectTo(server.address().port(), trusting().servername(servername)),
                 false).awaitClosed();
-        Map<String, Object> o = nodeTrusting();
+        Map<String, Object> o = NodeTlsPeer.trusting(PKI.ca);
         o.put("servername", servername);
-        try (PeerProcess peer = node("client", server.address().port(), o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("client", server.address().port(), o)) {
             String theirs = peer.awaitLine("error ");
             assertEquals(theirs, TlsFixtures.code(ours.error()) + " " + ours.error().getMessage(),
                     "Node's client and loomnet's");
@@ -276,10 +249,10 @@ class TlsNodeInteropTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void resumption_loomnet_client_node_server(String version) throws Exception {
-        Map<String, Object> o = nodeServing(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("connections", 2);
         o.put("maxVersion", version);
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             List<Boolean> reused = new ArrayList<>();
             TlsSession session = null;
@@ -300,7 +273,7 @@ class TlsNodeInteropTest {
             assertEquals(List.of(false, true), reused);
             peer.awaitExit();
             assertEquals(List.of("false", "true"), peer.lines().stream().filter(l -> l.startsWith("secure "))
-                    .map(l -> field(l, "reused")).toList());
+                    .map(l -> NodeTlsPeer.field(l, "reused")).toList());
         }
     }
 
@@ -313,15 +286,15 @@ class TlsNodeInteropTest {
                     accepted.add(s);
                     s.pipe(s);
                 });
-        Map<String, Object> c = nodeTrusting();
+        Map<String, Object> c = NodeTlsPeer.trusting(PKI.ca);
         c.put("connections", 2);
         c.put("resume", true);
         c.put("mode", "send");
         c.put("size", 1000);
-        try (PeerProcess peer = node("client", server.address().port(), c)) {
+        try (PeerProcess peer = NodeTlsPeer.start("client", server.address().port(), c)) {
             peer.awaitExit();
             assertEquals(List.of("false", "true"), peer.lines().stream().filter(l -> l.startsWith("secure "))
-                    .map(l -> field(l, "reused")).toList());
+                    .map(l -> NodeTlsPeer.field(l, "reused")).toList());
             assertEquals(2, accepted.size());
             assertFalse(accepted.get(0).isSessionReused());
             assertTrue(accepted.get(1).isSessionReused());
@@ -332,10 +305,10 @@ class TlsNodeInteropTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void half_open_node_writes_after_our_close_notify(String version) throws Exception {
-        Map<String, Object> o = nodeServing(PKI.server);
+        Map<String, Object> o = NodeTlsPeer.serving(PKI.server);
         o.put("mode", "halfopen");
         o.put("maxVersion", version);
-        try (PeerProcess peer = node("server", 0, o)) {
+        try (PeerProcess peer = NodeTlsPeer.start("server", 0, o)) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             TlsSocket client = Tls.connect(ConnectOptions.builder().port(port).host("127.0.0.1").allowHalfOpen(true)
                     .build(), TlsFixtures.clientOptions().servername("localhost").build());
@@ -361,10 +334,10 @@ class TlsNodeInteropTest {
                     s.on(Socket.CLOSE, h -> serverSide.events.add("close:" + h));
                     s.end("bye");
                 });
-        Map<String, Object> c = nodeTrusting();
+        Map<String, Object> c = NodeTlsPeer.trusting(PKI.ca);
         c.put("mode", "halfopen");
         c.put("allowHalfOpen", true);
-        try (PeerProcess peer = node("client", server.address().port(), c)) {
+        try (PeerProcess peer = NodeTlsPeer.start("client", server.address().port(), c)) {
             peer.awaitLine("end");
             waitFor().until(() -> serverSide.events.contains("close:false"));
             assertEquals("after-end", serverSide.text());
