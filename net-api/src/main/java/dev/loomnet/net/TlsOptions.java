@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxVersion          the highest protocol: {@code "TLSv1.3"} (default) or {@code "TLSv1.2"}; a
  *                            {@code minVersion} above it fails the handshake with
  *                            {@code ERR_SSL_NO_PROTOCOLS_AVAILABLE}, as in Node
- * @param handshakeTimeout    how long a handshake may take before it fails ({@code ERR_TLS_HANDSHAKE_TIMEOUT})
+ * @param handshakeTimeout    how long a server's handshake may take before it fails
+ *                            ({@code ERR_TLS_HANDSHAKE_TIMEOUT}); a server option in Node, ignored by clients
  * @param sniCallback         a server's choice of options per requested server name, or null
  * @param session             a client's earlier session to resume ({@link TlsSocket#getSession()}), or null
  */

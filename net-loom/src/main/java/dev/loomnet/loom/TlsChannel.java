@@ -154,7 +154,8 @@ final class TlsChannel {
         phase = Phase.HANDSHAKING;
         long start = System.currentTimeMillis();
         ChannelDeadline deadline = new ChannelDeadline(channel);
-        long timeout = Timers.toNanos(context.config().handshakeTimeout);
+        // Node's handshakeTimeout is a server option: a client waits as long as its socket's own timeout says
+        long timeout = client ? 0 : Timers.toNanos(context.config().handshakeTimeout);
         if (timeout > 0) {
             Timers.arm(deadline, timeout);
         }
