@@ -33,6 +33,7 @@ final class Handshake {
         try {
             Jfr.handshake(socket, link, tls);
         } catch (RuntimeException e) {
+            socket.events.runAndWait(() -> { });          // the CONNECT and READY posted above come first, as in Node
             Closer.fail(socket, link, e);                 // a no-op once destroyed
             return false;
         }
