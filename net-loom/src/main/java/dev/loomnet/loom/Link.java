@@ -177,14 +177,18 @@ final class Link implements WriteSink {
     }
 
     /**
-     * Writes what the kernel takes now, without blocking: the channel is switched for one attempt. Nothing on
-     * TLS, whose records are written blocking, by the writer thread only (a reader blocked writing a record
-     * could deadlock two peers).
+     * Writes what the kernel takes now, without blocking: the channel is switched for one attempt. On TLS the
+     * records the kernel did not take are left for a writer thread ({@link Writer#flushTransport}).
      */
     @Override
     public int writeNow(ByteBuffer data) throws IOException {
-        if (tls != null) {
-            return 0;
+        TlsChannel t = tls;
+        if (t != null) {
+            int consumed = (int) t.writeNow(data);
+            if (t.hasPending()) {
+                writer.flushTransport();
+            }
+            return consumed;
         }
         SocketChannel ch = open();
         ch.configureBlocking(false);

@@ -274,6 +274,26 @@ final class TlsChannel {
         }
     }
 
+    /**
+     * The connection's own thread, holding the writer role for one chunk: wraps and writes what the kernel takes
+     * now, without blocking ({@link TlsOutbound#writeNow}).
+     *
+     * @return the plaintext bytes consumed
+     * @throws NetException an {@code ERR_SSL_*} code
+     */
+    long writeNow(ByteBuffer src) throws IOException {
+        try {
+            return out.writeNow(src);
+        } catch (javax.net.ssl.SSLException e) {
+            throw TlsErrors.of(e, null);
+        }
+    }
+
+    /** Whether wrapped bytes wait for {@link #flush} (an inline write left them). */
+    boolean hasPending() {
+        return out.hasPending();
+    }
+
     /** Writer role: sends what the reader wrapped (after {@code flushNeeded}). */
     void flush() throws IOException {
         write(new ByteBuffer[0]);

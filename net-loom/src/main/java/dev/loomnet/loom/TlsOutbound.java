@@ -75,6 +75,78 @@ final class TlsOutbound {
         }
     }
 
+    /**
+     * The inline write of the connection's own thread, which holds the owner's writer role for one chunk and
+     * the read lock (so no read waits on the channel): wraps one batch of {@code src}, then writes what the
+     * kernel takes at once, the channel switched to non-blocking for that one attempt. Wrapped bytes the kernel
+     * did not take stay at the front of the outbox for {@link #flush} ({@link #hasPending()}); plaintext not
+     * wrapped stays in {@code src}. A writer thread per chunk would otherwise be started and ended for every
+     * write, and that churn keeps the scheduler from running the poller's wake-ups.
+     *
+     * @return the plaintext consumed; 0 when a writer is inside or the output is closed
+     */
+    long writeNow(ByteBuffer src) throws IOException {
+        if (!sendLock.tryLock()) {
+            return 0;
+        }
+        try {
+            ByteBuffer batch;
+            long consumed;
+            wrapLock.lock();
+            try {
+                if (shut || engine.isOutboundDone() || outbox.position() > 0) {
+                    return 0;                             // the writer thread reports or sends those first
+                }
+                consumed = wrapBatch(new ByteBuffer[] {src});
+                if (outbox.position() == 0) {
+                    return consumed;
+                }
+                batch = takeOutbox();
+            } finally {
+                wrapLock.unlock();
+            }
+            channel.configureBlocking(false);
+            try {
+                channel.write(batch);
+            } finally {
+                channel.configureBlocking(true);
+            }
+            if (batch.hasRemaining()) {
+                putBack(batch);
+            } else {
+                batch.clear();
+                spare = batch;
+            }
+            return consumed;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Whether wrapped bytes wait in the outbox for {@link #flush}. */
+    boolean hasPending() {
+        wrapLock.lock();
+        try {
+            return outbox.position() > 0;
+        } finally {
+            wrapLock.unlock();
+        }
+    }
+
+    /** Under {@link #sendLock}: what the kernel did not take goes back in front of anything wrapped since. */
+    private void putBack(ByteBuffer unsent) {
+        wrapLock.lock();
+        try {
+            outbox.flip();
+            ByteBuffer merged = ByteBuffer.allocate(Math.max(unsent.remaining() + outbox.remaining(),
+                    packetSize() * BATCH_RECORDS));
+            merged.put(unsent).put(outbox);
+            outbox = merged;
+        } finally {
+            wrapLock.unlock();
+        }
+    }
+
     /** Sends what the reader (or the handshake) wrapped and nobody sent yet. Writer role only. */
     void flush() throws IOException {
         write(NOTHING);

@@ -191,7 +191,7 @@ final class Writer {
             if (!below) {
                 out.owesDrain();                          // before the writer may start and find it empty
             }
-            if (out.hasQueued() || state == State.ENDING) {
+            if (out.hasQueued() || flushOwed || state == State.ENDING) {
                 role = Role.THREAD;                       // keep the role and hand it to a thread
                 start = true;
             } else {
