@@ -6,6 +6,7 @@ import dev.loomnet.net.EventEmitter;
 import dev.loomnet.net.NetException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -57,16 +58,18 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
 
     private void add(Event<?, ?> event, Object listener, boolean once, boolean mayBeLate) {
         KeptEvents k = kept;
-        Listeners.Entry registration = listeners.add(event, listener, once, mayBeLate && k != null && k.late());
-        listenerAdded(event);
-        if (k != null) {
-            k.added(registration);
+        if (k == null) {
+            listeners.add(event, listener, once, false);
+        } else {
+            boolean late = mayBeLate && k.late();
+            k.added(() -> List.of(listeners.add(event, listener, once, late)));
         }
+        listenerAdded(event);
     }
 
     /**
      * {@code when}'s two once listeners, of {@code ERROR} (unless null) and of its event, added as one: owed
-     * their kept emissions together ({@link KeptEvents#added(List)}), so that the future gets whichever was
+     * their kept emissions together ({@link KeptEvents#added(java.util.function.Supplier)}), so that the future gets whichever was
      * emitted first. Added one by one, the kept {@code ERROR} could be replayed before the event's listener was
      * even there, failing the future of an event that came before the error.
      */
@@ -74,16 +77,19 @@ abstract class Emitter<T extends EventEmitter<T>> implements EventEmitter<T> {
                                  Object listener) {
         KeptEvents k = kept;
         boolean late = k != null && k.late();
-        List<Listeners.Entry> registrations = new ArrayList<>(2);
+        Supplier<List<Listeners.Entry>> add = () -> {
+            List<Listeners.Entry> registrations = new ArrayList<>(2);
+            if (error != null && onError != null) {
+                registrations.add(listeners.add(error, onError, true, late));
+            }
+            registrations.add(listeners.add(event, listener, true, late));
+            return registrations;
+        };
+        List<Listeners.Entry> unused = k == null ? add.get() : k.added(add);
         if (error != null && onError != null) {
-            registrations.add(listeners.add(error, onError, true, late));
             listenerAdded(error);
         }
-        registrations.add(listeners.add(event, listener, true, late));
         listenerAdded(event);
-        if (k != null) {
-            k.added(registrations);
-        }
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +35,14 @@ final class KeptEvents {
      * {@link #added}, so that the registrations of one caller are owed together.
      */
     private final ConcurrentLinkedQueue<List<Owed>> owed = new ConcurrentLinkedQueue<>();
+    /**
+     * Orders adding registrations against emitting: registrations are published together with what they are
+     * owed ({@link #added(Supplier)}), and an emission reads the registrations only when nothing is owed
+     * ({@link #emit}). Without it, an emission between the two reached a registration before the replay owed
+     * to its partner ({@code when}'s {@code ERROR} listener) of an event emitted earlier. Held briefly, never
+     * while a listener runs.
+     */
+    private final ReentrantLock order = new ReentrantLock();
 
     /** A kept emission owed to a registration that was added after it. */
     private record Owed(Listeners.Entry registration, Listeners.Entry kept) {
@@ -54,27 +64,36 @@ final class KeptEvents {
     }
 
     /**
-     * A registration added from outside the emitter's listeners is owed the kept emissions of its event that
-     * came before it. One added inside a listener is in Node's tick: it is owed only those emitted after the
-     * event that listener is handling (a kept one being replayed late), and none when that event was not kept;
-     * so it never gets the emission during which it was added, and a listener that adds itself again does not
-     * run forever.
+     * Adds registrations with {@code add} and owes them what they missed, atomically with respect to
+     * emissions. A registration added from outside the emitter's listeners is owed the kept emissions of its
+     * event that came before it. One added inside a listener is in Node's tick: it is owed only those emitted
+     * after the event that listener is handling (a kept one being replayed late), and none when that event was
+     * not kept; so it never gets the emission during which it was added, and a listener that adds itself again
+     * does not run forever. Registrations that act as one listener ({@code when}'s listeners of its event and of
+     * {@code ERROR}) are owed in one batch, so that it is paid in emission order, and never a replay to one of
+     * them before the other was owed its own.
+     *
+     * @return what {@code add} added
      */
-    void added(Listeners.Entry registration) {
-        pay(owe(registration, null));
-    }
-
-    /**
-     * {@link #added(Listeners.Entry)} for registrations that act as one listener ({@code when}'s listeners of
-     * its event and of {@code ERROR}): what they missed is owed in one batch, so that it is paid in emission
-     * order, and never a replay to one of them before the other was owed its own.
-     */
-    void added(List<Listeners.Entry> registrations) {
+    List<Listeners.Entry> added(Supplier<List<Listeners.Entry>> add) {
+        List<Listeners.Entry> registrations;
         List<Owed> batch = null;
-        for (Listeners.Entry registration : registrations) {
-            batch = owe(registration, batch);
+        order.lock();
+        try {
+            registrations = add.get();
+            for (Listeners.Entry registration : registrations) {
+                batch = owe(registration, batch);
+            }
+            if (batch != null) {
+                owed.add(batch);
+            }
+        } finally {
+            order.unlock();
         }
-        pay(batch);
+        if (batch != null) {
+            queue.post(this::payOwed);
+        }
+        return registrations;
     }
 
     /** Adds what {@code registration} missed to {@code batch} (made when first needed); returns the batch. */
@@ -115,9 +134,19 @@ final class KeptEvents {
      * @return whether any listener heard it
      */
     <L> boolean emit(Event<?, L> event, Invoker<L> invoker) throws Exception {
-        payOwed();
         Listeners.Entry kept = Listeners.kept(event, invoker);
-        Listeners.Entry[] registrations = listeners.keep(kept);
+        Listeners.Entry[] registrations = null;
+        while (registrations == null) {
+            payOwed();
+            order.lock();
+            try {
+                if (owed.isEmpty()) {
+                    registrations = listeners.keep(kept);
+                }
+            } finally {
+                order.unlock();
+            }
+        }
         boolean heard = false;
         boolean late = false;
         for (Listeners.Entry r : registrations) {

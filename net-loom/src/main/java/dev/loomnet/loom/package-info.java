@@ -38,6 +38,8 @@
  *   <li>A socket's {@code lock}: its link's lifecycle and writer, the flow and the pipes, the connection thread's
  *       wait ({@code Inbound}'s condition) and a blocking writer's ({@code Writer}'s condition).</li>
  *   <li>A server's {@code lock}: its channel, generation and close rule.</li>
+ *   <li>An emitter's {@code KeptEvents.order}: late registrations published with what they are owed, against an
+ *       emission reading the registrations; held for a few array operations, it takes no other lock.</li>
  *   <li>Process-wide: {@code Timers}' lock, {@code Lifetime}'s, {@code DescriptorReserve}'s, and
  *       {@code UnheardError}'s (which only creates the cleaner).</li>
  * </ul>
