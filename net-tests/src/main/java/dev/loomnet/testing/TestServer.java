@@ -159,7 +159,9 @@ public final class TestServer implements AutoCloseable {
      * Closes everything at once and waits up to {@link #CLOSE_WAIT} for it: shuts the server down with a grace
      * of zero ({@link Server#shutdown(Duration)}: it stops listening and destroys its open connections), destroys
      * the clients made with {@link #connect()}, and returns after the {@code CLOSE} of the server, of every
-     * connection it accepted and of every client. Calling it again does nothing more.
+     * connection it accepted and of every client. Calling it again does nothing more. It returns once its own
+     * {@code CLOSE} listeners ran, which were added first: a listener the test added later runs right after
+     * them, on the socket's event sequence, so await it ({@link EventRecorder#awaitEvent}) rather than assume it.
      *
      * <p>Destroying a connection that has unread bytes resets it, so the other end may emit {@code ERROR}
      * ({@code ECONNRESET}). The open connections and the clients get an {@code ERROR} listener that ignores it
