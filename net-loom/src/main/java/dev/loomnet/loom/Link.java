@@ -178,17 +178,13 @@ final class Link implements WriteSink {
 
     /**
      * Writes what the kernel takes now, without blocking: the channel is switched for one attempt. On TLS the
-     * records the kernel did not take are left for a writer thread ({@link Writer#flushTransport}).
+     * records the kernel did not take are left for a writer thread (the channel's {@code flushNeeded} hook).
      */
     @Override
     public int writeNow(ByteBuffer data) throws IOException {
         TlsChannel t = tls;
         if (t != null) {
-            int consumed = (int) t.writeNow(data);
-            if (t.hasPending()) {
-                writer.flushTransport();
-            }
-            return consumed;
+            return (int) t.writeNow(data);
         }
         SocketChannel ch = open();
         ch.configureBlocking(false);

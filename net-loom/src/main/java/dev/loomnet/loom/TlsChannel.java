@@ -81,7 +81,7 @@ final class TlsChannel {
         this.channel = channel;
         this.client = engine.getUseClientMode();
         this.host = host;
-        this.out = new TlsOutbound(engine, channel);
+        this.out = new TlsOutbound(engine, channel, flushNeeded);
         this.in = new TlsInbound(engine, channel, out, flushNeeded);
     }
 
@@ -287,11 +287,6 @@ final class TlsChannel {
         } catch (javax.net.ssl.SSLException e) {
             throw TlsErrors.of(e, null);
         }
-    }
-
-    /** Whether wrapped bytes wait for {@link #flush} (an inline write left them). */
-    boolean hasPending() {
-        return out.hasPending();
     }
 
     /** Writer role: sends what the reader wrapped (after {@code flushNeeded}). */

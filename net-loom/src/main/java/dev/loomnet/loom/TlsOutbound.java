@@ -38,6 +38,8 @@ final class TlsOutbound {
 
     private final SSLEngine engine;
     private final SocketChannel channel;
+    /** The owner's hook to have {@link #flush} called on a writer thread (as {@link TlsInbound}'s). */
+    private final Runnable flushNeeded;
     private final ReentrantLock wrapLock = new ReentrantLock();
     private final ReentrantLock sendLock = new ReentrantLock();
     /** Wrapped bytes not yet taken by the writer, in fill mode; guarded by {@link #wrapLock}. */
@@ -49,9 +51,10 @@ final class TlsOutbound {
     /** The FIN was sent: nothing more can be written; guarded by {@link #wrapLock}. */
     private boolean shut;
 
-    TlsOutbound(SSLEngine engine, SocketChannel channel) {
+    TlsOutbound(SSLEngine engine, SocketChannel channel, Runnable flushNeeded) {
         this.engine = engine;
         this.channel = channel;
+        this.flushNeeded = flushNeeded;
         this.outbox = ByteBuffer.allocate(packetSize() * BATCH_RECORDS);
     }
 
@@ -79,7 +82,7 @@ final class TlsOutbound {
      * The inline write of the connection's own thread, which holds the owner's writer role for one chunk and
      * the read lock (so no read waits on the channel): wraps one batch of {@code src}, then writes what the
      * kernel takes at once, the channel switched to non-blocking for that one attempt. Wrapped bytes the kernel
-     * did not take stay at the front of the outbox for {@link #flush} ({@link #hasPending()}); plaintext not
+     * did not take stay at the front of the outbox, and {@code flushNeeded} has them sent; plaintext not
      * wrapped stays in {@code src}. A writer thread per chunk would otherwise be started and ended for every
      * write, and that churn keeps the scheduler from running the poller's wake-ups.
      *
@@ -113,6 +116,7 @@ final class TlsOutbound {
             }
             if (batch.hasRemaining()) {
                 putBack(batch);
+                flushNeeded.run();
             } else {
                 batch.clear();
                 spare = batch;
@@ -120,16 +124,6 @@ final class TlsOutbound {
             return consumed;
         } finally {
             sendLock.unlock();
-        }
-    }
-
-    /** Whether wrapped bytes wait in the outbox for {@link #flush}. */
-    boolean hasPending() {
-        wrapLock.lock();
-        try {
-            return outbox.position() > 0;
-        } finally {
-            wrapLock.unlock();
         }
     }
 
