@@ -6,6 +6,10 @@
 // ROLE     server  tls.createServer on 127.0.0.1:PORT (0: ephemeral), serving CONNECTIONS connections (default 1)
 //          client  tls.connect to 127.0.0.1:PORT, CONNECTIONS times in a row (the later ones with the first's
 //                  session when "resume" is set)
+//          starttls-server  net.createServer on 127.0.0.1:PORT; a connection's "STARTTLS\r\n" is answered
+//                  "OK\r\n" in plaintext, then new tls.TLSSocket(socket, {isServer: true}); one connection
+//          starttls-client  net.connect to 127.0.0.1:PORT, writes "STARTTLS\r\n", and at the answer
+//                  tls.connect({socket})
 // OPTIONS_JSON  Node's TLS options; "key", "cert", "ca" and the entries of "contexts" are file names read
 //               here. Extra fields: "mode" ("echo": echo every byte, end at 'end'; "send": write SIZE random
 //               bytes, end, hash what comes back; "halfopen": at 'end' write "after-end" then
@@ -90,7 +94,31 @@ function converse(s) {
   }
 }
 
-if (role === 'server') {
+if (role === 'starttls-server') {
+  const net = require('net');
+  const server = net.createServer((raw) => {
+    raw.once('data', (d) => {
+      console.log('plain ' + JSON.stringify(d.toString()));
+      raw.write('OK\r\n');
+      const s = new tls.TLSSocket(raw, { isServer: true, secureContext: tls.createSecureContext(opts) });
+      s.on('secure', () => { console.log('secure ' + info(s)); converse(s); });
+      report(s);
+      server.close();
+    });
+  });
+  server.listen(Number(portText), '127.0.0.1', () => console.log('listening ' + server.address().port));
+} else if (role === 'starttls-client') {
+  const net = require('net');
+  const raw = net.connect(Number(portText), '127.0.0.1', () => raw.write('STARTTLS\r\n'));
+  raw.once('data', (d) => {
+    console.log('plain ' + JSON.stringify(d.toString()));
+    const s = tls.connect({ ...opts, socket: raw }, () => {
+      console.log('secure ' + info(s));
+      converse(s);
+    });
+    report(s);
+  });
+} else if (role === 'server') {
   opts.allowHalfOpen = mode === 'halfopen';
   let served = 0;
   const server = tls.createServer(opts, (s) => {

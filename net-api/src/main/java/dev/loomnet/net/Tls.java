@@ -138,4 +138,81 @@ public final class Tls {
         socket.connect(where);
         return socket;
     }
+
+    /**
+     * Starts TLS as the client on a plain socket's connection ({@code tls.connect({socket})}), for protocols that
+     * switch to TLS in the middle (STARTTLS): the returned socket takes the connection over from {@code socket},
+     * which stops reading and writing. Bytes {@code socket} wrote before this call go out first, in plaintext;
+     * bytes it received and did not emit yet go to the handshake. The name checked against the server's
+     * certificate (and sent as SNI) is the options' {@code servername}, else the host {@code socket} connected
+     * to, else {@code localhost}, as in Node. {@code socket} may still be connecting: the handshake starts once
+     * it connected.
+     *
+     * <p>From then on {@code socket} is the connection's plain side: its writes fail with
+     * {@code ERR_STREAM_DESTROYED}, its {@code destroy()} destroys the TLS socket, its timeout keeps counting
+     * the TLS socket's activity, and it closes (without an error) right after the TLS socket closed.
+     *
+     * @param socket  a connected or connecting socket made by {@link Net}, not ended
+     * @param options the client's verification settings
+     * @return the TLS socket, handshaking
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} for a TLS socket or a socket of another provider,
+     *                      {@code ERR_SOCKET_CLOSED} for a destroyed, ended or never connected socket, or Node's
+     *                      code for unusable key material
+     */
+    public static TlsSocket connect(Socket socket, TlsOptions options) {
+        Args.notNull(socket, "options.socket");
+        Args.notNull(options, "options");
+        return Net.provider().upgrade(socket, options, false);
+    }
+
+    /**
+     * {@link #connect(Socket, TlsOptions)} with a {@link TlsSocket#SECURE_CONNECT} once listener.
+     *
+     * @param socket                a connected or connecting socket made by {@link Net}
+     * @param options               the client's verification settings
+     * @param secureConnectListener runs once the handshake finished
+     * @return the TLS socket, handshaking
+     * @throws NetException as {@link #connect(Socket, TlsOptions)}
+     */
+    public static TlsSocket connect(Socket socket, TlsOptions options, Listener secureConnectListener) {
+        Args.function(secureConnectListener, "callback");
+        TlsSocket tls = connect(socket, options);
+        tls.once(TlsSocket.SECURE_CONNECT, secureConnectListener);
+        return tls;
+    }
+
+    /**
+     * Starts TLS as the server on a plain socket's connection ({@code new tls.TLSSocket(socket, {isServer:
+     * true})}), typically a connection of a {@link Net#createServer() net server} that asked for STARTTLS. The
+     * options are a server's (key and certificate, {@code requestCert}, {@code SNICallback}, ...). The returned
+     * socket emits {@link TlsSocket#SECURE} when the handshake finished and {@link Socket#ERROR} when it
+     * failed; {@code socket} is taken over as described for {@link #connect(Socket, TlsOptions)}, and a server's
+     * connection count goes on counting it until both closed.
+     *
+     * @param socket  a connected socket made by {@link Net}, not ended
+     * @param options the server side's key, certificate and verification settings
+     * @return the TLS socket, waiting for the client's hello
+     * @throws NetException as {@link #connect(Socket, TlsOptions)}
+     */
+    public static TlsSocket accept(Socket socket, TlsOptions options) {
+        Args.notNull(socket, "socket");
+        Args.notNull(options, "options");
+        return Net.provider().upgrade(socket, options, true);
+    }
+
+    /**
+     * {@link #accept(Socket, TlsOptions)} with a {@link TlsSocket#SECURE} once listener.
+     *
+     * @param socket         a connected socket made by {@link Net}
+     * @param options        the server side's key, certificate and verification settings
+     * @param secureListener runs once the handshake finished
+     * @return the TLS socket, waiting for the client's hello
+     * @throws NetException as {@link #connect(Socket, TlsOptions)}
+     */
+    public static TlsSocket accept(Socket socket, TlsOptions options, Listener secureListener) {
+        Args.function(secureListener, "callback");
+        TlsSocket tls = accept(socket, options);
+        tls.once(TlsSocket.SECURE, secureListener);
+        return tls;
+    }
 }

@@ -12,13 +12,21 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A client ({@link Tls#connect}) emits {@link #CONNECT} when the TCP connection is up, then
  * {@link #SECURE_CONNECT} after the handshake; a failed handshake is {@link #ERROR} with Node's code. A
- * server's socket is announced by {@link TlsServer#SECURE_CONNECTION}. The accessors below answer once the
- * handshake finished; before, they return their empty values.
+ * server's socket is announced by {@link TlsServer#SECURE_CONNECTION}. Every TLS socket then emits
+ * {@link #SECURE}. The accessors below answer once the handshake finished; before, they return their empty
+ * values.
  */
 public interface TlsSocket extends Socket {
 
     /** Emitted once the handshake finished and the peer was verified as asked ({@code 'secureConnect'}). */
     Event.Valued<Socket, Listener, @Nullable Void> SECURE_CONNECT = Event.of("secureConnect");
+
+    /**
+     * Emitted by every TLS socket once its handshake finished ({@code 'secure'}), after {@link #SECURE_CONNECT}
+     * or the server's {@link TlsServer#SECURE_CONNECTION}: the event to wait for on a socket made by
+     * {@link Tls#accept(Socket, TlsOptions)}, which has neither.
+     */
+    Event.Valued<Socket, Listener, @Nullable Void> SECURE = Event.of("secure");
 
     /**
      * Node's {@code authorized}: whether the peer's certificate verified against the trusted authorities.

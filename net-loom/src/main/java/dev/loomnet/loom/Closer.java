@@ -48,6 +48,10 @@ final class Closer {
         if (timer != null) {
             timer.cancel();                               // for good: the socket is destroyed
         }
+        TakeOver upgraded = link.takeOver();
+        if (upgraded != null) {
+            destroy(upgraded.tls, upgraded.tls.link, error, byUser);     // the plain side takes the TLS side along
+        }
         List<Callback> orphans = link.writer.fail();
         link.close();
         boolean counted = !close.wasNew() || socket.server != null;
@@ -112,6 +116,9 @@ final class Closer {
             }
             if (next != null) {
                 next.run();
+            }
+            if (socket instanceof LoomTlsSocket tls && tls.upgradedFrom() != null) {
+                tls.upgradedFrom().tlsClosed();
             }
         }
     }

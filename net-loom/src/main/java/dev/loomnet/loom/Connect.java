@@ -55,6 +55,7 @@ final class Connect {
                 }
             }
             socket.link = l;
+            l.host(options.isPath() ? null : options.host());
             socket.inbound.signal();                      // a thread of the previous connection stops waiting
         } finally {
             socket.lock.unlock();
@@ -100,6 +101,29 @@ final class Connect {
         socket.lifetime.activate();
         established(socket, l, ch, !unix && Addresses.isV6(ch), true);
         ReadLoop.startAdopted(socket, l, ch);
+    }
+
+    /**
+     * A TLS socket taking over a plain one's connection ({@link TakeOver}): counted as open from now on, its
+     * thread waits for the plain side, then handshakes (no {@code CONNECT}: the connection was made before).
+     */
+    static void upgrade(LoomTlsSocket socket, TakeOver from) {
+        Link l = newLink(socket, Lifecycle.Phase.CONNECTING, from.plainLink.unix());
+        socket.lock.lock();
+        try {
+            socket.link = l;
+        } finally {
+            socket.lock.unlock();
+        }
+        socket.keepEventsIfLate(true);
+        Stats.SOCKETS.incrementAndGet();
+        socket.lifetime.activate();
+        ReadLoop.startUpgraded(socket, l, from);
+    }
+
+    /** The plain side of an upgrade is ready: the TLS socket's connection is open (false if destroyed). */
+    static boolean upgraded(LoomSocket socket, Link l, SocketChannel ch, boolean v6Socket) {
+        return established(socket, l, ch, v6Socket, true);
     }
 
     /**

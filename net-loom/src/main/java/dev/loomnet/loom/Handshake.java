@@ -43,6 +43,7 @@ final class Handshake {
             try {
                 if (socket.serves(link) && link.life.phase() == Lifecycle.Phase.OPEN) {
                     socket.emitLifecycle(TlsSocket.SECURE_CONNECT, Listener::handle);
+                    socket.emitLifecycle(TlsSocket.SECURE, Listener::handle);
                 }
             } finally {
                 Connect.connectDone(socket);
@@ -74,9 +75,39 @@ final class Handshake {
         socket.events.post(() -> {                      // before the writer starts, as the client's
             if (socket.serves(link) && link.life.phase() == Lifecycle.Phase.OPEN) {
                 server.emitSecureConnection(socket);
+                socket.emitLifecycle(TlsSocket.SECURE, Listener::handle);
             }
         });
         link.writer.start();
+        return true;
+    }
+
+    /**
+     * The handshake of a connection taken over from a plain socket ({@link TakeOver}), on either side: no
+     * {@code CONNECT} or {@code CONNECTION} (the connection was announced by the plain socket); a failure is the
+     * socket's {@code ERROR}; then the client's {@code SECURE_CONNECT} and {@code SECURE}.
+     */
+    static boolean upgraded(LoomSocket socket, Link link, SocketChannel ch, TlsContext context, TakeOver from) {
+        TlsChannel tls = from.server ? TlsChannel.server(context, ch, link.writer::flushTransport)
+                : TlsChannel.client(context, ch, from.host(), from.port(), link.writer::flushTransport);
+        tls.takenFrom(from);
+        link.secure(tls);
+        try {
+            Jfr.handshake(socket, link, tls);
+        } catch (RuntimeException e) {
+            Closer.fail(socket, link, e);                 // a no-op once destroyed
+            return false;
+        }
+        socket.events.post(() -> {
+            if (socket.serves(link) && link.life.phase() == Lifecycle.Phase.OPEN) {
+                if (!from.server) {
+                    socket.emitLifecycle(TlsSocket.SECURE_CONNECT, Listener::handle);
+                }
+                socket.emitLifecycle(TlsSocket.SECURE, Listener::handle);
+            }
+        });
+        link.writer.start();
+        socket.events.runAndWait(() -> { });             // as a client: listeners first, then the read-ahead
         return true;
     }
 }

@@ -145,8 +145,9 @@ final class Inbound {
         }
     }
 
+    /** Whether {@code link} is still this socket's live connection, and not taken over by TLS. */
     private boolean current(Link link) {
-        return !link.life.phase().destroyed() && socket.serves(link);
+        return !link.life.phase().destroyed() && socket.serves(link) && link.takeOver() == null;
     }
 
     /** {@link EventQueue.Owner#takeRun()}: the parked connection thread runs the queue. */
@@ -196,7 +197,7 @@ final class Inbound {
      */
     boolean wantsReadAhead(Link l) {
         return flow == Flow.UNSET && !socket.hasInputStream() && l.life.phase() == Lifecycle.Phase.OPEN
-                && l.readAheadEmpty();
+                && l.readAheadEmpty() && l.takeOver() == null;
     }
 
     /** The peer's FIN was read after all data: emit {@code END}, end our side unless half-open, maybe close. */

@@ -24,10 +24,14 @@ import org.jspecify.annotations.Nullable;
 final class Link implements WriteSink {
 
     private static final VarHandle BYTES_READ;
+    private static final VarHandle READER;
+    /** {@link #reader} once the read loop of this link ended. */
+    private static final Object READER_ENDED = new Object();
 
     static {
         try {
             BYTES_READ = MethodHandles.lookup().findVarHandle(Link.class, "bytesRead", long.class);
+            READER = MethodHandles.lookup().findVarHandle(Link.class, "reader", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -60,8 +64,16 @@ final class Link implements WriteSink {
     private @Nullable ByteBuffer readAhead;
     /** The read-ahead met the peer's FIN with nothing unread; under the read lock. */
     private boolean readAheadEnded;
+    /** The host name or address a client connected to (Node's {@code socket._host}); null if accepted or a path. */
+    private volatile @Nullable String host;
     /** The addresses tried by {@code autoSelectFamily}; under the socket's lock. */
     private List<String> attempted = List.of();
+    /**
+     * Null while the read loop runs and nobody asked for the connection; then the {@link TakeOver} that TLS asked
+     * with, or {@link #READER_ENDED}: whichever came first decides who hands the unread bytes over.
+     */
+    @SuppressWarnings("UnusedVariable")                    // accessed through READER
+    private volatile @Nullable Object reader;
     /** A {@code connect} made after this connection was destroyed, waiting for its close; under the lock. */
     private volatile @Nullable ConnectAfterClose afterClose;
 
@@ -79,6 +91,15 @@ final class Link implements WriteSink {
     /** A never connected socket connects now, to a Unix domain socket or not. */
     void connectsTo(boolean unixDomain) {
         unix = unixDomain;
+    }
+
+    /** A client connects to {@code name} (null for a path). */
+    void host(@Nullable String name) {
+        host = name;
+    }
+
+    @Nullable String host() {
+        return host;
     }
 
     /** Under the socket's lock: a {@code connect} waits for this connection's close. */
@@ -112,11 +133,33 @@ final class Link implements WriteSink {
         tls = layer;
     }
 
+    /** The TLS socket that took this connection over, or null (one volatile read: the read loop asks per read). */
+    @Nullable TakeOver takeOver() {
+        return reader instanceof TakeOver t ? t : null;
+    }
+
+    /**
+     * TLS takes this connection over (under the socket's lock, once): true if the read loop still runs and so
+     * will hand over what it reads next, false if it ended and the caller hands over what it left.
+     */
+    boolean requestTakeOver(TakeOver to) {
+        return READER.getAndSet(this, to) == null;
+    }
+
+    /** The read loop ends: the take-over asked for meanwhile, which it must now hand its unread bytes to, or null. */
+    @Nullable TakeOver readerEnded() {
+        Object was = READER.compareAndExchange(this, null, READER_ENDED);
+        return was instanceof TakeOver t ? t : null;
+    }
+
     /**
      * One read of the connection (the input stream's: the read loop reads its channel or TLS layer directly),
      * under the read lock. A TLS read waits for the handshake, which the connection's thread runs.
      */
     int read(ByteBuffer dst) throws IOException {
+        if (takeOver() != null) {
+            return -1;                                    // the TLS socket reads this connection now
+        }
         TlsChannel t = tls;
         if (t != null) {
             t.awaitHandshake();

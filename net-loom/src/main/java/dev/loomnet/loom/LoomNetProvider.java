@@ -54,6 +54,19 @@ public final class LoomNetProvider implements NetProvider {
     }
 
     /**
+     * Starts TLS on a plain socket's connection, which the returned socket takes over ({@link TakeOver}).
+     *
+     * @param socket a connected or connecting plain socket of this provider
+     * @param tls    the TLS options
+     * @param server whether this side runs the server's half of the handshake
+     * @return the TLS socket, handshaking
+     */
+    @Override
+    public TlsSocket upgrade(Socket socket, TlsOptions tls, boolean server) {
+        return TakeOver.start(socket, tls, server);
+    }
+
+    /**
      * Creates a TLS client socket; it handshakes once it has connected.
      *
      * @param options the socket options

@@ -15,10 +15,32 @@ import org.jspecify.annotations.Nullable;
 final class LoomTlsSocket extends LoomSocket implements TlsSocket {
 
     private final TlsContext context;
+    /** The plain connection this socket took over (STARTTLS), or null. */
+    private volatile @Nullable TakeOver from;
 
     LoomTlsSocket(SocketOptions options, @Nullable LoomServer server, TlsContext context) {
         super(options, server);
         this.context = context;
+    }
+
+    /** This socket takes over {@code to}'s plain connection; before it starts. */
+    void upgradedFrom(TakeOver to) {
+        from = to;
+    }
+
+    /** The plain connection this socket took over, or null. */
+    @Nullable TakeOver upgradedFrom() {
+        return from;
+    }
+
+    /** Activity here is the plain socket's too: its idle timer goes on watching the connection. */
+    @Override
+    void touched() {
+        super.touched();
+        TakeOver f = from;
+        if (f != null) {
+            f.plain.touched();
+        }
     }
 
     @Override

@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 final class ReadLoop implements Runnable, Task.WithArg<Object> {
 
     /** How the connection came to be, which decides what the thread does before reading. */
-    enum Origin { CLIENT, ACCEPTED, ADOPTED }
+    enum Origin { CLIENT, ACCEPTED, ADOPTED, UPGRADED }
 
 
     static final int MIN_READ = 128;
@@ -46,6 +46,10 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     private final @Nullable ConnectOptions options;
     private final @Nullable SocketChannel channel;
     private final boolean v6Socket;
+    /** The plain connection an {@link Origin#UPGRADED} socket takes over. */
+    private final @Nullable TakeOver from;
+    /** A chunk read but not emitted because TLS took the connection over: handed to it when the loop ends. */
+    private byte @Nullable [] unsent;
     /** A failed {@link #topUp} read, thrown by the next turn of the read loop once the bytes before it went. */
     private @Nullable IOException readError;
     /**
@@ -55,26 +59,32 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     private byte @Nullable [] held;
 
     private ReadLoop(LoomSocket socket, Link link, Origin origin, @Nullable ConnectOptions options,
-                     @Nullable SocketChannel channel, boolean v6Socket) {
+                     @Nullable SocketChannel channel, boolean v6Socket, @Nullable TakeOver from) {
         this.socket = socket;
         this.link = link;
         this.origin = origin;
         this.options = options;
         this.channel = channel;
         this.v6Socket = v6Socket;
+        this.from = from;
     }
 
     /** Starts the thread of a client's connection, which connects first. */
     static void startClient(LoomSocket socket, Link link, ConnectOptions options) {
-        start(new ReadLoop(socket, link, Origin.CLIENT, options, null, false));
+        start(new ReadLoop(socket, link, Origin.CLIENT, options, null, false, null));
     }
 
     static void startAccepted(LoomSocket socket, Link link, SocketChannel ch, boolean v6Socket) {
-        start(new ReadLoop(socket, link, Origin.ACCEPTED, null, ch, v6Socket));
+        start(new ReadLoop(socket, link, Origin.ACCEPTED, null, ch, v6Socket, null));
     }
 
     static void startAdopted(LoomSocket socket, Link link, SocketChannel ch) {
-        start(new ReadLoop(socket, link, Origin.ADOPTED, null, ch, false));
+        start(new ReadLoop(socket, link, Origin.ADOPTED, null, ch, false, null));
+    }
+
+    /** Starts the thread of a TLS socket taking over a plain connection, which waits for it first. */
+    static void startUpgraded(LoomSocket socket, Link link, TakeOver from) {
+        start(new ReadLoop(socket, link, Origin.UPGRADED, null, null, false, from));
     }
 
     private static void start(ReadLoop c) {
@@ -111,6 +121,9 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
                         throw readError;                  // a top-up read failed: reported after its bytes
                     }
                     n = tls == null ? ch.read(buffer) : tls.read(buffer);
+                    if (handedOver(buffer, n, null)) {
+                        return;
+                    }
                     if (n == buffer.capacity() && onread == null && n < MAX_READ && tls == null) {
                         buffer = link.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
                         n = buffer.position();
@@ -119,7 +132,9 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
                         socket.inbound.readBytes(link, n);        // under readLock: the counter has one writer at a time
                     }
                 } catch (IOException e) {
-                    Closer.fail(socket, link, Errors.io(e, "read"));
+                    if (!handedOver(buffer, 0, e)) {
+                        Closer.fail(socket, link, Errors.io(e, "read"));
+                    }
                     return;
                 } finally {
                     socket.readLock.unlock();
@@ -140,9 +155,35 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
         } catch (Throwable t) {
             Closer.fail(socket, link, t);
         } finally {
+            TakeOver to = link.readerEnded();
+            if (to != null) {
+                to.handOverLeftovers(held != null ? held : unsent);
+            }
             socket.events.abandonCurrentThread();
             Threads.ended();
         }
+    }
+
+    /**
+     * After a read: if TLS took the connection over meanwhile, hands it what this read returned (its bytes, or
+     * its failure), and the loop must end; false when the connection is still this loop's.
+     */
+    @SuppressWarnings("ByteBufferBackingArray")          // heap read buffers, array offset 0
+    private boolean handedOver(ByteBuffer buffer, int n, @Nullable IOException error) {
+        TakeOver to = link.takeOver();
+        if (to == null) {
+            return false;
+        }
+        to.handOver(n > 0 ? Arrays.copyOf(buffer.array(), n) : null, error);
+        return true;
+    }
+
+    /** A chunk that could not be emitted: kept for the TLS socket if that is why; false either way. */
+    private boolean undelivered(byte[] chunk) {
+        if (link.takeOver() != null) {
+            unsent = chunk;
+        }
+        return false;
     }
 
     /** Everything before the read loop; returns the channel to read, or null when there is nothing to read. */
@@ -156,7 +197,21 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
             case CLIENT -> beginClient(Objects.requireNonNull(options));      // set for this origin
             case ACCEPTED -> beginAccepted(Objects.requireNonNull(channel), v6Socket);
             case ADOPTED -> beginAdopted(Objects.requireNonNull(channel));
+            case UPGRADED -> beginUpgraded(Objects.requireNonNull(from));
         };
+    }
+
+    private @Nullable SocketChannel beginUpgraded(TakeOver from) throws Exception {
+        SocketChannel ch = from.awaitPlainReady();
+        if (ch == null) {
+            Closer.destroy(socket, link, null, false);    // the plain socket reports why it never connected
+            return null;
+        }
+        if (!Connect.upgraded(socket, link, ch, from.plainLink.v6())) {
+            return null;
+        }
+        TlsContext tls = Objects.requireNonNull(socket.tlsContext());      // a TLS socket's
+        return Handshake.upgraded(socket, link, ch, tls, from) ? ch : null;
     }
 
     private @Nullable SocketChannel beginAccepted(SocketChannel ch, boolean v6Socket) throws Exception {
@@ -229,6 +284,9 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
             }
             TlsChannel tls = link.tls();
             n = tls == null ? ch.read(buffer) : tls.read(buffer);
+            if (handedOver(buffer, n, null)) {
+                return false;
+            }
             ByteBuffer filled = buffer;
             if (n == buffer.capacity() && n < MAX_READ && tls == null) {
                 filled = link.unix() ? topUpUnix(ch, buffer) : topUp(ch, buffer);
@@ -241,7 +299,9 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
                 link.readAheadEnded();
             }
         } catch (IOException e) {
-            Closer.fail(socket, link, Errors.io(e, "read"));
+            if (!handedOver(buffer, 0, e)) {
+                Closer.fail(socket, link, Errors.io(e, "read"));
+            }
             return false;
         } finally {
             socket.readLock.unlock();
@@ -313,7 +373,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     /** Emits one {@code data} chunk once the socket flows; false if it closed while paused. */
     private boolean emitChunk(byte[] chunk) {
         if (!socket.inbound.awaitFlowing(link)) {
-            return false;
+            return undelivered(chunk);
         }
         socket.events.runAndWait(this, chunk);           // this.run(chunk): no lambda per chunk
         return emitHeld();
@@ -328,7 +388,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
         while ((chunk = held) != null) {
             held = null;
             if (!socket.inbound.awaitFlowing(link)) {
-                return false;
+                return undelivered(chunk);
             }
             socket.events.runAndWait(this, chunk);
         }
@@ -367,6 +427,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     @SuppressWarnings({"ReferenceEquality", "ByteBufferBackingArray"})
     private @Nullable ByteBuffer handToOnRead(ByteBuffer buffer, OnRead onread) {
         if (!socket.inbound.awaitFlowing(link)) {
+            undelivered(Arrays.copyOf(buffer.array(), buffer.position()));
             return null;
         }
         socket.events.runAndWait(this, buffer);          // this.run(buffer)
@@ -380,8 +441,10 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
      * streaming pipe reads and writes through one warm buffer, as a plain blocking copy loop would. The size
      * policy is the same; a full buffer below {@link #MAX_READ} is replaced by a bigger one.
      */
+    @SuppressWarnings("ByteBufferBackingArray")          // heap read buffers, array offset 0
     private @Nullable ByteBuffer lend(ByteBuffer buffer, int n) {
         if (!socket.inbound.awaitFlowing(link)) {
+            undelivered(Arrays.copyOf(buffer.array(), n));
             return null;
         }
         ByteBuffer view = buffer.flip();

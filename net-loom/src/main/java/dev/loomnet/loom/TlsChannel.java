@@ -103,6 +103,11 @@ final class TlsChannel {
         return new TlsChannel(context, context.serverEngine(), context.sslContext(), channel, null, flushNeeded);
     }
 
+    /** Before {@link #handshake}: the channel was taken over from a plain socket, whose read loop hands over. */
+    void takenFrom(TakeOver from) {
+        in.takenFrom(from);
+    }
+
     /**
      * Runs the initial handshake on the calling thread, within the context's {@code handshakeTimeout} (enforced
      * by closing the channel), then Node's checks: the chain verdict, and on clients the host name

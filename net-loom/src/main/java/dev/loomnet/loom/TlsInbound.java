@@ -42,6 +42,8 @@ final class TlsInbound {
     private boolean ended;
     private boolean closeNotified;
     private byte @Nullable [] firstBytes;
+    /** A plain connection's read loop hands over the first bytes (STARTTLS), or null: the channel alone. */
+    private @Nullable TakeOver takenFrom;
     /**
      * After a TLS 1.2 handshake, where record types are visible: a handshake record is a renegotiation (refused),
      * an alert record is the peer's end (see {@link #read}).
@@ -190,6 +192,11 @@ final class TlsInbound {
         }
     }
 
+    /** The first bytes come from the plain read loop that {@code from} took the channel from. */
+    void takenFrom(TakeOver from) {
+        takenFrom = from;
+    }
+
     /** Reads what the channel has into {@link #netIn}; false at EOF. */
     private boolean fill() throws IOException {
         netIn.compact();
@@ -201,7 +208,8 @@ final class TlsInbound {
         }
         int n;
         try {
-            n = channel.read(netIn);
+            TakeOver from = takenFrom;
+            n = from == null ? channel.read(netIn) : from.read(channel, netIn);
         } finally {
             netIn.flip();
         }

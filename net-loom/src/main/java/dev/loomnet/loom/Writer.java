@@ -39,7 +39,9 @@ final class Writer {
         /** The FIN was sent. */
         FINISHED,
         /** The socket was destroyed: nothing more is written, every callback failed. */
-        FAILED
+        FAILED,
+        /** TLS took the connection over ({@link TakeOver}): what was queued goes, later writes fail, no FIN. */
+        HANDED_OVER
     }
 
     /** Who may be inside the channel's {@code write} (or holds the channel's blocking mode) now. */
@@ -117,7 +119,7 @@ final class Writer {
         boolean start;
         lock.lock();
         try {
-            if (state == State.FAILED) {
+            if (state == State.FAILED || state == State.HANDED_OVER) {
                 rejectUnlocked(callback);
                 return false;
             }
@@ -219,8 +221,8 @@ final class Writer {
         boolean finNow = false;
         lock.lock();
         try {
-            if (state == State.FAILED) {
-                rejectUnlocked(callback);                 // destroyed since the socket looked
+            if (state == State.FAILED || state == State.HANDED_OVER) {
+                rejectUnlocked(callback);                 // destroyed (or taken over) since the socket looked
                 return;
             }
             if (callback != null) {
@@ -256,7 +258,7 @@ final class Writer {
     boolean addEndCallback(Callback callback) {
         lock.lock();
         try {
-            if (state == State.FAILED) {
+            if (state == State.FAILED || state == State.HANDED_OVER) {
                 return false;
             }
             out.addEndCallback(callback);
@@ -288,6 +290,18 @@ final class Writer {
         }
         if (start) {
             startThread();
+        }
+    }
+
+    /** TLS takes the connection over: false (and nothing changed) unless connecting or open and not ended. */
+    boolean handOver() {
+        lock.lock();
+        try {
+            boolean open = state == State.OPEN || state == State.CONNECTING;
+            state = open ? State.HANDED_OVER : state;
+            return open;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -424,7 +438,8 @@ final class Writer {
      */
     private boolean claim() {
         boolean ending = state == State.ENDING;
-        if (role != Role.NONE || !(state == State.OPEN || ending) || !(out.hasWritable(ending) || ending)) {
+        if (role != Role.NONE || !(state == State.OPEN || ending || state == State.HANDED_OVER)
+                || !(out.hasWritable(ending) || ending)) {
             return false;
         }
         role = Role.THREAD;

@@ -61,6 +61,20 @@ public interface NetProvider {
     dev.loomnet.net.TlsSocket createTlsSocket(SocketOptions options, dev.loomnet.net.TlsOptions tlsOptions);
 
     /**
+     * Starts TLS on a plain socket's connection ({@code tls.connect({socket})}, {@code new tls.TLSSocket(socket,
+     * {isServer})}): the returned socket takes the connection over, the plain one stops reading and writing.
+     *
+     * @param socket     a connected or connecting plain socket of this provider
+     * @param tlsOptions the validated TLS options
+     * @param server     whether this side runs the server's half of the handshake
+     * @return the TLS socket, handshaking
+     * @throws dev.loomnet.net.NetException Node's code when the socket cannot be taken over or the key material
+     *                                      cannot be used
+     */
+    dev.loomnet.net.TlsSocket upgrade(dev.loomnet.net.Socket socket, dev.loomnet.net.TlsOptions tlsOptions,
+                                      boolean server);
+
+    /**
      * Reports what the implementation holds open, for monitoring and for leak checks in tests.
      *
      * @return the current counts; the default implementation reports zeros
