@@ -50,7 +50,7 @@ final class Closer {
         }
         TakeOver upgraded = link.takeOver();
         if (upgraded != null) {
-            destroy(upgraded.tls, upgraded.tls.link, error, byUser);     // the plain side takes the TLS side along
+            destroy(upgraded.tls, upgraded.tls.link, null, byUser);      // quietly: the plain side reports its error
         }
         List<Callback> orphans = link.writer.fail();
         link.close();

@@ -63,15 +63,26 @@ class StartTlsTest {
         return server;
     }
 
-    /** The client's half: {@code STARTTLS}, and at the answer {@link Tls#connect(Socket, TlsOptions)}. */
-    private static CompletableFuture<TlsSocket> startTlsClient(Socket raw, TlsOptions options) {
-        CompletableFuture<TlsSocket> upgraded = new CompletableFuture<>();
+    /** A TLS socket made by an upgrade, and its events recorded from the start. */
+    private record Upgraded(TlsSocket socket, Log log) {
+    }
+
+    /**
+     * The client's half: {@code STARTTLS}, and at the answer {@link Tls#connect(Socket, TlsOptions)}, whose
+     * listeners are added right there, in the listener that made it (Node's tick: added later from another
+     * thread, they could miss {@code SECURE}); {@code onSecure} runs at {@link TlsSocket#SECURE}.
+     */
+    private static Upgraded startTlsClient(Socket raw, TlsOptions options, java.util.function.Consumer<TlsSocket> onSecure) {
+        CompletableFuture<Upgraded> upgraded = new CompletableFuture<>();
         raw.on(Socket.CONNECT, () -> raw.write("STARTTLS\r\n"));
         raw.once(Socket.DATA, answer -> {
             assertEquals("OK\r\n", new String(answer, StandardCharsets.US_ASCII));
-            upgraded.complete(Tls.connect(raw, options));
+            TlsSocket tls = Tls.connect(raw, options);
+            Log log = Log.of(tls, true);
+            tls.on(TlsSocket.SECURE, () -> onSecure.accept(tls));
+            upgraded.complete(new Upgraded(tls, log));
         });
-        return upgraded;
+        return upgraded.join();
     }
 
     @ParameterizedTest
@@ -81,15 +92,13 @@ class StartTlsTest {
         Server server = startTlsServer(transport, secured);
         Socket raw = Net.connect(transport.connectOptions(server).build());
         Log plain = Log.of(raw, false);
-        TlsSocket client = startTlsClient(raw, TlsFixtures.clientOptions().servername("localhost").build()).join();
-        List<String> secure = new CopyOnWriteArrayList<>();
-        client.on(TlsSocket.SECURE_CONNECT, () -> secure.add("secureConnect"))
-                .on(TlsSocket.SECURE, () -> secure.add("secure"));
-        Log log = Log.of(client, true);
-        client.on(TlsSocket.SECURE, () -> client.end("hello over TLS"));
-        log.awaitClosed();
+        Upgraded up = startTlsClient(raw, TlsFixtures.clientOptions().servername("localhost").build(),
+                tls -> tls.end("hello over TLS"));
+        TlsSocket client = up.socket();
+        Log log = up.log().awaitClosed();
         assertEquals("hello over TLS", log.text());
-        assertEquals(List.of("secureConnect", "secure"), secure);
+        assertEquals(List.of("secureConnect", "data", "end", "close:false"),
+                log.events.stream().filter(e -> !e.equals("finish")).toList(), "the events of Node's order");
         assertTrue(log.errors.isEmpty(), log.events::toString);
         assertFalse(log.events.contains("connect"), "no CONNECT: the plain socket announced the connection");
         assertTrue(client.authorized());
@@ -107,18 +116,16 @@ class StartTlsTest {
         List<TlsSocket> secured = new CopyOnWriteArrayList<>();
         Server server = startTlsServer(Transport.TCP4, secured);
         Socket raw = Net.connect(server.address().port(), "localhost");
-        TlsSocket client = startTlsClient(raw, TlsFixtures.clientOptions().build()).join();
-        Log log = Log.of(client, true);
-        client.on(TlsSocket.SECURE, () -> client.end("named"));
-        log.awaitClosed();
+        Upgraded up = startTlsClient(raw, TlsFixtures.clientOptions().build(), tls -> tls.end("named"));
+        TlsSocket client = up.socket();
+        Log log = up.log().awaitClosed();
         assertEquals("named", log.text(), log.events::toString);
         assertEquals("localhost", client.servername());
 
         Socket raw2 = Net.connect(server.address().port(), "127.0.0.1");
-        TlsSocket wrong = startTlsClient(raw2, TlsFixtures.clientOptions().servername("example.org").build()).join();
-        Log failed = Log.of(wrong, false);
         Log plain = Log.of(raw2, false);
-        failed.awaitClosed();
+        Log failed = startTlsClient(raw2, TlsFixtures.clientOptions().servername("example.org").build(),
+                tls -> { }).log().awaitClosed();
         assertEquals("ERR_TLS_CERT_ALTNAME_INVALID", code(failed.error()), failed.events::toString);
         plain.awaitClosed();
         assertEquals(List.of("close:false"), plain.events.stream().filter(e -> e.startsWith("close")).toList());
@@ -140,17 +147,16 @@ class StartTlsTest {
         Socket raw = Net.connect(server.address().port(), "127.0.0.1");
         raw.on(Socket.CONNECT, () -> raw.write("STARTTLS\r\n"));
         StringBuilder answer = new StringBuilder();
-        CompletableFuture<TlsSocket> upgraded = new CompletableFuture<>();
+        CompletableFuture<Log> upgraded = new CompletableFuture<>();
         raw.on(Socket.DATA, chunk -> {
             answer.append(new String(chunk, StandardCharsets.US_ASCII));
             if (answer.toString().endsWith("\r\n") && !upgraded.isDone()) {
-                upgraded.complete(Tls.connect(raw, TlsFixtures.clientOptions().servername("localhost").build()));
+                TlsSocket tls = Tls.connect(raw, TlsFixtures.clientOptions().servername("localhost").build());
+                tls.on(TlsSocket.SECURE_CONNECT, () -> tls.end("echo me"));
+                upgraded.complete(Log.of(tls, true));
             }
         });
-        TlsSocket client = upgraded.join();
-        Log log = Log.of(client, true);
-        client.on(TlsSocket.SECURE_CONNECT, () -> client.end("echo me"));
-        log.awaitClosed();
+        Log log = upgraded.join().awaitClosed();
         assertEquals("OK then TLS\r\n", answer.toString());
         assertEquals("echo me", log.text());
         waitFor().until(() -> seen.contains("secure") && lateWrite.get() != null);
@@ -208,10 +214,12 @@ class StartTlsTest {
         int port = probe.address().port();
         probe.close();
         waitFor().until(() -> !probe.listening());
-        Socket raw = Net.connect(port, "127.0.0.1");
+        java.util.concurrent.CountDownLatch resolve = new java.util.concurrent.CountDownLatch(1);
+        Socket raw = gated(port, resolve);
         TlsSocket client = Tls.connect(raw, TlsFixtures.clientOptions().build());
         Log plain = Log.of(raw, false);
         Log log = Log.of(client, false);
+        resolve.countDown();
         plain.awaitClosed();
         log.awaitClosed();
         assertEquals(NetException.ECONNREFUSED, code(plain.error()));
@@ -245,8 +253,8 @@ class StartTlsTest {
         assertThrows(NetException.class, () -> Tls.connect((Socket) null, TlsOptions.builder().build()));
         already.destroy();
 
-        List<TlsSocket> secured = new CopyOnWriteArrayList<>();
-        Server server = startTlsServer(Transport.TCP4, secured);
+        Server server = Net.createServer(s -> s.on(Socket.DATA, chunk -> { }));
+        Transport.TCP4.listen(server, dir);
         Socket destroyed = Net.createConnection(ConnectOptions.builder().port(server.address().port())
                 .host("127.0.0.1").build());
         destroyed.destroy();
@@ -302,11 +310,8 @@ class StartTlsTest {
         try (PeerProcess peer = NodeTlsPeer.start("starttls-server", 0, NodeTlsPeer.serving(PKI.server))) {
             int port = Integer.parseInt(peer.awaitLine("listening "));
             Socket raw = Net.connect(port, "127.0.0.1");
-            TlsSocket client = startTlsClient(raw, TlsFixtures.clientOptions().servername("localhost").build())
-                    .join();
-            Log log = Log.of(client, true);
-            client.on(TlsSocket.SECURE_CONNECT, () -> client.end("to node and back"));
-            log.awaitClosed();
+            Log log = startTlsClient(raw, TlsFixtures.clientOptions().servername("localhost").build(),
+                    tls -> tls.end("to node and back")).log().awaitClosed();
             assertEquals("to node and back", log.text(), log.events::toString);
             assertEquals("\"STARTTLS\\r\\n\"", peer.awaitLine("plain "));
             assertTrue(peer.awaitLine("secure ").contains("\"servername\":\"localhost\""));
