@@ -186,7 +186,7 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
      * A timed park is ended by the JDK's unparker thread, from outside, behind those tasks. It costs a few
      * microseconds per 256 KiB: well under 1% of reading and writing them.
      */
-    private static void giveWay() {
+    static void giveWay() {
         java.util.concurrent.locks.LockSupport.parkNanos(1);
     }
 
