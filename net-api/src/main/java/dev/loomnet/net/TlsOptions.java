@@ -139,14 +139,14 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
         if (ciphers != null && java.util.Arrays.stream(ciphers.split(":", -1)).allMatch(String::isEmpty)
                 && !ciphers.isEmpty()) {
             throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
-                    "The property 'options.ciphers' is invalid. Received '" + ciphers + "'");
+                    "ERR_INVALID_ARG_VALUE: The property 'options.ciphers' is invalid. Received '" + ciphers + "'");
         }
         if (ecdhCurve != null && ecdhCurve.isEmpty()) {
-            throw new NetException("ERR_CRYPTO_OPERATION_FAILED", "Failed to set ECDH curve: ''");
+            throw new NetException("ERR_CRYPTO_OPERATION_FAILED", "ERR_CRYPTO_OPERATION_FAILED: Failed to set ECDH curve: ''");
         }
         if (sigalgs != null && sigalgs.isEmpty()) {
             throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
-                    "The property 'options.sigalgs' is invalid. Received ''");
+                    "ERR_INVALID_ARG_VALUE: The property 'options.sigalgs' is invalid. Received ''");
         }
         if (sessionTimeout != null) {
             sessionTimeout(sessionTimeout);
@@ -156,11 +156,11 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
     /** Node's {@code validateInt32(sessionTimeout, 'options.sessionTimeout', 0)}, on whole seconds. */
     private static void sessionTimeout(Duration value) {
         if (value.toNanosPart() != 0) {
-            throw new NetException(NetException.ERR_OUT_OF_RANGE, "The value of \"options.sessionTimeout\" is out "
+            throw new NetException(NetException.ERR_OUT_OF_RANGE, "ERR_OUT_OF_RANGE: The value of \"options.sessionTimeout\" is out "
                     + "of range. It must be an integer. Received " + value.toMillis() / 1000.0);
         }
         if (value.isNegative() || value.toSeconds() > Integer.MAX_VALUE) {
-            throw new NetException(NetException.ERR_OUT_OF_RANGE, "The value of \"options.sessionTimeout\" is out "
+            throw new NetException(NetException.ERR_OUT_OF_RANGE, "ERR_OUT_OF_RANGE: The value of \"options.sessionTimeout\" is out "
                     + "of range. It must be >= 0 && <= 2147483647. Received " + value.toSeconds());
         }
     }

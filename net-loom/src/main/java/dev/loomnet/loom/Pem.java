@@ -229,11 +229,11 @@ final class Pem {
                 }
             }
         } catch (GeneralSecurityException | NetException e) {
-            throw new NetException("ERR_CRYPTO_OPERATION_FAILED", "Failed to parse CRL: " + e.getMessage(),
+            throw new NetException("ERR_CRYPTO_OPERATION_FAILED", "ERR_CRYPTO_OPERATION_FAILED: Failed to parse CRL: " + e.getMessage(),
                     null, null, 0, e);
         }
         if (crls.isEmpty()) {
-            throw new NetException("ERR_CRYPTO_OPERATION_FAILED", "Failed to parse CRL: no X509 CRL block");
+            throw new NetException("ERR_CRYPTO_OPERATION_FAILED", "ERR_CRYPTO_OPERATION_FAILED: Failed to parse CRL: no X509 CRL block");
         }
         return crls;
     }

@@ -109,7 +109,7 @@ final class TlsCiphers {
 
     private static NetException noMatch(String list) {
         return new NetException(ERR_SSL_NO_CIPHER_MATCH,
-                "error:0A0000B9:SSL routines::no cipher match (ciphers '" + list + "')");
+                ERR_SSL_NO_CIPHER_MATCH + ": no cipher match (ciphers '" + list + "')");
     }
 
     /** The enabled TLS 1.2 suites matching every part of {@code term} ({@code ECDHE+AESGCM}), in the JDK's order. */

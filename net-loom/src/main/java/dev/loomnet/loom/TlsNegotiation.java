@@ -78,7 +78,8 @@ final class TlsNegotiation {
             String group = GROUPS.get(name.toLowerCase(Locale.ROOT));
             if (group == null) {
                 throw new NetException("ERR_CRYPTO_OPERATION_FAILED",
-                        "Failed to set ECDH curve: unknown curve '" + name + "' in '" + ecdhCurve + "'");
+                        "ERR_CRYPTO_OPERATION_FAILED: Failed to set ECDH curve: unknown curve '" + name
+                                + "' in '" + ecdhCurve + "'");
             }
             groups.add(group);
         }
@@ -94,7 +95,8 @@ final class TlsNegotiation {
             String scheme = SCHEMES.contains(name) ? name : ALG_HASH.get(name);
             if (scheme == null) {
                 throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
-                        "Failed to set sigalgs: unknown signature algorithm '" + name + "' in '" + sigalgs + "'");
+                        "ERR_INVALID_ARG_VALUE: Failed to set sigalgs: unknown signature algorithm '" + name
+                                + "' in '" + sigalgs + "'");
             }
             schemes.add(scheme);
         }
