@@ -6,7 +6,7 @@
 // ROLE     server  tls.createServer on 127.0.0.1:PORT (0: ephemeral), serving CONNECTIONS connections (default 1)
 //          client  tls.connect to 127.0.0.1:PORT, CONNECTIONS times in a row (the later ones with the first's
 //                  session when "resume" is set)
-// OPTIONS_JSON  Node's TLS options; "key", "cert", "ca" and the entries of "contexts" are file names read
+// OPTIONS_JSON  Node's TLS options; "key", "cert", "ca", "crl" and the entries of "contexts" are file names read
 //               here. Extra fields: "mode" ("echo": echo every byte, end at 'end'; "send": write SIZE random
 //               bytes, end, hash what comes back; "halfopen": at 'end' write "after-end" then
 //               end), "size", "connections", "resume", "contexts" ({servername: {key, cert}}, served through
@@ -22,7 +22,7 @@ const crypto = require('crypto');
 const [role, portText, json] = process.argv.slice(2);
 const opts = JSON.parse(json || '{}');
 const file = (f) => fs.readFileSync(f);
-for (const k of ['key', 'cert', 'ca', 'pfx']) {
+for (const k of ['key', 'cert', 'ca', 'pfx', 'crl']) {
   if (opts[k]) opts[k] = file(opts[k]);
 }
 const mode = opts.mode || 'echo';

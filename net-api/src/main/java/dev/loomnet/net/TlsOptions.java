@@ -50,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  *                            or null for the JDK's
  * @param sigalgs             the signature algorithms, colon separated ({@code "RSA-PSS+SHA256:ed25519"}), or null
  * @param sessionTimeout      how long a server's sessions can be resumed, whole seconds; null for Node's 300 s
- *                            (and, in {@code setSecureContext}, for the current one)
+ *                            (and, in {@code setSecureContext}, for the current one). Sessions resumed by id
+ *                            expire; a ticket only announces it (the JDK does not check a ticket's age)
  * @param crl                 certificate revocation lists, PEM texts or file names; a peer certificate they
  *                            revoke fails with {@code CERT_REVOKED}; null for none
  */

@@ -342,4 +342,79 @@ class TlsContextOptionsTest {
         assertTrue(text.contains("lifetime hint: 42"), text);
         server.close();
     }
+
+    @Test
+    void a_session_id_older_than_session_timeout_is_not_resumed() throws Exception {
+        TlsServer server = server(TlsFixtures.serverOptions().sessionTimeout(Duration.ofSeconds(1))
+                .maxVersion("TLSv1.2").build());
+        Path session = dir.resolve("session.pem");
+        long created = System.currentTimeMillis();
+        String first = sClientSession(server, "-sess_out", session.toString());
+        assertTrue(first.contains("New, TLSv1.2"), first);
+        String soon = sClientSession(server, "-sess_in", session.toString());
+        assertTrue(soon.contains("Reused, TLSv1.2"), soon);
+        // the lifetime counts from the session's creation: once it is over, a full handshake
+        waitFor().pollInterval(Duration.ofMillis(100)).until(() -> System.currentTimeMillis() > created + 2_100);
+        String later = sClientSession(server, "-sess_in", session.toString());
+        assertTrue(later.contains("New, TLSv1.2"), later);
+        server.close();
+    }
+
+    /** {@code s_client} resuming by session id ({@code -no_ticket}), its full summary. */
+    private static String sClientSession(TlsServer server, String... extra) throws Exception {
+        Optional<Path> openssl = OpensslPeer.find();
+        assumeTrue(openssl.isPresent(), "openssl is not on the PATH: its resumption cannot be watched");
+        List<String> args = new java.util.ArrayList<>(List.of(openssl.get().toString(), "s_client", "-connect",
+                "127.0.0.1:" + server.address().port(), "-servername", "localhost", "-CAfile",
+                PKI.ca.certPem().toString(), "-no_ticket"));
+        args.addAll(List.of(extra));
+        Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), out);
+        return out;
+    }
+
+    // ---- the same inputs give Node's answers ----
+
+    private static void assumeNode() throws Exception {
+        Optional<String> why = dev.loomnet.testing.PeerProcess.nodeMissing();
+        assumeTrue(why.isEmpty(), () -> why.orElseThrow());
+    }
+
+    @Test
+    void node_gives_the_same_codes_for_the_same_revocation_lists() throws Exception {
+        assumeNode();
+        TlsServer server = server(TlsFixtures.serverOptions().build());
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put(TestPki.crl(PKI.ca, List.of(PKI.server.cert())), "CERT_REVOKED");
+        expected.put(TestPki.crl(PKI.otherCa, List.of()), "UNABLE_TO_GET_CRL");
+        for (java.util.Map.Entry<String, String> e : expected.entrySet()) {
+            java.util.Map<String, Object> o = dev.loomnet.testing.NodeTlsPeer.trusting(PKI.ca);
+            Path crl = java.nio.file.Files.writeString(dir.resolve("crl.pem"), e.getKey());
+            o.put("crl", crl.toString());
+            try (dev.loomnet.testing.PeerProcess node = dev.loomnet.testing.NodeTlsPeer.start("client",
+                    server.address().port(), o)) {
+                assertEquals(e.getValue(), node.awaitLine("error ").split(" ")[0], "Node's code");
+                node.awaitLine("closed");
+            }
+            assertEquals(e.getValue(), failure(server, b -> b.crl(e.getKey())), "loomnet's code");
+        }
+        server.close();
+    }
+
+    @Test
+    void get_ciphers_names_are_nodes_names() throws Exception {
+        assumeNode();
+        Path node = dev.loomnet.testing.PeerProcess.find("node").orElseThrow();
+        Process p = new ProcessBuilder(node.toString(), "-e",
+                "console.log(require('tls').getCiphers().join(' '))").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), out);
+        List<String> nodes = List.of(out.split(" ", -1));
+        // Node's OpenSSL build lists no DSS suites; their names are OpenSSL's too (TlsCipherNamesTest)
+        List<String> missing = Tls.getCiphers().stream().filter(n -> !n.startsWith("dhe-dss-"))
+                .filter(n -> !nodes.contains(n)).toList();
+        assertEquals(List.of(), missing, "names Node does not know");
+    }
 }
