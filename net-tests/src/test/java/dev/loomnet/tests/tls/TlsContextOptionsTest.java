@@ -225,7 +225,11 @@ class TlsContextOptionsTest {
     @Test
     void get_certificate_is_empty_before_the_handshake() {
         List<Socket> raw = new CopyOnWriteArrayList<>();
-        dev.loomnet.net.Server silent = dev.loomnet.net.Net.createServer(raw::add);   // TCP only: no handshake
+        List<Log> rawLogs = new CopyOnWriteArrayList<>();
+        dev.loomnet.net.Server silent = dev.loomnet.net.Net.createServer(s -> {        // TCP only: no handshake
+            rawLogs.add(Log.of(s, false));
+            raw.add(s);
+        });
         silent.listen(0, "127.0.0.1");
         TlsSocket client = Tls.connect(dev.loomnet.net.ConnectOptions.builder().port(silent.address().port())
                 .host("127.0.0.1").build(), TlsFixtures.clientOptions().key(PKI.client.keyText())
@@ -236,9 +240,8 @@ class TlsContextOptionsTest {
         client.destroy();
         log.awaitClosed();
         waitFor().until(() -> raw.size() == 1);
-        Log rawLog = Log.of(raw.get(0), false);
         raw.get(0).destroy();
-        rawLog.awaitClosed();
+        rawLogs.get(0).awaitClosed();
         silent.close();
     }
 
