@@ -10,7 +10,7 @@
 //                  "OK\r\n" in plaintext, then new tls.TLSSocket(socket, {isServer: true}); one connection
 //          starttls-client  net.connect to 127.0.0.1:PORT, writes "STARTTLS\r\n", and at the answer
 //                  tls.connect({socket})
-// OPTIONS_JSON  Node's TLS options; "key", "cert", "ca" and the entries of "contexts" are file names read
+// OPTIONS_JSON  Node's TLS options; "key", "cert", "ca", "crl" and the entries of "contexts" are file names read
 //               here. Extra fields: "mode" ("echo": echo every byte, end at 'end'; "send": write SIZE random
 //               bytes, end, hash what comes back; "halfopen": at 'end' write "after-end" then
 //               end), "size", "connections", "resume", "contexts" ({servername: {key, cert}}, served through
@@ -26,7 +26,7 @@ const crypto = require('crypto');
 const [role, portText, json] = process.argv.slice(2);
 const opts = JSON.parse(json || '{}');
 const file = (f) => fs.readFileSync(f);
-for (const k of ['key', 'cert', 'ca', 'pfx']) {
+for (const k of ['key', 'cert', 'ca', 'pfx', 'crl']) {
   if (opts[k]) opts[k] = file(opts[k]);
 }
 const mode = opts.mode || 'echo';

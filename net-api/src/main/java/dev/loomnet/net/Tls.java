@@ -215,4 +215,26 @@ public final class Tls {
         tls.once(TlsSocket.SECURE, secureListener);
         return tls;
     }
+
+    /**
+     * Node's {@code tls.getCiphers()}: the cipher suites the JDK enables, by OpenSSL's names in lower case, sorted
+     * (TLS 1.3 suites by their IANA names, such as {@code tls_aes_128_gcm_sha256}). Upper-cased, they are the
+     * names {@link TlsOptions.Builder#ciphers} takes.
+     *
+     * @return the names, immutable
+     */
+    public static java.util.List<String> getCiphers() {
+        return Net.provider().tlsCiphers();
+    }
+
+    /**
+     * Node's {@code tls.rootCertificates}: the certificate authorities of the JDK's default trust store
+     * ({@code cacerts}, or the store {@code javax.net.ssl.trustStore} names), which a client trusts without a
+     * {@code ca} option, as PEM texts.
+     *
+     * @return the PEM texts, immutable
+     */
+    public static java.util.List<String> rootCertificates() {
+        return Net.provider().tlsRootCertificates();
+    }
 }

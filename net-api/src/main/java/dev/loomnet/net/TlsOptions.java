@@ -42,6 +42,18 @@ import org.jspecify.annotations.Nullable;
  *                            ({@code ERR_TLS_HANDSHAKE_TIMEOUT}); a server option in Node, ignored by clients
  * @param sniCallback         a server's choice of options per requested server name, or null
  * @param session             a client's earlier session to resume ({@link TlsSocket#getSession()}), or null
+ * @param ciphers             OpenSSL's cipher list ({@code "ECDHE-RSA-AES128-GCM-SHA256:TLS_AES_256_GCM_SHA384"},
+ *                            {@code "HIGH:!aNULL"}), or null for the JDK's; see {@link Tls#getCiphers()}
+ * @param honorCipherOrder    a server picks the suite by its own order rather than the client's (Node's
+ *                            {@code tls.createServer} default: true)
+ * @param ecdhCurve           {@code "auto"}, or the key exchange groups, colon separated ({@code "P-256:X25519"}),
+ *                            or null for the JDK's
+ * @param sigalgs             the signature algorithms, colon separated ({@code "RSA-PSS+SHA256:ed25519"}), or null
+ * @param sessionTimeout      how long a server's sessions can be resumed, whole seconds; null for Node's 300 s
+ *                            (and, in {@code setSecureContext}, for the current one). Sessions resumed by id
+ *                            expire; a ticket only announces it (the JDK does not check a ticket's age)
+ * @param crl                 certificate revocation lists, PEM texts or file names; a peer certificate they
+ *                            revoke fails with {@code CERT_REVOKED}; null for none
  */
 @SuppressWarnings("ArrayRecordComponent")
 public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, @Nullable String cert,
@@ -49,7 +61,9 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
                          boolean requestCert, boolean rejectUnauthorized, @Nullable String servername,
                          @Nullable CheckServerIdentity checkServerIdentity, List<String> alpnProtocols,
                          String minVersion, String maxVersion, Duration handshakeTimeout,
-                         @Nullable SniCallback sniCallback, @Nullable TlsSession session) {
+                         @Nullable SniCallback sniCallback, @Nullable TlsSession session, @Nullable String ciphers,
+                         boolean honorCipherOrder, @Nullable String ecdhCurve, @Nullable String sigalgs,
+                         @Nullable Duration sessionTimeout, @Nullable List<String> crl) {
 
     /** Node's default {@code handshakeTimeout}: 120 s. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofMinutes(2);
@@ -101,6 +115,12 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
      * @param handshakeTimeout    see the record description
      * @param sniCallback         see the record description
      * @param session             see the record description
+     * @param ciphers             see the record description
+     * @param honorCipherOrder    see the record description
+     * @param ecdhCurve           see the record description
+     * @param sigalgs             see the record description
+     * @param sessionTimeout      see the record description
+     * @param crl                 see the record description
      * @throws NetException Node's codes for a bad value
      */
     public TlsOptions {
@@ -115,6 +135,34 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
             throw new NetException(NetException.ERR_OUT_OF_RANGE,
                     "The value of \"handshakeTimeout\" is out of range. It must be > 0. Received "
                             + handshakeTimeout.toMillis());
+        }
+        crl = crl == null ? null : List.copyOf(crl);
+        if (ciphers != null && java.util.Arrays.stream(ciphers.split(":", -1)).allMatch(String::isEmpty)
+                && !ciphers.isEmpty()) {
+            throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
+                    "ERR_INVALID_ARG_VALUE: The property 'options.ciphers' is invalid. Received '" + ciphers + "'");
+        }
+        if (ecdhCurve != null && ecdhCurve.isEmpty()) {
+            throw new NetException("ERR_CRYPTO_OPERATION_FAILED", "ERR_CRYPTO_OPERATION_FAILED: Failed to set ECDH curve: ''");
+        }
+        if (sigalgs != null && sigalgs.isEmpty()) {
+            throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
+                    "ERR_INVALID_ARG_VALUE: The property 'options.sigalgs' is invalid. Received ''");
+        }
+        if (sessionTimeout != null) {
+            sessionTimeout(sessionTimeout);
+        }
+    }
+
+    /** Node's {@code validateInt32(sessionTimeout, 'options.sessionTimeout', 0)}, on whole seconds. */
+    private static void sessionTimeout(Duration value) {
+        if (value.toNanosPart() != 0) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE, "ERR_OUT_OF_RANGE: The value of \"options.sessionTimeout\" is out "
+                    + "of range. It must be an integer. Received " + value.toMillis() / 1000.0);
+        }
+        if (value.isNegative() || value.toSeconds() > Integer.MAX_VALUE) {
+            throw new NetException(NetException.ERR_OUT_OF_RANGE, "ERR_OUT_OF_RANGE: The value of \"options.sessionTimeout\" is out "
+                    + "of range. It must be >= 0 && <= 2147483647. Received " + value.toSeconds());
         }
     }
 
@@ -166,6 +214,12 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private @Nullable SniCallback sniCallback;
         private @Nullable TlsSession session;
+        private @Nullable String ciphers;
+        private boolean honorCipherOrder = true;
+        private @Nullable String ecdhCurve;
+        private @Nullable String sigalgs;
+        private @Nullable Duration sessionTimeout;
+        private @Nullable List<String> crl;
 
         private Builder() {
         }
@@ -380,6 +434,88 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
         }
 
         /**
+         * Sets {@code ciphers}: OpenSSL's cipher list, with TLS 1.3 suites ({@code TLS_...}) among them; an
+         * unknown {@code TLS_} name, or a list matching no TLS 1.2 suite, fails with
+         * {@code ERR_SSL_NO_CIPHER_MATCH} where the server or socket is created.
+         *
+         * @param list colon separated names and OpenSSL's keywords ({@code HIGH}, {@code !aNULL}, ...)
+         * @return this builder
+         */
+        public Builder ciphers(String list) {
+            this.ciphers = Args.notNull(list, "ciphers");
+            return this;
+        }
+
+        /**
+         * Sets {@code honorCipherOrder}: a server chooses by its own order of {@code ciphers} (default true).
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder honorCipherOrder(boolean value) {
+            this.honorCipherOrder = value;
+            return this;
+        }
+
+        /**
+         * Sets {@code ecdhCurve}: {@code "auto"} or the key exchange groups, most preferred first, colon
+         * separated ({@code P-256}, {@code prime256v1}, {@code X25519}, {@code ffdhe2048}, ...).
+         *
+         * @param curves the groups
+         * @return this builder
+         */
+        public Builder ecdhCurve(String curves) {
+            this.ecdhCurve = Args.notNull(curves, "ecdhCurve");
+            return this;
+        }
+
+        /**
+         * Sets {@code sigalgs}: the signature algorithms, colon separated, as OpenSSL's {@code ALG+HASH}
+         * ({@code RSA-PSS+SHA256}, {@code ECDSA+SHA384}) or TLS 1.3 scheme names ({@code ed25519}).
+         *
+         * @param list the algorithms
+         * @return this builder
+         */
+        public Builder sigalgs(String list) {
+            this.sigalgs = Args.notNull(list, "sigalgs");
+            return this;
+        }
+
+        /**
+         * Sets {@code sessionTimeout}: how long a server's sessions can be resumed (default 300 s).
+         *
+         * @param value whole seconds, 0 to 2147483647
+         * @return this builder
+         */
+        public Builder sessionTimeout(Duration value) {
+            this.sessionTimeout = Args.notNull(value, "sessionTimeout");
+            return this;
+        }
+
+        /**
+         * Sets {@code crl}: certificate revocation lists, PEM texts; the peer's chain is then checked against
+         * them, and a certificate of a CA without a list fails with {@code UNABLE_TO_GET_CRL}, as in Node.
+         *
+         * @param pems the PEM texts (each may hold several lists)
+         * @return this builder
+         */
+        public Builder crl(String... pems) {
+            this.crl = List.of(Args.notNull(pems, "crl"));
+            return this;
+        }
+
+        /**
+         * Sets {@code crl} from PEM files.
+         *
+         * @param files the files
+         * @return this builder
+         */
+        public Builder crl(Path... files) {
+            this.crl = java.util.Arrays.stream(Args.notNull(files, "crl")).map(Path::toString).toList();
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @return the immutable options
@@ -388,7 +524,7 @@ public record TlsOptions(@Nullable SSLContext sslContext, @Nullable String key, 
         public TlsOptions build() {
             return new TlsOptions(sslContext, key, cert, ca, pfx, passphrase, requestCert, rejectUnauthorized,
                     servername, checkServerIdentity, alpnProtocols, minVersion, maxVersion, handshakeTimeout,
-                    sniCallback, session);
+                    sniCallback, session, ciphers, honorCipherOrder, ecdhCurve, sigalgs, sessionTimeout, crl);
         }
     }
 }

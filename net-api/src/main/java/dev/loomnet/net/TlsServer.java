@@ -20,7 +20,9 @@ public interface TlsServer extends Server {
 
     /**
      * Node's {@code server.setSecureContext(options)}: the keys, certificates and verification settings for
-     * new handshakes from now on.
+     * new handshakes from now on, with the {@code crl}, {@code ciphers}, {@code honorCipherOrder},
+     * {@code ecdhCurve}, {@code sigalgs} and (when given) {@code sessionTimeout} of {@code options}; a bad value
+     * changes nothing.
      *
      * @param options the new options
      * @return this server

@@ -112,4 +112,13 @@ public interface TlsSocket extends Socket {
      */
     record Cipher(String name, String standardName, String version) {
     }
+
+    /**
+     * Node's {@code getCertificate()}: this side's own certificate chain as it presented it, leaf first (the
+     * JDK's certificates, as {@link #getPeerCertificate()}).
+     *
+     * @return the chain; empty before the handshake finished or when this side sent none (Node: {@code null}
+     *         or {@code {}})
+     */
+    List<X509Certificate> getCertificate();
 }

@@ -101,4 +101,24 @@ public final class LoomNetProvider implements NetProvider {
     public Handles handles() {
         return new Handles(Stats.SOCKETS.get(), Stats.SERVERS.get(), Threads.live());
     }
+
+    /**
+     * OpenSSL's names of the suites the JDK enables ({@code tls.getCiphers()}).
+     *
+     * @return the names, lower case, sorted
+     */
+    @Override
+    public java.util.List<String> tlsCiphers() {
+        return TlsCiphers.names();
+    }
+
+    /**
+     * The JDK's default trust store as PEM texts ({@code tls.rootCertificates}).
+     *
+     * @return the PEM texts
+     */
+    @Override
+    public java.util.List<String> tlsRootCertificates() {
+        return TlsRoots.pems();
+    }
 }

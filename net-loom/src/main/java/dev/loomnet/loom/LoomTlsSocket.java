@@ -112,4 +112,15 @@ final class LoomTlsSocket extends LoomSocket implements TlsSocket {
     public boolean encrypted() {
         return true;
     }
+
+    @Override
+    public List<X509Certificate> getCertificate() {
+        TlsInfo i = info();
+        java.security.cert.Certificate[] local = i == null ? null : i.session().getLocalCertificates();
+        if (local == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(local).filter(X509Certificate.class::isInstance)
+                .map(X509Certificate.class::cast).toList();
+    }
 }

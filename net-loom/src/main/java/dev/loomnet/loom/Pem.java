@@ -212,4 +212,29 @@ final class Pem {
                     "open", textOrPath, 0, e);
         }
     }
+
+    /**
+     * The revocation lists of every {@code X509 CRL} block (Node's {@code crl} option).
+     *
+     * @throws NetException {@code ERR_CRYPTO_OPERATION_FAILED} ("Failed to parse CRL") when there is none or
+     *                      one cannot be read, as Node's
+     */
+    static List<java.security.cert.X509CRL> crls(String text) {
+        List<java.security.cert.X509CRL> crls = new ArrayList<>();
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (Block b : blocks(text)) {
+                if (b.label().equals("X509 CRL")) {
+                    crls.add((java.security.cert.X509CRL) factory.generateCRL(new ByteArrayInputStream(b.der())));
+                }
+            }
+        } catch (GeneralSecurityException | NetException e) {
+            throw new NetException("ERR_CRYPTO_OPERATION_FAILED", "ERR_CRYPTO_OPERATION_FAILED: Failed to parse CRL: " + e.getMessage(),
+                    null, null, 0, e);
+        }
+        if (crls.isEmpty()) {
+            throw new NetException("ERR_CRYPTO_OPERATION_FAILED", "ERR_CRYPTO_OPERATION_FAILED: Failed to parse CRL: no X509 CRL block");
+        }
+        return crls;
+    }
 }

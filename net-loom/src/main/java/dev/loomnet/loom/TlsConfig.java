@@ -56,6 +56,14 @@ final class TlsConfig {
     final Duration handshakeTimeout;
     final SniKeyManager.@Nullable SniCallback sniCallback;
     final @Nullable TlsResumption session;
+    final @Nullable String ciphers;
+    final boolean honorCipherOrder;
+    final @Nullable String ecdhCurve;
+    final @Nullable String sigalgs;
+    /** Seconds; null for Node's default (a new context) or the current one ({@code setSecureContext}). */
+    final @Nullable Integer sessionTimeout;
+    /** PEM texts or file names; null for no revocation check. */
+    final @Nullable List<String> crl;
 
     private TlsConfig(Builder b) {
         server = b.server;
@@ -75,6 +83,12 @@ final class TlsConfig {
         handshakeTimeout = b.handshakeTimeout;
         sniCallback = b.sniCallback;
         session = b.session;
+        ciphers = b.ciphers;
+        honorCipherOrder = b.honorCipherOrder;
+        ecdhCurve = b.ecdhCurve;
+        sigalgs = b.sigalgs;
+        sessionTimeout = b.sessionTimeout;
+        crl = b.crl;
     }
 
     /** Options for a client ({@code tls.connect}). */
@@ -121,6 +135,12 @@ final class TlsConfig {
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private SniKeyManager.@Nullable SniCallback sniCallback;
         private @Nullable TlsResumption session;
+        private @Nullable String ciphers;
+        private boolean honorCipherOrder = true;
+        private @Nullable String ecdhCurve;
+        private @Nullable String sigalgs;
+        private @Nullable Integer sessionTimeout;
+        private @Nullable List<String> crl;
 
         private Builder(boolean server) {
             this.server = server;
@@ -230,6 +250,42 @@ final class TlsConfig {
         /** Client: resume the session of an earlier connection ({@link TlsChannel#resumption()}). */
         Builder session(TlsResumption previous) {
             this.session = previous;
+            return this;
+        }
+
+        /** OpenSSL's cipher list ({@link TlsCiphers}). */
+        Builder ciphers(String list) {
+            this.ciphers = list;
+            return this;
+        }
+
+        /** Server: choose the suite by its own order (Node's {@code tls.createServer} default: true). */
+        Builder honorCipherOrder(boolean honor) {
+            this.honorCipherOrder = honor;
+            return this;
+        }
+
+        /** {@code auto} or colon separated groups ({@link TlsNegotiation}). */
+        Builder ecdhCurve(String curves) {
+            this.ecdhCurve = curves;
+            return this;
+        }
+
+        /** Colon separated signature algorithms ({@link TlsNegotiation}). */
+        Builder sigalgs(String list) {
+            this.sigalgs = list;
+            return this;
+        }
+
+        /** Server: how many seconds its sessions can be resumed. */
+        Builder sessionTimeout(int seconds) {
+            this.sessionTimeout = seconds;
+            return this;
+        }
+
+        /** Certificate revocation lists, PEM texts or file names. */
+        Builder crl(String... pemOrFiles) {
+            this.crl = List.of(pemOrFiles);
             return this;
         }
 

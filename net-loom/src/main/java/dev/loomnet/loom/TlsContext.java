@@ -33,13 +33,22 @@ final class TlsContext {
     private final SSLContext context;
     private final @Nullable SniKeyManager keys;
     private final @Nullable VerdictTrustManager trust;
+    private volatile TlsNegotiation negotiation;
+
+    /** Node's default {@code sessionTimeout}, in seconds (the JDK's is a day). */
+    static final int DEFAULT_SESSION_TIMEOUT = 300;
 
     private TlsContext(TlsConfig config, SSLContext context, @Nullable SniKeyManager keys,
-                       @Nullable VerdictTrustManager trust) {
+                       @Nullable VerdictTrustManager trust, TlsNegotiation negotiation) {
         this.config = config;
         this.context = context;
         this.keys = keys;
         this.trust = trust;
+        this.negotiation = negotiation;
+    }
+
+    private static TlsNegotiation negotiation(TlsConfig config) {
+        return TlsNegotiation.of(config.ciphers, config.honorCipherOrder, config.ecdhCurve, config.sigalgs);
     }
 
     /**
@@ -48,24 +57,35 @@ final class TlsContext {
      * @throws NetException with Node's code when a key, certificate or CA cannot be read
      */
     static TlsContext of(TlsConfig config) {
+        TlsNegotiation negotiation = negotiation(config);
         SSLContext ready = config.sslContext;
+        Integer timeout = config.sessionTimeout;
         if (ready != null) {
-            return new TlsContext(config, ready, null, null);
+            if (timeout != null) {
+                ready.getServerSessionContext().setSessionTimeout(timeout);
+            }
+            return new TlsContext(config, ready, null, null, negotiation);
         }
         SniKeyManager keys = new SniKeyManager(config.keys(), config.sniCallback);
-        VerdictTrustManager trust = new VerdictTrustManager(pkix(config.ca), config.rejectUnauthorized);
+        VerdictTrustManager trust = new VerdictTrustManager(pkix(config.ca, config.crl), config.rejectUnauthorized);
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
-            return new TlsContext(config, context, keys, trust);
+            context.getServerSessionContext().setSessionTimeout(timeout != null ? timeout : DEFAULT_SESSION_TIMEOUT);
+            return new TlsContext(config, context, keys, trust, negotiation);
         } catch (GeneralSecurityException e) {
             throw new NetException(TlsErrors.ERR_SSL_SSL_HANDSHAKE_FAILURE, "cannot create the TLS context: " + e,
                     null, null, 0, e);
         }
     }
 
-    /** The JDK's PKIX trust manager over {@code ca} (PEM texts or files), or over its default store when null. */
-    private static X509ExtendedTrustManager pkix(@Nullable List<String> ca) {
+    /**
+     * The JDK's PKIX trust manager over {@code ca} (PEM texts or files), or over its default store when null;
+     * with {@code crl}, checking every certificate below the anchor against those lists only (OpenSSL's
+     * {@code X509_V_FLAG_CRL_CHECK_ALL}, which Node sets with a {@code crl}: no list for a certificate's issuer
+     * fails it, and nothing is fetched).
+     */
+    private static X509ExtendedTrustManager pkix(@Nullable List<String> ca, @Nullable List<String> crl) {
         try {
             KeyStore store = null;
             if (ca != null) {
@@ -79,7 +99,11 @@ final class TlsContext {
                 }
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(store);
+            if (crl == null) {
+                factory.init(store);
+            } else {
+                factory.init(revocationChecking(store, crl));
+            }
             for (TrustManager tm : factory.getTrustManagers()) {
                 if (tm instanceof X509ExtendedTrustManager x509) {
                     return x509;
@@ -90,6 +114,28 @@ final class TlsContext {
             throw new NetException(TlsErrors.ERR_OSSL_UNSUPPORTED, "cannot build the trust store: " + e,
                     null, null, 0, e);
         }
+    }
+
+    private static javax.net.ssl.ManagerFactoryParameters revocationChecking(@Nullable KeyStore store,
+                                                                            List<String> crl)
+            throws GeneralSecurityException {
+        List<java.security.cert.X509CRL> crls = new java.util.ArrayList<>();
+        for (String pem : crl) {
+            crls.addAll(Pem.crls(Pem.textOrFile(pem)));
+        }
+        java.security.cert.X509CertSelector any = new java.security.cert.X509CertSelector();
+        java.security.cert.PKIXBuilderParameters params = store != null
+                ? new java.security.cert.PKIXBuilderParameters(store, any)
+                : new java.security.cert.PKIXBuilderParameters(TlsRoots.anchors(), any);
+        params.setRevocationEnabled(true);
+        params.addCertStore(java.security.cert.CertStore.getInstance("Collection",
+                new java.security.cert.CollectionCertStoreParameters(crls)));
+        java.security.cert.PKIXRevocationChecker checker = (java.security.cert.PKIXRevocationChecker)
+                java.security.cert.CertPathBuilder.getInstance("PKIX").getRevocationChecker();
+        checker.setOptions(java.util.EnumSet.of(java.security.cert.PKIXRevocationChecker.Option.PREFER_CRLS,
+                java.security.cert.PKIXRevocationChecker.Option.NO_FALLBACK));
+        params.addCertPathChecker(checker);
+        return new javax.net.ssl.CertPathTrustManagerParameters(params);
     }
 
     /** The options this context was built from. */
@@ -104,7 +150,8 @@ final class TlsContext {
 
     /**
      * Node's {@code server.setSecureContext(options)}: new handshakes present the keys and trust the CAs of
-     * {@code replacement}; other options stay as built.
+     * {@code replacement}, with its {@code crl}, {@code ciphers}, {@code honorCipherOrder}, {@code ecdhCurve},
+     * {@code sigalgs} and (when given) {@code sessionTimeout}, as Node's new context; other options stay.
      */
     void setSecureContext(TlsConfig replacement) {
         SniKeyManager k = keys;
@@ -112,10 +159,16 @@ final class TlsContext {
         if (k == null || t == null) {
             throw readyContext();
         }
-        TlsKeys newKeys = replacement.keys();               // read both first: a bad option changes nothing
-        X509ExtendedTrustManager newTrust = pkix(replacement.ca);
+        TlsKeys newKeys = replacement.keys();               // read all first: a bad option changes nothing
+        X509ExtendedTrustManager newTrust = pkix(replacement.ca, replacement.crl);
+        TlsNegotiation newNegotiation = negotiation(replacement);
         k.replaceDefaults(newKeys);
         t.replace(newTrust);
+        negotiation = newNegotiation;
+        Integer timeout = replacement.sessionTimeout;
+        if (timeout != null) {
+            context.getServerSessionContext().setSessionTimeout(timeout);
+        }
     }
 
     /** Node's {@code server.addContext(hostname, options)}: the keys for clients asking for {@code hostname}. */
@@ -141,6 +194,7 @@ final class TlsContext {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters p = common(engine);
+        negotiation.applyTo(p, true);
         if (config.requestCert) {
             if (config.rejectUnauthorized) {
                 p.setNeedClientAuth(true);
@@ -164,6 +218,7 @@ final class TlsContext {
                 : context.createSSLEngine(identityHost(host), port);
         engine.setUseClientMode(true);
         SSLParameters p = common(engine);
+        negotiation.applyTo(p, false);
         String sni = sniName(host);
         List<SNIServerName> names = List.of();
         if (sni != null) {

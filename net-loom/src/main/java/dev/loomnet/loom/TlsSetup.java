@@ -57,6 +57,23 @@ final class TlsSetup {
                 return chosen == null ? null : config(chosen, true).keys();
             });
         }
+        if (o.ciphers() != null) {
+            b.ciphers(o.ciphers());
+        }
+        b.honorCipherOrder(o.honorCipherOrder());
+        if (o.ecdhCurve() != null) {
+            b.ecdhCurve(o.ecdhCurve());
+        }
+        if (o.sigalgs() != null) {
+            b.sigalgs(o.sigalgs());
+        }
+        java.time.Duration timeout = o.sessionTimeout();
+        if (timeout != null) {
+            b.sessionTimeout((int) timeout.toSeconds());
+        }
+        if (o.crl() != null) {
+            b.crl(o.crl().toArray(String[]::new));
+        }
         if (o.session() instanceof Session s) {
             b.session(s.resumption());
         }

@@ -173,6 +173,9 @@ final class VerdictTrustManager extends X509ExtendedTrustManager {
                 if (reason == CertPathValidatorException.BasicReason.REVOKED) {
                     return error("CERT_REVOKED", "certificate revoked", e);
                 }
+                if (reason == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS) {
+                    return error("UNABLE_TO_GET_CRL", "unable to get certificate CRL", e);
+                }
                 if (reason == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
                     return error("CERT_SIGNATURE_FAILURE", "certificate signature failure", e);
                 }

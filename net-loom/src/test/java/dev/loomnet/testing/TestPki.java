@@ -267,6 +267,36 @@ public final class TestPki {
         return new Identity(name, keys.getPrivate(), List.copyOf(chain), keyPem, certPem, chainPem);
     }
 
+    /**
+     * A version 2 revocation list signed by {@code issuer} (valid from a day ago for 30 days) revoking
+     * {@code revoked}, as PEM text ({@code X509 CRL}), which Node's and loomnet's {@code crl} options read.
+     */
+    public static String crl(Identity issuer, List<X509Certificate> revoked) throws GeneralSecurityException {
+        Instant now = Instant.now();
+        byte[] sigAlg = seq(oid("1.2.840.10045.4.3.2"));                            // ecdsa-with-SHA256
+        List<byte[]> entries = new ArrayList<>();
+        for (X509Certificate cert : revoked) {
+            entries.add(seq(der(0x02, cert.getSerialNumber().toByteArray()), time(now.minus(Duration.ofHours(1)))));
+        }
+        List<byte[]> tbs = new ArrayList<>(List.of(der(0x02, (byte) 1), sigAlg,
+                issuer.cert().getSubjectX500Principal().getEncoded(), time(now.minus(Duration.ofDays(1))),
+                time(now.plus(Duration.ofDays(30)))));
+        if (!entries.isEmpty()) {
+            tbs.add(seq(entries.toArray(new byte[0][])));
+        }
+        tbs.add(der(0xA0, seq(                                                       // CRL number 1, the key id
+                extension("2.5.29.20", false, der(0x02, (byte) 1)),
+                extension("2.5.29.35", false, seq(der(0x80, keyId(issuer.cert().getPublicKey().getEncoded())))))));
+        byte[] tbsDer = seq(tbs.toArray(new byte[0][]));
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(issuer.key());
+        signer.update(tbsDer);
+        byte[] signature = signer.sign();
+        byte[] bitString = new byte[signature.length + 1];
+        System.arraycopy(signature, 0, bitString, 1, signature.length);
+        return pem("X509 CRL", seq(tbsDer, sigAlg, der(0x03, bitString)));
+    }
+
     /** PEM text of one block. */
     public static String pem(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)

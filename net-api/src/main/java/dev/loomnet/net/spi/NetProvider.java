@@ -93,4 +93,18 @@ public interface NetProvider {
      */
     record Handles(int sockets, int servers, int threads) {
     }
+
+    /**
+     * The names {@code dev.loomnet.net.Tls#getCiphers()} returns.
+     *
+     * @return OpenSSL's names of the suites the implementation enables, lower case, sorted, immutable
+     */
+    java.util.List<String> tlsCiphers();
+
+    /**
+     * The PEM texts {@code dev.loomnet.net.Tls#rootCertificates()} returns.
+     *
+     * @return the default trust store's certificate authorities, immutable
+     */
+    java.util.List<String> tlsRootCertificates();
 }
