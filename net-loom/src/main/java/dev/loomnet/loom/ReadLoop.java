@@ -39,14 +39,6 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     /** The buffer after a first read that filled {@link #MIN_READ} bytes. */
     static final int INITIAL_READ = 2048;
     static final int MAX_READ = 32 * 1024;
-    /**
-     * Bytes a connection's thread reads between two turns it gives the carrier away ({@link #giveWay}). Virtual
-     * threads are not time-sliced: a thread whose reads always find bytes (a fast streaming peer) never parks,
-     * and a few such threads hold every carrier. The JDK's read pollers are virtual threads on the same carriers
-     * (the default since JDK 22 on Linux), so then no parked thread is woken: a new connection's accept or
-     * handshake waited until the streams stopped.
-     */
-    static final int FAIR_SHARE = 256 * 1024;
 
     private final LoomSocket socket;
     private final Link link;
@@ -58,8 +50,6 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
     private final @Nullable TakeOver from;
     /** A chunk read but not emitted because TLS took the connection over: handed to it when the loop ends. */
     private byte @Nullable [] unsent;
-    /** Bytes read since this thread last gave its carrier away ({@link #FAIR_SHARE}). */
-    private int sinceYield;
     /** A failed {@link #topUp} read, thrown by the next turn of the read loop once the bytes before it went. */
     private @Nullable IOException readError;
     /**
@@ -160,10 +150,6 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
                     if (buffer == null) {
                         return;                           // closed while paused
                     }
-                    if ((sinceYield += n) >= FAIR_SHARE) {
-                        sinceYield = 0;
-                        giveWay();
-                    }
                 }
             }
         } catch (Throwable t) {
@@ -176,18 +162,6 @@ final class ReadLoop implements Runnable, Task.WithArg<Object> {
             socket.events.abandonCurrentThread();
             Threads.ended();
         }
-    }
-
-    /**
-     * Gives the carrier to other virtual threads for a turn ({@link #FAIR_SHARE}). Not {@link Thread#yield}:
-     * a yielding virtual thread goes back to its carrier's own queue while that holds other tasks, and a carrier
-     * runs its own queue until it is empty before it looks at tasks submitted from outside, which is where the
-     * pollers and the threads they wake are queued; so busy streams yielding to each other still starved them.
-     * A timed park is ended by the JDK's unparker thread, from outside, behind those tasks. It costs a few
-     * microseconds per 256 KiB: well under 1% of reading and writing them.
-     */
-    static void giveWay() {
-        java.util.concurrent.locks.LockSupport.parkNanos(1);
     }
 
     /**

@@ -16,8 +16,6 @@ final class SocketInputStream extends InputStream {
 
     private final LoomSocket socket;
     private boolean eof;
-    /** Bytes read since the reading thread last gave its carrier away; under the read lock. */
-    private int sinceYield;
 
     SocketInputStream(LoomSocket socket) {
         this.socket = socket;
@@ -41,8 +39,6 @@ final class SocketInputStream extends InputStream {
         if (socket.inbound.flowing()) {                  // before the lock: the read loop holds it while blocked reading
             throw flowing();
         }
-        int n;
-        boolean giveWay;
         socket.readLock.lock();
         try {
             if (eof) {
@@ -62,6 +58,7 @@ final class SocketInputStream extends InputStream {
             if (link.channel() == null || link.life.phase().destroyed()) {
                 throw new IOException("socket is closed");
             }
+            int n;
             try {
                 n = link.read(ByteBuffer.wrap(b, off, len));
             } catch (IOException e) {
@@ -76,18 +73,10 @@ final class SocketInputStream extends InputStream {
                 return -1;
             }
             socket.inbound.readBytes(link, n);
-            sinceYield += n;
-            giveWay = sinceYield >= ReadLoop.FAIR_SHARE;
-            if (giveWay) {
-                sinceYield = 0;
-            }
+            return n;
         } finally {
             socket.readLock.unlock();
         }
-        if (giveWay) {
-            ReadLoop.giveWay();                           // the read loop's fairness, for a reading virtual thread
-        }
-        return n;
     }
 
     /**

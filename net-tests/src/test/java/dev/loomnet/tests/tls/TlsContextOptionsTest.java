@@ -53,10 +53,7 @@ class TlsContextOptionsTest {
     private final List<TlsSocket> accepted = new CopyOnWriteArrayList<>();
 
     private TlsServer server(TlsOptions options) {
-        return TlsFixtures.listen(Transport.TCP4, dir, ServerOptions.builder().build(), options, s -> {
-            accepted.add(s);
-            s.on(Socket.DATA, s::write);
-        });
+        return TlsFixtures.echoKeeping(dir, options, accepted);
     }
 
     /** Connects and waits for the handshake's end; returns the client, open, or closed with its error. */

@@ -41,10 +41,7 @@ class TlsFeaturesTest {
     private final List<TlsSocket> accepted = new CopyOnWriteArrayList<>();
 
     private TlsServer server(TlsOptions options) {
-        return TlsFixtures.listen(Transport.TCP4, dir, ServerOptions.builder().build(), options, s -> {
-            accepted.add(s);
-            s.on(Socket.DATA, s::write);
-        });
+        return TlsFixtures.echoKeeping(dir, options, accepted);
     }
 
     /** Connects, exchanges one byte, and returns the client while it is still open. */

@@ -71,6 +71,14 @@ final class TlsFixtures {
         return server;
     }
 
+    /** An echo server on 127.0.0.1 with {@code options}, adding each secured socket to {@code accepted}. */
+    static TlsServer echoKeeping(Path dir, TlsOptions options, List<TlsSocket> accepted) {
+        return listen(Transport.TCP4, dir, ServerOptions.builder().build(), options, s -> {
+            accepted.add(s);
+            s.on(Socket.DATA, s::write);
+        });
+    }
+
     /** An echo server ({@code allowHalfOpen} false: the peer's end ends it) on {@code transport}. */
     static TlsServer echo(Transport transport, Path dir) {
         return listen(transport, dir, ServerOptions.builder().build(), serverOptions().build(),
