@@ -117,8 +117,9 @@ final class Closer {
             if (next != null) {
                 next.run();
             }
-            if (socket instanceof LoomTlsSocket tls && tls.upgradedFrom() != null) {
-                tls.upgradedFrom().tlsClosed();
+            TakeOver upgraded = socket.upgradedFrom();
+            if (upgraded != null) {
+                upgraded.tlsClosed();                     // the plain side follows the TLS side
             }
         }
     }

@@ -94,6 +94,11 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
         return null;
     }
 
+    /** The plain connection this (TLS) socket took over, or null. */
+    @Nullable TakeOver upgradedFrom() {
+        return null;
+    }
+
     /** Whether {@code l} is still this socket's connection (a thread of an earlier one was left behind). */
     boolean serves(Link l) {
         return link == l;

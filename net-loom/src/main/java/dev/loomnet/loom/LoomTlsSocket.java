@@ -15,8 +15,11 @@ import org.jspecify.annotations.Nullable;
 final class LoomTlsSocket extends LoomSocket implements TlsSocket {
 
     private final TlsContext context;
-    /** The plain connection this socket took over (STARTTLS), or null. */
-    private volatile @Nullable TakeOver from;
+    /**
+     * The plain connection this socket took over (STARTTLS), or null. Set once, before its thread starts and
+     * before the socket is returned: a plain field, as {@link #touched} reads it on every read and write.
+     */
+    private @Nullable TakeOver from;
 
     LoomTlsSocket(SocketOptions options, @Nullable LoomServer server, TlsContext context) {
         super(options, server);
@@ -28,7 +31,7 @@ final class LoomTlsSocket extends LoomSocket implements TlsSocket {
         from = to;
     }
 
-    /** The plain connection this socket took over, or null. */
+    @Override
     @Nullable TakeOver upgradedFrom() {
         return from;
     }
