@@ -112,6 +112,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         private @Nullable Boolean autoSelectFamily;
         private @Nullable Duration attemptTimeout;
         private @Nullable OnRead onread;
+        private @Nullable AbortSignal signal;
 
         private Builder() {
         }
@@ -248,6 +249,18 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         }
 
         /**
+         * Sets the socket's {@code signal}: aborting it destroys the socket with {@code ABORT_ERR}, at once if it
+         * is aborted already.
+         *
+         * @param value the signal
+         * @return this builder
+         */
+        public Builder signal(AbortSignal value) {
+            this.signal = Args.notNull(value, "options.signal");
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @return the immutable options
@@ -255,7 +268,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
          */
         public ConnectOptions build() {
             SocketOptions socket = new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay,
-                    highWaterMark, blockList, onread);
+                    highWaterMark, blockList, onread, signal);
             return new ConnectOptions(port, host, path, localAddress, localPort, family, timeout, socket,
                     lookup, autoSelectFamily == null ? Net.getDefaultAutoSelectFamily() : autoSelectFamily,
                     attemptTimeout == null ? Net.getDefaultAutoSelectFamilyAttemptTimeout() : attemptTimeout);

@@ -20,9 +20,11 @@ import org.jspecify.annotations.Nullable;
  * @param reusePort  set {@code SO_REUSEPORT} so several servers (even in several processes) share the port
  * @param readableAll make the Unix socket file readable by all users
  * @param writableAll make the Unix socket file writable by all users
+ * @param signal     aborting it closes the server, or {@code null} (Node's {@code signal})
  */
 public record ListenOptions(int port, @Nullable String host, @Nullable Path path, int backlog, boolean ipv6Only,
-                            boolean exclusive, boolean reusePort, boolean readableAll, boolean writableAll) {
+                            boolean exclusive, boolean reusePort, boolean readableAll, boolean writableAll,
+                            @Nullable AbortSignal signal) {
 
     /** The port value meaning "no port: listen on {@code path}". */
     public static final int NO_PORT = -1;
@@ -42,6 +44,7 @@ public record ListenOptions(int port, @Nullable String host, @Nullable Path path
      * @param reusePort   see the record description
      * @param readableAll see the record description
      * @param writableAll see the record description
+     * @param signal      see the record description
      */
     public ListenOptions {
         if (port == NO_PORT && path == null) {
@@ -92,6 +95,7 @@ public record ListenOptions(int port, @Nullable String host, @Nullable Path path
         private boolean reusePort;
         private boolean readableAll;
         private boolean writableAll;
+        private @Nullable AbortSignal signal;
 
         private Builder() {
         }
@@ -197,6 +201,17 @@ public record ListenOptions(int port, @Nullable String host, @Nullable Path path
         }
 
         /**
+         * Sets {@code signal}: aborting it closes the server, right after {@code listen} if it is aborted already.
+         *
+         * @param value the signal
+         * @return this builder
+         */
+        public Builder signal(AbortSignal value) {
+            this.signal = Args.notNull(value, "options.signal");
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @return the immutable options
@@ -204,7 +219,7 @@ public record ListenOptions(int port, @Nullable String host, @Nullable Path path
          */
         public ListenOptions build() {
             return new ListenOptions(port, host, path, backlog, ipv6Only, exclusive, reusePort, readableAll,
-                    writableAll);
+                    writableAll, signal);
         }
     }
 }

@@ -84,6 +84,8 @@ public class NetException extends RuntimeException {
     public static final String ERR_INVALID_ADDRESS_FAMILY = "ERR_INVALID_ADDRESS_FAMILY";
     /** An operation that the object's current state does not allow (e.g. connecting a connected socket). */
     public static final String ERR_INVALID_STATE = "ERR_INVALID_STATE";
+    /** An operation stopped by an {@link AbortSignal} (Node's {@code AbortError}). */
+    public static final String ABORT_ERR = "ABORT_ERR";
     /** The connection's thread was interrupted, which closed its channel (a Java-only code). */
     public static final String ERR_SOCKET_INTERRUPTED = "ERR_SOCKET_INTERRUPTED";
 

@@ -49,7 +49,7 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
      * @return the socket options derived from these
      */
     public SocketOptions socketOptions() {
-        return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark, null, null);
+        return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark, null, null, null);
     }
 
     /**

@@ -19,10 +19,12 @@ import org.jspecify.annotations.Nullable;
  *                              a blocked address fails with {@code ERR_IP_BLOCKED} (Node 22.13's option)
  * @param onread                reads go into a buffer you provide and to a callback instead of {@code DATA}
  *                              events, or {@code null} (Node's {@code onread}; see {@link OnRead})
+ * @param signal                aborting it destroys the socket with {@code ABORT_ERR}, or {@code null} (Node's
+ *                              {@code signal})
  */
 public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keepAlive,
                             Duration keepAliveInitialDelay, int highWaterMark, @Nullable BlockList blockList,
-                            @Nullable OnRead onread) {
+                            @Nullable OnRead onread, @Nullable AbortSignal signal) {
 
     /** Node 22's default high-water mark of byte streams: 64 KiB. */
     public static final int DEFAULT_HIGH_WATER_MARK = 64 * 1024;
@@ -40,6 +42,7 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
      * @param highWaterMark         must not be negative
      * @param blockList             a block list or {@code null}
      * @param onread                the read callback or {@code null}
+     * @param signal                the abort signal or {@code null}
      */
     public SocketOptions {
         keepAliveInitialDelay = Args.keepAliveInitialDelay(keepAliveInitialDelay);
@@ -58,6 +61,7 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
     /** Builds {@link SocketOptions}; every setter returns the builder. */
     public static final class Builder extends SocketSetters<Builder> {
         private @Nullable OnRead onread;
+        private @Nullable AbortSignal signal;
 
         private Builder() {
         }
@@ -79,13 +83,25 @@ public record SocketOptions(boolean allowHalfOpen, boolean noDelay, boolean keep
         }
 
         /**
+         * Sets {@code signal}: aborting it destroys the socket with {@code ABORT_ERR}, at once if it is aborted
+         * already.
+         *
+         * @param value the signal
+         * @return this builder
+         */
+        public Builder signal(AbortSignal value) {
+            this.signal = Args.notNull(value, "options.signal");
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @return the immutable options
          */
         public SocketOptions build() {
             return new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay, highWaterMark,
-                    blockList, onread);
+                    blockList, onread, signal);
         }
     }
 }

@@ -38,7 +38,9 @@ public final class LoomNetProvider implements NetProvider {
      */
     @Override
     public Socket createSocket(SocketOptions options) {
-        return new LoomSocket(options, null);
+        LoomSocket socket = new LoomSocket(options, null);
+        Aborts.watch(socket, options.signal());
+        return socket;
     }
 
     /**
@@ -75,7 +77,9 @@ public final class LoomNetProvider implements NetProvider {
      */
     @Override
     public TlsSocket createTlsSocket(SocketOptions options, TlsOptions tls) {
-        return new LoomTlsSocket(options, null, TlsSetup.context(tls, false));
+        LoomTlsSocket socket = new LoomTlsSocket(options, null, TlsSetup.context(tls, false));
+        Aborts.watch(socket, options.signal());
+        return socket;
     }
 
     /**
@@ -89,6 +93,7 @@ public final class LoomNetProvider implements NetProvider {
     public Socket adopt(java.nio.channels.SocketChannel channel, SocketOptions options) {
         LoomSocket socket = new LoomSocket(options, null);
         Connect.adopt(socket, channel);
+        Aborts.watch(socket, options.signal());
         return socket;
     }
 

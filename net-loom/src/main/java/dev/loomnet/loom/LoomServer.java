@@ -154,6 +154,9 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
         if (channel != null) {
             throw alreadyListening();
         }
+        if (Aborts.aborted(options.signal())) {
+            return close();                               // Node closes before 'listening' is emitted
+        }
         InetSocketAddress bound = null;
         NetException error = null;
         if (!options.isPath()) {
@@ -179,14 +182,15 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
             if (ch == null) {
                 NetException failure = Objects.requireNonNull(error); // no channel only after an error
                 events.post(() -> emitError(failure));
-                return this;
+            } else {
+                boolean v6 = bound != null && bound.getAddress() instanceof Inet6Address;
+                start(ch, v6, options.ipv6Only() && v6);
             }
-            boolean v6 = bound != null && bound.getAddress() instanceof Inet6Address;
-            start(ch, v6, options.ipv6Only() && v6);
-            return this;
         } finally {
             lock.unlock();
         }
+        Aborts.watch(this, options.signal());                // outside the lock: an aborted one closes at once
+        return this;
     }
 
     @Override

@@ -148,6 +148,9 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
 
     /** {@code connect} with the arguments checked; {@code connectListener} may be null here. */
     private Socket start(ConnectOptions options, @Nullable Listener connectListener) {
+        if (Aborts.refusesConnect(this, this.options.signal())) {
+            return this;                                  // Node's connect is destroyed by the signal at once
+        }
         Connect.start(this, options, connectListener);
         return this;
     }

@@ -169,7 +169,7 @@ class SocketOptionsAppliedTest {
                 .keepAliveInitialDelay());
         assertEquals(Duration.ZERO, ConnectOptions.builder().port(1).keepAliveInitialDelay(negative).build()
                 .socketOptions().keepAliveInitialDelay());
-        assertEquals(Duration.ZERO, new SocketOptions(false, false, true, negative, 1, null, null)
+        assertEquals(Duration.ZERO, new SocketOptions(false, false, true, negative, 1, null, null, null)
                 .keepAliveInitialDelay());
         NetException nullDelay = assertThrows(NetException.class,
                 () -> SocketOptions.builder().keepAliveInitialDelay(null));

@@ -265,7 +265,7 @@ class BadInputTest {
         fails("ServerOptions.highWaterMark(-1)", RANGE, e -> ServerOptions.builder().highWaterMark(-1));
         fails("ServerOptions.blockList(null)", ARG_TYPE, e -> ServerOptions.builder().blockList(null));
         fails("SocketOptions record with null keepAliveInitialDelay", ARG_TYPE,
-                e -> new SocketOptions(false, false, false, null, 1, null, null));
+                e -> new SocketOptions(false, false, false, null, 1, null, null, null));
     }
 
     private static void socket() {

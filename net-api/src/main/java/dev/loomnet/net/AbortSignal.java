@@ -1,0 +1,135 @@
+package dev.loomnet.net;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Node's {@code AbortSignal}: says once, from any thread, that an operation should stop. Pass it as the
+ * {@code signal} option of {@link ListenOptions} (aborting closes the server) or of {@link SocketOptions} and
+ * {@link ConnectOptions} (aborting destroys the socket with {@code ABORT_ERR}); make one with
+ * {@link AbortController} or, already aborted, with {@link #abort()}. Thread-safe.
+ */
+public final class AbortSignal {
+
+    /** A way to stop listening to a signal: Node's disposable from {@code events.addAbortListener}. */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        /** Removes the listener; nothing happens if it has run or was removed already. */
+        @Override
+        void close();
+    }
+
+    private final AtomicReference<@Nullable Object> reason = new AtomicReference<>();
+    private final ConcurrentLinkedQueue<Runnable> listeners = new ConcurrentLinkedQueue<>();
+
+    AbortSignal() {
+    }
+
+    /**
+     * Returns a signal that is already aborted, with {@code ABORT_ERR} "This operation was aborted" as its reason
+     * ({@code AbortSignal.abort()}).
+     *
+     * @return an aborted signal
+     */
+    public static AbortSignal abort() {
+        return abort(defaultReason());
+    }
+
+    /**
+     * Returns a signal that is already aborted with {@code reason} ({@code AbortSignal.abort(reason)}).
+     *
+     * @param reason why, not {@code null}
+     * @return an aborted signal
+     */
+    public static AbortSignal abort(Object reason) {
+        AbortSignal signal = new AbortSignal();
+        signal.fire(Args.notNull(reason, "reason"));
+        return signal;
+    }
+
+    /**
+     * Returns whether the signal has been aborted.
+     *
+     * @return {@code true} once aborted
+     */
+    public boolean aborted() {
+        return reason.get() != null;
+    }
+
+    /**
+     * Returns why the signal was aborted, or {@code null} while it is not.
+     *
+     * @return the reason or {@code null}
+     */
+    public @Nullable Object reason() {
+        return reason.get();
+    }
+
+    /**
+     * Throws the reason if the signal has been aborted: as is when it is a {@link RuntimeException}, otherwise
+     * wrapped in an {@code ABORT_ERR} {@link NetException} ({@code signal.throwIfAborted()}).
+     */
+    public void throwIfAborted() {
+        Object why = reason.get();
+        if (why instanceof RuntimeException e) {
+            throw e;
+        }
+        if (why != null) {
+            throw abortError(why);
+        }
+    }
+
+    /**
+     * Runs {@code listener} once when the signal is aborted, on the aborting thread, or at once on this thread if
+     * it is aborted already (Node's {@code events.addAbortListener}). A listener that throws does not keep the
+     * others from running: its exception goes to the aborting thread's uncaught exception handler.
+     *
+     * @param listener what to run
+     * @return the registration that removes the listener
+     */
+    public Registration onAbort(Runnable listener) {
+        Args.notNull(listener, "listener");
+        if (aborted()) {
+            listener.run();
+            return () -> { };
+        }
+        listeners.add(listener);
+        if (aborted() && listeners.remove(listener)) {
+            listener.run();                               // aborted between the check and the add
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    /** Aborts with {@code why} unless aborted already; runs the listeners on this thread. */
+    void fire(Object why) {
+        if (!reason.compareAndSet(null, why)) {
+            return;
+        }
+        for (Runnable listener; (listener = listeners.poll()) != null; ) {
+            try {
+                listener.run();
+            } catch (RuntimeException | Error e) {
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            }
+        }
+    }
+
+    /** Node's default reason: a {@code DOMException} named {@code AbortError}. */
+    static NetException defaultReason() {
+        return new NetException(NetException.ABORT_ERR, "This operation was aborted");
+    }
+
+    /**
+     * Node's {@code AbortError} for an operation stopped by a signal: {@code ABORT_ERR}, "The operation was
+     * aborted", the signal's reason as the cause when it is a {@link Throwable}.
+     *
+     * @param reason the signal's reason
+     * @return the error
+     */
+    public static NetException abortError(@Nullable Object reason) {
+        return new NetException(NetException.ABORT_ERR, "The operation was aborted", null, null, 0,
+                reason instanceof Throwable t ? t : null);
+    }
+}
