@@ -61,14 +61,20 @@ class AbortSignalTest {
         assertSame(reason instanceof Throwable ? reason : null, error.getCause());
     }
 
+    /** A server listening with {@code controller}'s signal, counting its {@code CLOSE}s in {@code closes}. */
+    private static Server listening(AbortController controller, AtomicInteger closes) {
+        Server server = Net.createServer().on(Server.CLOSE, closes::incrementAndGet);
+        server.listen(ListenOptions.builder().port(0).host(TestServer.HOST).signal(controller.signal()).build());
+        EventLog.waiting().until(server::listening);
+        return server;
+    }
+
     @Test
     @Catalog(26)
     void aborting_a_listening_server_closes_it_at_once() {
         AbortController controller = new AbortController();
         AtomicInteger closes = new AtomicInteger();
-        Server server = Net.createServer().on(Server.CLOSE, closes::incrementAndGet);
-        server.listen(ListenOptions.builder().port(0).host(TestServer.HOST).signal(controller.signal()).build());
-        EventLog.waiting().until(server::listening);
+        Server server = listening(controller, closes);
         controller.abort();
         assertFalse(server.listening());
         EventLog.waiting().until(() -> closes.get() == 1);
@@ -94,9 +100,7 @@ class AbortSignalTest {
     void a_signal_aborted_after_the_server_closed_changes_nothing() {
         AbortController controller = new AbortController();
         AtomicInteger closes = new AtomicInteger();
-        Server server = Net.createServer().on(Server.CLOSE, closes::incrementAndGet);
-        server.listen(ListenOptions.builder().port(0).host(TestServer.HOST).signal(controller.signal()).build());
-        EventLog.waiting().until(server::listening);
+        Server server = listening(controller, closes);
         server.close();
         EventLog.waiting().until(() -> closes.get() == 1);
         controller.abort();
