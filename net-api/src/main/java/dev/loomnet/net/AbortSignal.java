@@ -1,6 +1,12 @@
 package dev.loomnet.net;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +52,50 @@ public final class AbortSignal {
         AbortSignal signal = new AbortSignal();
         signal.fire(Args.notNull(reason, "reason"));
         return signal;
+    }
+
+    /**
+     * Returns a signal that aborts once {@code delay} has passed, with {@code TIMEOUT_ERR} "The operation was
+     * aborted due to timeout" as its reason ({@code AbortSignal.timeout(delay)}). Its timer runs on a JDK daemon
+     * thread, so, as in Node, it does not keep the JVM alive.
+     *
+     * @param delay how long until it aborts, not negative
+     * @return a signal that aborts after {@code delay}
+     */
+    public static AbortSignal timeout(Duration delay) {
+        long nanos = Args.nonNegative(delay, "delay").toNanos();
+        AbortSignal signal = new AbortSignal();
+        CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(() -> signal.fire(
+                new NetException(NetException.TIMEOUT_ERR, "The operation was aborted due to timeout")));
+        return signal;
+    }
+
+    /**
+     * Returns a signal that aborts as soon as one of {@code signals} does, with that one's reason; aborted at
+     * once if one is aborted already ({@code AbortSignal.any(signals)}). It stays registered with the others
+     * until it aborts.
+     *
+     * @param signals the signals to follow, none {@code null}
+     * @return the combined signal
+     */
+    public static AbortSignal any(AbortSignal... signals) {
+        Args.notNull(signals, "signals");
+        for (AbortSignal s : signals) {
+            Args.notNull(s, "signals");
+        }
+        AbortSignal any = new AbortSignal();
+        List<Registration> registrations = new CopyOnWriteArrayList<>();
+        any.onAbort(() -> registrations.forEach(Registration::close));
+        for (AbortSignal s : signals) {
+            registrations.add(s.onAbort(() -> any.fire(Objects.requireNonNull(s.reason()))));
+            if (any.aborted()) {
+                break;
+            }
+        }
+        if (any.aborted()) {
+            registrations.forEach(Registration::close);   // one was aborted already: let go of the others
+        }
+        return any;
     }
 
     /**

@@ -86,6 +86,8 @@ public class NetException extends RuntimeException {
     public static final String ERR_INVALID_STATE = "ERR_INVALID_STATE";
     /** An operation stopped by an {@link AbortSignal} (Node's {@code AbortError}). */
     public static final String ABORT_ERR = "ABORT_ERR";
+    /** The reason of an {@link AbortSignal#timeout} signal (Node's {@code TimeoutError}). */
+    public static final String TIMEOUT_ERR = "TIMEOUT_ERR";
     /** The connection's thread was interrupted, which closed its channel (a Java-only code). */
     public static final String ERR_SOCKET_INTERRUPTED = "ERR_SOCKET_INTERRUPTED";
 

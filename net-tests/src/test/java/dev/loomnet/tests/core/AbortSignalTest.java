@@ -21,6 +21,7 @@ import dev.loomnet.net.Tls;
 import dev.loomnet.net.TlsOptions;
 import dev.loomnet.testing.TestServer;
 import dev.loomnet.tests.Catalog;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -203,6 +204,46 @@ class AbortSignalTest {
         Socket socket = Tls.connect(toPeer().signal(signal).build(), TlsOptions.builder().build());
         EventLog log = EventLog.withoutData(socket);
         assertAborted(log, signal.reason());
+    }
+
+    @Test
+    @Catalog(71)
+    void a_timeout_signal_destroys_the_socket_once_its_delay_has_passed() {
+        AbortSignal signal = AbortSignal.timeout(Duration.ofMillis(300));
+        Socket socket = Net.socket(SocketOptions.builder().signal(signal).build());
+        EventLog log = EventLog.withoutData(socket);
+        socket.connect(peer.port(), TestServer.HOST);
+        log.awaitClosed();
+        List<String> events = log.events;
+        assertEquals(List.of("error:ABORT_ERR", "close:true"), events.subList(events.size() - 2, events.size()));
+        NetException reason = assertInstanceOf(NetException.class, signal.reason());
+        assertEquals(NetException.TIMEOUT_ERR, reason.code());
+        assertEquals("The operation was aborted due to timeout", reason.getMessage());
+        assertSame(reason, log.errors.get(0).getCause());
+    }
+
+    @Test
+    void any_aborts_with_the_first_reason_of_its_signals() {
+        AbortController first = new AbortController();
+        AbortController second = new AbortController();
+        AbortSignal any = AbortSignal.any(first.signal(), second.signal());
+        assertFalse(any.aborted());
+        second.abort("second");
+        first.abort("first");
+        assertEquals("second", any.reason());
+        AbortSignal already = AbortSignal.any(new AbortController().signal(), AbortSignal.abort("done"));
+        assertEquals("done", already.reason());
+        assertFalse(AbortSignal.any().aborted());
+        assertEquals(NetException.ERR_INVALID_ARG_TYPE,
+                assertThrows(NetException.class, () -> AbortSignal.any(first.signal(), null)).code());
+    }
+
+    @Test
+    void a_negative_timeout_is_refused_with_err_out_of_range() {
+        NetException e = assertThrows(NetException.class, () -> AbortSignal.timeout(Duration.ofMillis(-1)));
+        assertEquals(NetException.ERR_OUT_OF_RANGE, e.code());
+        assertEquals(NetException.ERR_INVALID_ARG_TYPE,
+                assertThrows(NetException.class, () -> AbortSignal.timeout(null)).code());
     }
 
     @Test
