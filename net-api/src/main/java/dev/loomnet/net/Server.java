@@ -1,6 +1,7 @@
 package dev.loomnet.net;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -147,6 +148,14 @@ public interface Server extends EventEmitter<Server> {
      * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Server close(Callback callback);
+
+    /**
+     * Node's {@code server[Symbol.asyncDispose]()}: closes the server if it is listening. The future completes
+     * once it has closed ({@link #CLOSE}, after its connections ended), at once if it was not listening.
+     *
+     * @return the future of the close
+     */
+    CompletableFuture<@Nullable Void> asyncDispose();
 
     /**
      * Returns the bound address ({@code server.address()}), or {@code null} when not listening. A Unix

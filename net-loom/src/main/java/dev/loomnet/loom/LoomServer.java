@@ -386,6 +386,18 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
         return closeWith(Validate.function(callback, "callback"));
     }
 
+    @Override
+    public CompletableFuture<@Nullable Void> asyncDispose() {
+        CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
+        if (!listening()) {
+            closed.complete(null);
+            return closed;
+        }
+        // closed by another thread meanwhile (ERR_SERVER_NOT_RUNNING): closed all the same
+        closeWith(error -> closed.complete(null));
+        return closed;
+    }
+
     private Server closeWith(@Nullable Callback callback) {
         ServerSocketChannel ch;
         Path path;

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Server close, its callback, CLOSE after the last connection, and the connection count (catalog #5, #11-13, #127). */
+/** Server close, its callback, CLOSE after the last connection, asyncDispose and the connection count (catalog #5, #11-13, #30, #127). */
 class ServerCloseTest {
 
     /** Rounds of the race regression tests ({@code -Dloomnet.regression.rounds}, default 200). */
@@ -187,5 +187,36 @@ class ServerCloseTest {
             assertEquals(1, closes.get(), "round " + round);
             EventLog.waiting().until(client::destroyed);
         }
+    }
+
+    @Test
+    @Catalog(30)
+    void async_dispose_closes_a_listening_server_and_completes_after_its_connections_ended() throws Exception {
+        AtomicInteger closes = new AtomicInteger();
+        AtomicReference<Socket> accepted = new AtomicReference<>();
+        Server server = Net.createServer(accepted::set).on(Server.CLOSE, closes::incrementAndGet)
+                .listen(0, "127.0.0.1");
+        await().atMost(EventLog.WAIT).until(server::listening);
+        Socket client = Net.connect(server.address().port(), "127.0.0.1");
+        EventLog log = EventLog.withoutData(client);
+        await().atMost(EventLog.WAIT).until(() -> accepted.get() != null);
+        var disposed = server.asyncDispose();
+        assertFalse(server.listening());
+        assertFalse(disposed.isDone());                   // CLOSE waits for the open connection
+        client.destroy();
+        log.awaitClosed();
+        assertNull(disposed.get(EventLog.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, closes.get());
+    }
+
+    @Test
+    @Catalog(30)
+    void async_dispose_of_a_server_that_is_not_listening_completes_at_once_without_close() {
+        AtomicInteger closes = new AtomicInteger();
+        Server server = Net.createServer().on(Server.CLOSE, closes::incrementAndGet);
+        var disposed = server.asyncDispose();
+        assertTrue(disposed.isDone());
+        assertNull(disposed.join());
+        await().during(java.time.Duration.ofMillis(100)).atMost(EventLog.WAIT).until(() -> closes.get() == 0);
     }
 }
