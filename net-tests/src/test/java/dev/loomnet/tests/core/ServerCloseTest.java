@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Server close, its callback, CLOSE after the last connection, asyncDispose and the connection count (catalog #5, #11-13, #30, #127). */
+/**
+ * Server close, its callback, CLOSE after the last connection, asyncDispose and the connection count (catalog #5,
+ * #11-13, #30, #127).
+ */
 class ServerCloseTest {
 
     /** Rounds of the race regression tests ({@code -Dloomnet.regression.rounds}, default 200). */
