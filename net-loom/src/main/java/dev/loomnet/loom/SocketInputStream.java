@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * The blocking-style input of a socket ({@link dev.loomnet.net.Socket#inputStream()}): reads the channel
  * directly on the calling thread, under the socket's reader lock, so it never races the read loop (which
  * only reads while the socket is flowing, and the stream refuses to read then). At EOF it returns -1 and has
- * the socket emit {@code end} as the read loop would.
+ * the socket emit {@code end} as the read loop would; once TLS took the connection over ({@link TakeOver}) it
+ * returns -1, and a read waiting at that moment hands what it gets to the TLS socket.
  */
 final class SocketInputStream extends InputStream {
 
@@ -66,6 +68,15 @@ final class SocketInputStream extends InputStream {
                     Closer.fail(socket, link, Errors.io(e, "read"));
                 }
                 throw e;
+            }
+            if (link.takeOver() != null) {
+                // TLS took the connection over while this read waited: what it got is the handshake's. The
+                // hand-over takes the read lock, held here, so it comes after and finds these bytes.
+                if (n > 0) {
+                    link.keepReadAhead(Arrays.copyOfRange(b, off, off + n));
+                }
+                eof = true;
+                return -1;
             }
             if (n < 0) {
                 eof = true;

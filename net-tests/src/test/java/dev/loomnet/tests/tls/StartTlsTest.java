@@ -163,6 +163,40 @@ class StartTlsTest {
     }
 
     @Test
+    void a_read_of_the_plain_input_stream_waiting_at_the_upgrade_hands_the_handshake_to_tls() throws Exception {
+        CompletableFuture<Socket> accepted = new CompletableFuture<>();
+        Server server = Net.createServer(accepted::complete);
+        Transport.TCP4.listen(server, dir);
+        Socket raw = Net.connect(server.address().port(), "127.0.0.1");
+        raw.write("STARTTLS");
+        Socket serverRaw = accepted.join();
+        AtomicReference<String> command = new AtomicReference<>();
+        AtomicReference<Integer> pendingRead = new AtomicReference<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                byte[] b = new byte[64];
+                java.io.InputStream in = serverRaw.inputStream();
+                command.set(new String(b, 0, in.readNBytes(b, 0, 8), StandardCharsets.US_ASCII));
+                pendingRead.set(in.read(b));              // the read loop reads ahead no more: this one waits
+            } catch (java.io.IOException e) {
+                pendingRead.set(-2);
+            }
+        });
+        waitFor().until(() -> command.get() != null && reader.getState() == Thread.State.WAITING);
+        assertEquals("STARTTLS", command.get());
+        TlsSocket serverTls = Tls.accept(serverRaw, TlsFixtures.serverOptions().build());
+        serverTls.on(Socket.DATA, serverTls::write).on(Socket.END, () -> serverTls.end());
+        TlsSocket client = Tls.connect(raw, TlsFixtures.clientOptions().servername("localhost").build());
+        client.on(TlsSocket.SECURE_CONNECT, () -> client.end("through TLS"));
+        Log log = Log.of(client, true).awaitClosed();
+        assertEquals("through TLS", log.text());
+        assertTrue(log.errors.isEmpty(), log.events::toString);
+        reader.join();
+        assertEquals(-1, pendingRead.get());              // the plain stream ends: its bytes were the handshake's
+        server.close();
+    }
+
+    @Test
     void a_paused_plain_socket_can_be_upgraded_and_its_destroy_takes_the_tls_socket_along() {
         Server server = startTlsServer(Transport.TCP4);
         Socket raw = Net.connect(server.address().port(), "127.0.0.1");
