@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +29,26 @@ public final class AbortSignal {
     }
 
     private final AtomicReference<@Nullable Object> reason = new AtomicReference<>();
-    private final ConcurrentLinkedQueue<Runnable> listeners = new ConcurrentLinkedQueue<>();
+    /** Registrations in order; a removed one stays until the next sweep, so that removing is O(1). */
+    private final ConcurrentLinkedQueue<Entry> listeners = new ConcurrentLinkedQueue<>();
+    /** Registrations removed and not swept yet, and the live ones: a sweep runs once half are removed. */
+    private final AtomicInteger removed = new AtomicInteger();
+    private final AtomicInteger live = new AtomicInteger();
+
+    /** One listener: runs at most once, unless removed first (the two race through one CAS). */
+    private static final class Entry extends AtomicBoolean {
+        private static final long serialVersionUID = 1L;
+        private final transient Runnable listener;
+
+        Entry(Runnable listener) {
+            this.listener = listener;
+        }
+
+        /** Claims the entry, to run it or to remove it; false if the other happened already. */
+        boolean claim() {
+            return compareAndSet(false, true);
+        }
+    }
 
     AbortSignal() {
     }
@@ -144,11 +165,25 @@ public final class AbortSignal {
             listener.run();
             return () -> { };
         }
-        listeners.add(listener);
-        if (aborted() && listeners.remove(listener)) {
+        Entry entry = new Entry(listener);
+        live.incrementAndGet();
+        listeners.add(entry);
+        if (aborted() && entry.claim()) {
             listener.run();                               // aborted between the check and the add
         }
-        return () -> listeners.remove(listener);
+        return () -> remove(entry);
+    }
+
+    private void remove(Entry entry) {
+        if (!entry.claim()) {
+            return;                                       // it ran, or was removed already
+        }
+        int alive = live.decrementAndGet();
+        int gone = removed.incrementAndGet();
+        if (gone > 16 && gone > alive) {
+            removed.addAndGet(-gone);
+            listeners.removeIf(Entry::get);               // drops every claimed entry: removed ones, and ran ones
+        }
     }
 
     /** Aborts with {@code why} unless aborted already; runs the listeners on this thread. */
@@ -156,9 +191,12 @@ public final class AbortSignal {
         if (!reason.compareAndSet(null, why)) {
             return;
         }
-        for (Runnable listener; (listener = listeners.poll()) != null; ) {
+        for (Entry entry; (entry = listeners.poll()) != null; ) {
+            if (!entry.claim()) {
+                continue;                                 // removed before the abort
+            }
             try {
-                listener.run();
+                entry.listener.run();
             } catch (RuntimeException | Error e) {
                 Thread t = Thread.currentThread();
                 t.getUncaughtExceptionHandler().uncaughtException(t, e);

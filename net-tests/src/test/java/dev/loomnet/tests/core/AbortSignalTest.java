@@ -239,6 +239,25 @@ class AbortSignalTest {
     }
 
     @Test
+    void listeners_removed_by_the_thousand_never_run_and_the_ones_left_run_in_order() {
+        AbortController controller = new AbortController();
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        List<AbortSignal.Registration> registrations = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            int n = i;
+            registrations.add(controller.signal().onAbort(() -> ran.add(n)));
+        }
+        for (int i = 0; i < 10_000; i++) {
+            if (i % 1000 != 0) {
+                registrations.get(i).close();
+            }
+        }
+        registrations.get(0).close();
+        controller.abort();
+        assertEquals(List.of(1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000), ran);
+    }
+
+    @Test
     void a_negative_timeout_is_refused_with_err_out_of_range() {
         NetException e = assertThrows(NetException.class, () -> AbortSignal.timeout(Duration.ofMillis(-1)));
         assertEquals(NetException.ERR_OUT_OF_RANGE, e.code());
