@@ -37,6 +37,15 @@ final class Args {
         return value;
     }
 
+    /** Node's {@code hints} check: only {@code dns.lookup}'s ADDRCONFIG, V4MAPPED and ALL bits. */
+    static int hints(int hints) {
+        if ((hints & ~(Lookup.ADDRCONFIG | Lookup.V4MAPPED | Lookup.ALL)) != 0) {
+            throw new NetException(NetException.ERR_INVALID_ARG_VALUE,
+                    "The argument 'hints' is invalid. Received " + Integer.toUnsignedString(hints));
+        }
+        return hints;
+    }
+
     static Duration nonNegative(Duration value, String name) {
         notNull(value, name);
         if (value.isNegative()) {

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param localAddress  the local IP address to bind before connecting, or {@code null}
  * @param localPort     the local port to bind before connecting, 0 for any
  * @param family        the IP family to resolve: 0 (either), 4 or 6
+ * @param hints         the lookup's flags ({@code dns.lookup} hints): {@link Lookup#ADDRCONFIG},
+ *                      {@link Lookup#V4MAPPED}, {@link Lookup#ALL} or'ed, 0 for none
  * @param timeout       when not {@code null}, {@link Socket#setTimeout(Duration)} is called before connecting
  *                      ({@code createConnection}'s {@code timeout} option)
  * @param socketOptions the options of the socket itself ({@code allowHalfOpen}, {@code noDelay}, ...)
@@ -29,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  *                      raised to 10 ms
  */
 public record ConnectOptions(int port, String host, @Nullable Path path, @Nullable String localAddress,
-                             int localPort, int family, @Nullable Duration timeout, SocketOptions socketOptions,
+                             int localPort, int family, int hints, @Nullable Duration timeout,
+                             SocketOptions socketOptions,
                              @Nullable Lookup lookup, boolean autoSelectFamily,
                              Duration autoSelectFamilyAttemptTimeout) {
 
@@ -48,6 +51,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
      * @param localAddress  an IP literal or {@code null}
      * @param localPort     0..65535
      * @param family        0, 4 or 6
+     * @param hints         a combination of {@link Lookup}'s flags
      * @param timeout       not negative, or {@code null}
      * @param socketOptions not null
      * @param lookup        a resolver or {@code null}
@@ -79,6 +83,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         if (timeout != null) {
             Args.nonNegative(timeout, "timeout");
         }
+        Args.hints(hints);
     }
 
     /**
@@ -109,6 +114,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         private int family;
         private @Nullable Duration timeout;
         private @Nullable Lookup lookup;
+        private int hints;
         private @Nullable Boolean autoSelectFamily;
         private @Nullable Duration attemptTimeout;
         private @Nullable OnRead onread;
@@ -215,6 +221,19 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         }
 
         /**
+         * Sets the lookup's {@code hints}: {@link Lookup#ADDRCONFIG}, {@link Lookup#V4MAPPED} and
+         * {@link Lookup#ALL}, or'ed.
+         *
+         * @param value the flags
+         * @return this builder
+         * @throws NetException {@code ERR_INVALID_ARG_VALUE} for any other bit
+         */
+        public Builder hints(int value) {
+            this.hints = Args.hints(value);
+            return this;
+        }
+
+        /**
          * Sets {@code autoSelectFamily}.
          *
          * @param value whether to try every resolved address
@@ -269,7 +288,7 @@ public record ConnectOptions(int port, String host, @Nullable Path path, @Nullab
         public ConnectOptions build() {
             SocketOptions socket = new SocketOptions(allowHalfOpen, noDelay, keepAlive, keepAliveInitialDelay,
                     highWaterMark, blockList, onread, signal);
-            return new ConnectOptions(port, host, path, localAddress, localPort, family, timeout, socket,
+            return new ConnectOptions(port, host, path, localAddress, localPort, family, hints, timeout, socket,
                     lookup, autoSelectFamily == null ? Net.getDefaultAutoSelectFamily() : autoSelectFamily,
                     attemptTimeout == null ? Net.getDefaultAutoSelectFamilyAttemptTimeout() : attemptTimeout);
         }

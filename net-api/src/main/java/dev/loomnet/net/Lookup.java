@@ -10,6 +10,13 @@ import java.util.List;
 @FunctionalInterface
 public interface Lookup {
 
+    /** {@code dns.ADDRCONFIG}: only the families the machine has a non-loopback address of. */
+    int ADDRCONFIG = 32;
+    /** {@code dns.V4MAPPED}: for family 6 with no IPv6 answer, the IPv4 answers as {@code ::ffff:} addresses. */
+    int V4MAPPED = 8;
+    /** {@code dns.ALL}: with {@link #V4MAPPED}, the IPv6 answers and the mapped IPv4 ones. */
+    int ALL = 16;
+
     /**
      * Resolves {@code hostname}.
      *
@@ -21,6 +28,20 @@ public interface Lookup {
      *                   throws)
      */
     List<Address> lookup(String hostname, int family) throws Exception;
+
+    /**
+     * Resolves {@code hostname} with the connect options' {@code hints} (Node passes them to a custom lookup);
+     * by default, ignores them and calls {@link #lookup(String, int)}.
+     *
+     * @param hostname the host to resolve
+     * @param family   the wanted family: 4, 6, or 0 for either
+     * @param hints    {@link #ADDRCONFIG}, {@link #V4MAPPED} and {@link #ALL}, or'ed
+     * @return the addresses to try, in order
+     * @throws Exception as {@link #lookup(String, int)}
+     */
+    default List<Address> lookup(String hostname, int family, int hints) throws Exception {
+        return lookup(hostname, family);
+    }
 
     /**
      * One resolved address, as Node's lookup reports it: {@code {address, family}}.

@@ -239,8 +239,9 @@ final class Connector {
         List<Lookup.Address> found;
         try {
             Lookup custom = options.lookup();
-            found = custom != null ? EventQueue.outsideListeners(() -> custom.lookup(host, options.family()))
-                    : defaultLookup(host, options.family());
+            found = custom != null
+                    ? EventQueue.outsideListeners(() -> custom.lookup(host, options.family(), options.hints()))
+                    : defaultLookup(host, options.family(), options.hints());
             if (found == null || found.isEmpty()) {
                 throw Errors.lookup(new UnknownHostException(host), host);
             }
@@ -280,20 +281,15 @@ final class Connector {
         return used;
     }
 
-    private static List<Lookup.Address> defaultLookup(String host, int family) throws IOException {
+    /** {@code getaddrinfo}'s answer, as Node's {@code dns.lookup(host, {family, hints, all: true})} gives it. */
+    private static List<Lookup.Address> defaultLookup(String host, int family, int hints) throws IOException {
         InetAddress[] all;
         try {
             all = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
             throw Errors.lookup(e, host);
         }
-        List<Lookup.Address> out = new ArrayList<>(all.length);
-        for (InetAddress a : all) {
-            int f = a instanceof Inet4Address ? 4 : 6;
-            if (family == 0 || family == f) {
-                out.add(new Lookup.Address(Addresses.text(a, false), f));
-            }
-        }
+        List<Lookup.Address> out = LookupHints.apply(all, family, hints);
         if (out.isEmpty()) {
             throw Errors.lookup(new UnknownHostException(host), host);
         }

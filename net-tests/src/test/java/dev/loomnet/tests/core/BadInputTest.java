@@ -220,9 +220,9 @@ class BadInputTest {
                 + "disagree on the family; Node fails the connect asynchronously too", e -> e.socket()
                 .connect(ConnectOptions.builder().port(e.port()).host(Loopback.V4).localAddress("::1").build()));
         fails("ConnectOptions record with null socketOptions", ARG_TYPE, e -> new ConnectOptions(1, "localhost",
-                null, null, 0, 0, null, null, null, false, Duration.ofMillis(250)));
+                null, null, 0, 0, 0, null, null, null, false, Duration.ofMillis(250)));
         fails("ConnectOptions record with null attempt timeout", ARG_TYPE, e -> new ConnectOptions(1, "localhost",
-                null, null, 0, 0, null, SocketOptions.DEFAULTS, null, false, null));
+                null, null, 0, 0, 0, null, SocketOptions.DEFAULTS, null, false, null));
     }
 
     private static void listenOptions() {
