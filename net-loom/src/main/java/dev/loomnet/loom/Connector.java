@@ -6,7 +6,6 @@ import dev.loomnet.net.Net;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Socket;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

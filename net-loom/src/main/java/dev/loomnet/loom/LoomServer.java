@@ -189,7 +189,7 @@ class LoomServer extends Emitter<Server> implements Server, EventQueue.Owner {
         } finally {
             lock.unlock();
         }
-        Aborts.watch(this, options.signal());                // outside the lock: an aborted one closes at once
+        Aborts.watch(this, options.signal());                // outside the lock: an abort calls close()
         return this;
     }
 
