@@ -108,13 +108,11 @@ public final class AbortSignal {
         List<Registration> registrations = new CopyOnWriteArrayList<>();
         any.onAbort(() -> registrations.forEach(Registration::close));
         for (AbortSignal s : signals) {
+            // an aborted one fires at once, and the listener above lets go of those registered before it
             registrations.add(s.onAbort(() -> any.fire(Objects.requireNonNull(s.reason()))));
             if (any.aborted()) {
                 break;
             }
-        }
-        if (any.aborted()) {
-            registrations.forEach(Registration::close);   // one was aborted already: let go of the others
         }
         return any;
     }
