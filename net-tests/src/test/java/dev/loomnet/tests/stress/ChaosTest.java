@@ -182,7 +182,7 @@ class ChaosTest {
     private void run(String group, long seed, UncaughtExceptions uncaught) {
         Assumptions.assumeTrue(ChaosRun.failedRuns() < MAX_FAILURES, () -> MAX_FAILURES
                 + " chaos scenarios failed already; the rest are skipped so that a broken build fails fast");
-        Scenario scenario = Scenario.generate(group, seed);
+        Scenario scenario = ScenarioGenerator.generate(group, seed);
         String failure = new ChaosRun(scenario, dir, uncaught).run();
         if (failure != null) {
             fail(failure + "rerun: ./mvnw -q -B -o verify -pl net-tests -am -Dtest='ChaosTest#" + group
