@@ -317,7 +317,7 @@ final class ChaosRun {
             SocketOptions.Builder options = SocketOptions.builder().allowHalfOpen(cfg.allowHalfOpen())
                     .highWaterMark(cfg.highWaterMark());
             if (cfg.mode() == ReadMode.ONREAD) {
-                options.onread(Peer.onRead(cfg, scenario.seed() * 31 + i, current::get));
+                options.onread(PeerRecorder.onRead(cfg, scenario.seed() * 31 + i, current::get));
             }
             c = Net.socket(options.build());
         }
@@ -347,8 +347,8 @@ final class ChaosRun {
         SideConfig cfg = scenario.clients().get(i);
         Peer client = clients.get(i);
         @Nullable OnRead onread = cfg.mode() == ReadMode.ONREAD
-                ? Peer.onRead(cfg, scenario.seed() * 31 + i, () -> client) : null;
-        @Nullable Listener connected = cfg.connectCallback() ? client::connectCallback : null;
+                ? PeerRecorder.onRead(cfg, scenario.seed() * 31 + i, () -> client) : null;
+        @Nullable Listener connected = cfg.connectCallback() ? client.recording::connectCallback : null;
         client.connectInTime = connected != null;
         client.late = true;
         Socket c;
@@ -567,7 +567,7 @@ final class ChaosRun {
         p.dataTrigger = dataTrigger(p);
         switch (p.config.mode()) {
             case PIPE -> {
-                Peer.Recorder recorder = p.new Recorder(p::fireData);
+                PipeRecorder recorder = new PipeRecorder(p, p::fireData);
                 p.recorder = recorder;
                 s.pipe(recorder);
             }
@@ -900,7 +900,7 @@ final class ChaosRun {
         if (p.recorder == null && !p.ready.await(waitSeconds(), TimeUnit.SECONDS)) {
             throw new AssertionError(p.side + " never set up");   // V is attached before its pipe is made
         }
-        Peer.Recorder recorder = Objects.requireNonNull(p.recorder);
+        PipeRecorder recorder = Objects.requireNonNull(p.recorder);
         boolean first = p.unpipeClaimed.compareAndSet(false, true);
         if (op.arg() == 0) {
             s.unpipe(recorder);
@@ -1088,7 +1088,7 @@ final class ChaosRun {
             Socket s = p.socket();
             ReadMode mode = p.config.mode();
             if (mode == ReadMode.QUIET && !servers.get(p.pair).config.silent()) {
-                p.lateReader(s);                          // a quiet client of a silent server must close unread
+                p.recording.lateReader(s);                // a quiet client of a silent server must close unread
             }
             if (mode == ReadMode.EVENTS || mode == ReadMode.PIPE || mode == ReadMode.TEXT
                     || (mode == ReadMode.ONREAD && s.isPaused())

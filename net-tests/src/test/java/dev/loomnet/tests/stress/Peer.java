@@ -4,18 +4,13 @@ import dev.loomnet.net.Callback;
 import dev.loomnet.net.Listener;
 import dev.loomnet.net.Event;
 import dev.loomnet.net.NetException;
-import dev.loomnet.net.OnRead;
-import dev.loomnet.net.ReadyState;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
-import dev.loomnet.net.Writable;
-import dev.loomnet.tests.stress.Scenario.ReadMode;
 import dev.loomnet.tests.stress.Scenario.Side;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * Everything the chaos test records about one socket of the pair: its events in order (with its callbacks'
  * results mixed in, as {@code cb:...}), the bytes it wrote in write order and the bytes it received, its
  * callbacks with how often each ran, and the things only a listener can see (the state inside {@code END},
- * {@code FINISH} and {@code CLOSE}).
+ * {@code FINISH} and {@code CLOSE}). What the socket emits reaches it through its {@link PeerRecorder} (and,
+ * for a PIPE socket, its {@link PipeRecorder}).
  *
  * <p>Writes to one socket from several threads are made under {@link #writeLock}, so that the order of
  * {@link #written} is the order in which the socket queued them; everything else runs unlocked.
@@ -96,10 +92,9 @@ final class Peer {
     private int writes;
     final List<Cb> callbacks = new CopyOnWriteArrayList<>();
     private final AtomicInteger callbackCalls = new AtomicInteger();
-    private volatile boolean finishSeen;
-    private volatile boolean endSeen;
-    /** {@code CONNECT} or {@code READY} reached the recorder. */
-    private volatile boolean connectSeen;
+    /** The recorder heard FINISH, or END ({@link PeerRecorder} sets them, callbacks and writes read them). */
+    volatile boolean finishSeen;
+    volatile boolean endSeen;
     /**
      * The recorders were attached after {@code connect()} returned: the lifecycle events may reach them as
      * replays, after things the socket did later that are not events (an onread call, a stream read).
@@ -139,16 +134,12 @@ final class Peer {
     /** Every {@code resume()} the test made on this socket: the ops, the finale and the onread helper. */
     final AtomicInteger resumes = new AtomicInteger();
     /** {@code resume()} calls under way: one counted before a false may still land after that false's pause. */
-    private final AtomicInteger resuming = new AtomicInteger();
-    /** ONREAD: {@link #resumes} when the callback last returned {@code false}, or -1. */
-    private volatile int resumesAtFalse = -1;
-    /** ONREAD: the array the buffer function handed out last. */
-    private volatile byte @Nullable [] lastBuffer;
+    final AtomicInteger resuming = new AtomicInteger();
     /** PIPE: the pipe's destination. */
-    volatile @Nullable Recorder recorder;
+    volatile @Nullable PipeRecorder recorder;
     /** PIPE: an UNPIPE operation switched (or is switching) this socket to a DATA listener. */
     final java.util.concurrent.atomic.AtomicBoolean unpipeClaimed = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Fires the DATA triggers of this socket: set by ChaosRun before the socket can read. */
+    /** Fires the DATA triggers of this socket: set with its read mode, before the socket can read. */
     volatile @Nullable Listener dataTrigger;
     /** Counters of the connection, kept when it closed ({@code reconnect} restarts the socket's own). */
     volatile long finalBytesRead = -1;
@@ -156,10 +147,14 @@ final class Peer {
     /** Every listener this peer added, so that a reconnected socket's next peer starts clean. */
     private final List<Runnable> removals = new CopyOnWriteArrayList<>();
 
+    /** The listeners that record what the socket emits into this peer. */
+    final PeerRecorder recording;
+
     Peer(Side side, int pair, Scenario.SideConfig config) {
         this.side = side;
         this.pair = pair;
         this.config = config;
+        this.recording = new PeerRecorder(this);
     }
 
     /** Adds {@code listener} to {@code s} and remembers it for {@link #detach()}. */
@@ -240,11 +235,6 @@ final class Peer {
         ready.countDown();
     }
 
-    /** The listener passed to {@code connect}: records {@code connect-cb}, an event of its own. */
-    void connectCallback() {
-        log.add("connect-cb");
-    }
-
     /** Write callbacks: what the recorder had heard when the write was made. */
     void issued(@Nullable Cb cb) {
         if (cb != null) {
@@ -254,105 +244,19 @@ final class Peer {
         }
     }
 
-    /**
-     * A QUIET client whose server may have written: the finale's reader, a {@code DATA} recorder added long
-     * after the connection started (what was read ahead must come first, whole, and nothing twice).
-     */
-    void lateReader(Socket s) {
-        log.add("note:late-reader");
-        on(s, Socket.DATA, this::received);
-    }
-
     boolean isReady() {
         return socket != null;
     }
 
     /**
-     * Attaches the recording listeners, first of all listeners: before the socket can emit anything (before
-     * {@code connect}, or first thing in the connection listener), or, for a client of the late groups, after
-     * {@code connect()} returned, when the lifecycle events it missed are replayed to them. {@code watchOnRead}:
-     * on an onread socket, DATA and TEXT listeners that report any call (onread replaces both events).
+     * Takes {@code s} as this peer's socket and attaches its recording listeners ({@link PeerRecorder#attach}),
+     * first of all listeners: before the socket can emit anything (before {@code connect}, or first thing in the
+     * connection listener), or, for a client of the late groups, after {@code connect()} returned, when the
+     * lifecycle events it missed are replayed to them.
      */
     void attach(Socket s, @Nullable Server server, boolean watchOnRead) {
         socket = s;
-        if (side == Side.V) {
-            log.add("connection");
-        } else {
-            // In the order they are emitted, so that replays to recorders attached late come in that order too.
-            on(s, Socket.LOOKUP, (error, address, family, host) -> log.add("lookup"));
-            on(s, Socket.CONNECTION_ATTEMPT, (ip, port, family, error) -> log.add("attempt"));
-            on(s, Socket.CONNECTION_ATTEMPT_FAILED, (ip, port, family, error) -> log.add("attempt-failed"));
-        }
-        on(s, Socket.CONNECT, () -> {
-                    connectSeen = true;
-                    log.add("connect");
-                });
-        on(s, Socket.READY, () -> {
-                    connectSeen = true;              // CONNECT is not kept when only connect()'s listener heard it
-                    log.add("ready");
-                });
-        on(s, Socket.END, () -> {
-                    endSeen = true;
-                    log.add("end");
-                    if (s.readable()) {
-                        anomalies.add("readable() is true inside END");
-                    }
-                    if (!s.allowHalfOpen()) {
-                        markEnd();               // auto-end follows: later writes may fail
-                    }
-                });
-        on(s, Socket.DRAIN, () -> log.add("drain"));
-        on(s, Socket.FINISH, () -> {
-                    log.add("finish");
-                    finishSeen = true;
-                    if (s.writable()) {
-                        anomalies.add("writable() is true inside FINISH");
-                    }
-                });
-        on(s, Socket.TIMEOUT, () -> log.add("timeout"));
-        on(s, Socket.ERROR, e -> {
-                    errors.add(e);
-                    log.add("error:" + code(e));
-                });
-        on(s, Socket.CLOSE, hadError -> {
-                    log.add("close:" + hadError);
-                    if (!s.destroyed() || s.readyState() != ReadyState.CLOSED) {
-                        anomalies.add("inside CLOSE destroyed()=" + s.destroyed() + " readyState()=" + s.readyState());
-                    }
-                    if (server != null) {
-                        connectionsAtClose = server.connections();
-                    }
-                    closed.countDown();
-                });
-        if (config.mode() == ReadMode.EVENTS) {
-            on(s, Socket.DATA, this::received);
-        }
-        if (config.hasText()) {
-            s.setEncoding(Scenario.CHARSETS.get(config.charset()));
-            on(s, Socket.TEXT, this::text);
-        }
-        if (config.mode() == ReadMode.ONREAD && watchOnRead) {
-            // onread replaces both events: any call of these is an anomaly (and must not start anything)
-            on(s, Socket.DATA, chunk -> anomalies.add("DATA emitted on an onread socket"));
-            on(s, Socket.TEXT, t -> anomalies.add("TEXT emitted on an onread socket"));
-        }
-    }
-
-    /** A TEXT chunk; in mode TEXT it also fires the DATA triggers. */
-    private void text(String t) throws Exception {
-        if (t.isEmpty()) {
-            anomalies.add("an empty TEXT chunk was delivered");
-        }
-        receivedLock.lock();
-        try {
-            text.append(t);
-        } finally {
-            receivedLock.unlock();
-        }
-        log.add("text:" + t.length());
-        if (config.mode() == ReadMode.TEXT) {
-            fireData();
-        }
+        recording.attach(s, server, watchOnRead);
     }
 
     /** Fires this socket's DATA triggers: one more chunk (or text chunk, or onread call) was delivered. */
@@ -360,6 +264,16 @@ final class Peer {
         Listener trigger = dataTrigger;
         if (trigger != null) {
             trigger.handle();
+        }
+    }
+
+    /** Appends text the socket's TEXT listener got. */
+    void recordText(String t) {
+        receivedLock.lock();
+        try {
+            text.append(t);
+        } finally {
+            receivedLock.unlock();
         }
     }
 
@@ -371,63 +285,6 @@ final class Peer {
             receivedLock.unlock();
         }
     }
-
-    /**
-     * Node's {@code onread} for an ONREAD client, recording into whichever peer {@code current} names (a
-     * reconnected socket keeps its options, so one option serves every connection's peer).
-     */
-    static OnRead onRead(Scenario.SideConfig config, long seed, java.util.function.Supplier<Peer> current) {
-        int size = config.onreadBuffer();
-        byte[] fixed = size > 0 ? new byte[size] : null;
-        SplittableRandom r = new SplittableRandom(seed);   // only the connection's thread asks for buffers
-        // The buffer function runs after every read's callback, once a false from it has paused the socket:
-        // the place to let the helper resume it (a resume made before that pause would be undone by it).
-        return OnRead.of(() -> {
-            Peer p = current.get();
-            byte[] b = fixed != null ? fixed : new byte[1 + r.nextInt(-size)];
-            p.lastBuffer = b;
-            if (p.resumeDue) {
-                p.resumeDue = false;
-                Socket s = p.socket();                   // a late client's may still be on its way from connect()
-                p.helpers.add(Thread.ofVirtual().name("chaos-onread-resume").start(() -> p.resume(s)));
-            }
-            return b;
-        }, (nread, b) -> current.get().onRead(nread, b));
-    }
-
-    /** One onread call: record, check, fire the DATA triggers, and return {@code false} every n-th time. */
-    private boolean onRead(int nread, byte[] buffer) throws Exception {
-        if (buffer != lastBuffer) {
-            anomalies.add("the onread callback got an array the buffer function did not hand out last");
-        }
-        if (nread <= 0 || nread > buffer.length) {
-            anomalies.add("the onread callback got nread=" + nread + " for an array of " + buffer.length);
-            return true;
-        }
-        int atFalse = resumesAtFalse;
-        if (atFalse >= 0 && resumes.get() == atFalse) {
-            anomalies.add("the onread callback ran again after it returned false, with no resume() since");
-        }
-        resumesAtFalse = -1;
-        record(buffer, 0, nread);
-        // Attached late, the recorder may hear CONNECT (and what came before it) as replays after the first
-        // reads: those are no events before CONNECT, so they are noted, not logged as data.
-        log.add(late && !connectSeen ? "note:onread-before-the-replayed-connect:" + nread : "data:" + nread);
-        fireData();
-        int every = config.recorderFalseEvery();
-        if (every == 0 || reads.incrementAndGet() % every != 0) {
-            return true;
-        }
-        // A resume() counted already but still under way may land after this false's pause: no check then.
-        int counted = resumes.get();
-        resumesAtFalse = resuming.get() > 0 ? -1 : counted;
-        resumeDue = true;                                 // a thread of our own resumes it, as an application would
-        return false;
-    }
-
-    private final AtomicInteger reads = new AtomicInteger();
-    /** ONREAD: the callback returned false; the buffer function starts the resuming helper. */
-    private volatile boolean resumeDue;
 
     static String code(Throwable e) {
         if (e instanceof NetException ne) {
@@ -451,7 +308,8 @@ final class Peer {
         log.add("note:read:" + len);
     }
 
-    private void record(byte[] b, int off, int len) {
+    /** Appends bytes this socket read. */
+    void record(byte[] b, int off, int len) {
         if (len <= 0) {
             anomalies.add("an empty chunk was delivered");
         }
@@ -579,57 +437,6 @@ final class Peer {
             }
             log.add("cb:" + cb.label + ":" + (error == null ? "null" : code(error)) + (n > 1 ? ":call" + n : ""));
         };
-    }
-
-    /** The destination of a PIPE socket: records the chunks, pushes back now and then, and drains on a thread. */
-    final class Recorder implements Writable {
-        private final AtomicInteger chunks = new AtomicInteger();
-        private final Listener onChunk;
-
-        Recorder(Listener onChunk) {
-            this.onChunk = onChunk;
-        }
-
-        @Override
-        public boolean write(byte[] chunk) {
-            if (recorderEnds.get() > 0) {
-                recorderWritesAfterEnd.incrementAndGet();
-            }
-            if (unpiped && writesAfterUnpipe.incrementAndGet() == 2) {
-                // One chunk may be under way when unpipe() returns on another thread; a second is the pipe's
-                anomalies.add("the pipe wrote to its destination twice after unpipe() returned");
-            }
-            received(chunk);
-            try {
-                onChunk.handle();                           // the DATA triggers of a piped socket fire here
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            int every = config.recorderFalseEvery();
-            return every == 0 || chunks.incrementAndGet() % every != 0;
-        }
-
-        @Override
-        public Writable onceDrain(Listener listener) {
-            // Drain from a plain thread of our own, as an application's asynchronous sink would.
-            helpers.add(Thread.ofVirtual().name("chaos-drain").start(() -> {
-                try {
-                    listener.handle();
-                } catch (Exception e) {
-                    anomalies.add("the pipe's drain listener threw " + e);
-                }
-            }));
-            return this;
-        }
-
-        @Override
-        public Writable end() {
-            recorderEnds.incrementAndGet();
-            log.add("note:pipe-end");
-            return this;
-        }
     }
 
     /** One line per socket: the events, with runs of {@code data} (or of stream reads) folded. */
