@@ -144,8 +144,8 @@ final class RefusedClient {
      * within the bound.
      */
     private void when(Socket s) {
-        String name = ChaosRun.WHEN_NAMES.get(config.when());
-        CompletableFuture<?> future = s.when(ChaosRun.WHEN_EVENTS.get(config.when()));
+        String name = WhenChecks.WHEN_NAMES.get(config.when());
+        CompletableFuture<?> future = s.when(WhenChecks.WHEN_EVENTS.get(config.when()));
         Object outcome;
         try {
             outcome = future.get(ChaosRun.waitSeconds(), TimeUnit.SECONDS);

@@ -278,8 +278,8 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
                 case SET_ENCODING -> "setEncoding(its encoding again)";
                 case UNPIPE -> (arg == 0 ? "unpipe(recorder)" : "unpipe()") + ", then a DATA listener and resume()";
                 case GET_CONNECTIONS -> "server.getConnections(cb)";
-                case AWAIT -> "await an event (at most " + ChaosRun.AWAIT_MILLIS + " ms)";
-                case WHEN -> "when(" + ChaosRun.WHEN_NAMES.get(arg) + ").get(bounded)";
+                case AWAIT -> "await an event (at most " + Operations.AWAIT_MILLIS + " ms)";
+                case WHEN -> "when(" + WhenChecks.WHEN_NAMES.get(arg) + ").get(bounded)";
                 case THROW -> "throw from the listener";
                 default -> kind.name().toLowerCase(java.util.Locale.ROOT) + "()";
             };
@@ -298,7 +298,7 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
      * @param closeFirst {@code CLOSE} is listened to first, and {@code ERROR} only once {@code CLOSE} came: the
      *                   kept {@code ERROR} must still come, once, and nothing may go uncaught
      * @param write      0: no write; 1: a write with a callback before the listeners; 2: after them
-     * @param when       -1: none; else the index in {@link ChaosRun#WHEN_EVENTS} of a {@code when(event)}
+     * @param when       -1: none; else the index in {@link WhenChecks#WHEN_EVENTS} of a {@code when(event)}
      *                   awaited once the listeners are attached
      * @param unheard    no {@code ERROR} listener for its first connection: the error is reported to the uncaught
      *                   exception handler when it connects again (to the same port, now with listeners)
@@ -319,7 +319,7 @@ record Scenario(String group, long seed, boolean unix, boolean reconnect, List<S
                     + (settled ? "once destroyed" : "right after connect()")
                     + (closeFirst ? ", CLOSE first and ERROR only after CLOSE came" : "")
                     + (write == 1 ? ", a write(cb) before the listeners" : write == 2 ? ", a write(cb) after them" : "")
-                    + (when >= 0 ? ", when(" + ChaosRun.WHEN_NAMES.get(when) + ")" : "")
+                    + (when >= 0 ? ", when(" + WhenChecks.WHEN_NAMES.get(when) + ")" : "")
                     + (unheard ? ", no ERROR listener, then connected again with listeners" : "");
         }
     }

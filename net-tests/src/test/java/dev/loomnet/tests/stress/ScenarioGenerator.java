@@ -383,7 +383,7 @@ final class ScenarioGenerator {
                 case SET_NODELAY -> arg = r.nextInt(2);
                 case SET_KEEPALIVE -> arg = r.nextInt(3) == 0 ? 0 : r.nextBoolean() ? 1 : 1 + r.nextInt(10);
                 case UNPIPE -> arg = r.nextInt(2);
-                case WHEN -> arg = r.nextInt(ChaosRun.WHEN_NAMES.size());
+                case WHEN -> arg = r.nextInt(WhenChecks.WHEN_NAMES.size());
                 default -> { }
             }
             boolean callback = (kind == Kind.WRITE || kind == Kind.WRITE_STRING || kind == Kind.WRITE_TEXT
