@@ -88,6 +88,8 @@ public class NetException extends RuntimeException {
     public static final String ABORT_ERR = "ABORT_ERR";
     /** The reason of an {@link AbortSignal#timeout} signal (Node's {@code TimeoutError}). */
     public static final String TIMEOUT_ERR = "TIMEOUT_ERR";
+    /** An encoding name that Node does not know, e.g. in {@code setEncoding} or {@code write}. */
+    public static final String ERR_UNKNOWN_ENCODING = "ERR_UNKNOWN_ENCODING";
     /** The connection's thread was interrupted, which closed its channel (a Java-only code). */
     public static final String ERR_SOCKET_INTERRUPTED = "ERR_SOCKET_INTERRUPTED";
 

@@ -1,6 +1,7 @@
 package dev.loomnet.net;
 
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * order, and returns {@code false} once the queue reaches the high-water mark; {@link #DRAIN} follows when
  * the queue has emptied.
  */
-public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties {
+public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties, SocketStreams {
 
     /** Emitted after a host name was resolved, before connecting; not for IP literals or paths ({@code 'lookup'}). */
     Event.Valued<Socket, LookupListener, LookupListener.Result> LOOKUP = Event.of("lookup");
@@ -226,6 +227,32 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
     boolean write(String data, Charset charset, Callback callback);
 
     /**
+     * Queues a string in the encoding Node calls {@code encoding} ({@code socket.write(data, encoding)}), e.g.
+     * {@code "hex"}, {@code "base64"} or {@code "UTF-8"}: see {@link Encoding#of(String)}.
+     *
+     * @param data     the text
+     * @param encoding Node's name of its encoding
+     * @return as {@link #write(byte[])}
+     * @throws NetException {@code ERR_UNKNOWN_ENCODING} for a name Node does not know; nothing is queued
+     */
+    default boolean write(String data, String encoding) {
+        return write(data, Encoding.of(encoding).charset());
+    }
+
+    /**
+     * As {@link #write(String, String)}, with a completion callback.
+     *
+     * @param data     the text
+     * @param encoding Node's name of its encoding
+     * @param callback completion callback
+     * @return as {@link #write(byte[])}
+     * @throws NetException {@code ERR_UNKNOWN_ENCODING} or {@code ERR_INVALID_ARG_TYPE}, as the methods above
+     */
+    default boolean write(String data, String encoding, Callback callback) {
+        return write(data, Encoding.of(encoding).charset(), callback);
+    }
+
+    /**
      * Half-closes the socket ({@code socket.end()}): queued bytes are flushed, then FIN is sent and
      * {@link #FINISH} is emitted. Reading goes on until the peer ends too. Idempotent. While connecting, the FIN
      * waits for the connection. Before {@link #connect} there is nothing to shut down: {@code FINISH} comes at
@@ -275,6 +302,30 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
     Socket end(String data);
 
     /**
+     * Writes a last UTF-8 string, then ends; {@code callback} runs on {@link #FINISH}.
+     *
+     * @param data     the text
+     * @param callback completion callback
+     * @return this socket
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
+     */
+    default Socket end(String data, Callback callback) {
+        return end(data, StandardCharsets.UTF_8, callback);
+    }
+
+    /**
+     * Writes a last string in the given charset, then ends.
+     *
+     * @param data    the text
+     * @param charset its encoding
+     * @return this socket
+     */
+    default Socket end(String data, Charset charset) {
+        write(data, charset);
+        return end();
+    }
+
+    /**
      * Writes a last string in the given charset, then ends; {@code callback} runs on {@link #FINISH}.
      *
      * @param data     the text
@@ -284,6 +335,32 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
      * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     Socket end(String data, Charset charset, Callback callback);
+
+    /**
+     * Writes a last string in the encoding Node calls {@code encoding}, then ends
+     * ({@code socket.end(data, encoding)}).
+     *
+     * @param data     the text
+     * @param encoding Node's name of its encoding, see {@link Encoding#of(String)}
+     * @return this socket
+     * @throws NetException {@code ERR_UNKNOWN_ENCODING} for a name Node does not know; nothing is queued
+     */
+    default Socket end(String data, String encoding) {
+        return end(data, Encoding.of(encoding).charset());
+    }
+
+    /**
+     * As {@link #end(String, String)}; {@code callback} runs on {@link #FINISH}.
+     *
+     * @param data     the text
+     * @param encoding Node's name of its encoding
+     * @param callback completion callback
+     * @return this socket
+     * @throws NetException {@code ERR_UNKNOWN_ENCODING} or {@code ERR_INVALID_ARG_TYPE}, as the methods above
+     */
+    default Socket end(String data, String encoding, Callback callback) {
+        return end(data, Encoding.of(encoding).charset(), callback);
+    }
 
     /**
      * Closes the connection now ({@code socket.destroy()}): unsent bytes are dropped (their callbacks get
@@ -429,6 +506,19 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
     Socket setEncoding(Charset charset);
 
     /**
+     * Sets the encoding {@link #TEXT} decodes with by Node's name ({@code socket.setEncoding('hex')}), with
+     * Node's rules for it: see {@link Encoding}. {@code "base64"} text, for example, comes in whole 3-byte
+     * groups, with the last one or two bytes given at the end of the stream.
+     *
+     * @param encoding Node's name of the encoding, any case
+     * @return this socket
+     * @throws NetException {@code ERR_UNKNOWN_ENCODING} for a name Node does not know
+     */
+    default Socket setEncoding(String encoding) {
+        return setEncoding(Encoding.of(encoding).charset());
+    }
+
+    /**
      * Returns the charset {@link #TEXT} decodes with.
      *
      * @return the encoding, UTF-8 unless {@link #setEncoding(Charset)} changed it
@@ -493,33 +583,6 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
      * @return this socket
      */
     Socket unpipe(Writable destination);
-
-    /**
-     * Returns this socket's input as a blocking stream, for straight-line code. Reading from it reads the
-     * connection directly on the calling thread (typically the connection's own thread, inside the
-     * {@link Server#CONNECTION} listener), one reader at a time. While the stream is used the socket must not
-     * be flowing: do not add {@link #DATA}/{@link #TEXT} listeners or pipe. {@code read} returns -1 at the
-     * peer's end, and {@link #END} is still emitted (then {@link #CLOSE}); {@link #bytesRead()} counts the
-     * bytes read through the stream. Reads fail with an {@link java.io.IOException} once the socket is
-     * destroyed.
-     *
-     * @return the input stream (the same object on every call)
-     */
-    java.io.InputStream inputStream();
-
-    /**
-     * Returns this socket's output as a blocking stream: {@code write} hands the bytes to the kernel at once
-     * when it can (on the connection's own thread with an empty queue) and copies whatever must wait into the
-     * write queue, so the caller may reuse its array as soon as {@code write} returns; it then blocks the caller
-     * while the queue is at or above the high-water mark; {@code flush} blocks until the queue is empty, and
-     * fails with an {@link java.io.IOException} only if the socket is destroyed with bytes still unsent (a socket
-     * that closes right after its last byte left, as one without {@code allowHalfOpen} does once both sides
-     * ended, flushed everything); {@code close} ends the socket ({@link #end()}). Writes fail with an
-     * {@link java.io.IOException} once the socket was ended or destroyed.
-     *
-     * @return the output stream (the same object on every call)
-     */
-    java.io.OutputStream outputStream();
 
     /**
      * Runs {@code listener} once on the next {@link #DRAIN}.

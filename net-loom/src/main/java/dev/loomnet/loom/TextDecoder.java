@@ -1,33 +1,175 @@
 package dev.loomnet.loom;
 
+import dev.loomnet.net.Encoding;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A streaming decoder for {@code text} events (Node's {@code StringDecoder}): bytes of a character split
- * across reads are kept until the rest arrives; malformed input becomes U+FFFD; {@link #end()} turns an
- * incomplete tail into U+FFFD. Used by the connection's thread only.
+ * The streaming decoder of {@code text} events: Node's {@code StringDecoder}. For Node's encodings it holds
+ * back the bytes Node holds back, so that each chunk gives Node's text: an unfinished UTF-8 character, the odd
+ * byte or trailing high surrogate of {@code utf16le}, the 1 or 2 bytes of an unfinished {@code base64} group.
+ * {@link #end()} gives what is held as Node's end does (U+FFFD for an unfinished UTF-8 character). Any other
+ * Java charset goes through its own {@link CharsetDecoder}, whose held bytes end as U+FFFD. Used by the
+ * connection's thread only.
  */
 final class TextDecoder {
 
-    private final CharsetDecoder decoder;
+    /** Which tail of a chunk Node keeps for the next one. */
+    private enum Hold { NOTHING, UTF8, UTF16LE, BASE64 }
+
+    private final Charset charset;
+    private final @Nullable Hold hold;
+    private final @Nullable CharsetDecoder javaDecoder;
     private ByteBuffer leftover = ByteBuffer.allocate(0);
+    /** Node's incomplete-character buffer: {@code buffered} bytes held, {@code missing} more wanted. */
+    private final byte[] incomplete = new byte[4];
+    private int buffered;
+    private int missing;
 
     TextDecoder(Charset charset) {
-        this.decoder = charset.newDecoder()
+        this.charset = charset;
+        this.hold = holdOf(charset);
+        this.javaDecoder = hold != null ? null : charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
     }
 
+    private static @Nullable Hold holdOf(Charset charset) {
+        for (Encoding e : Encoding.values()) {
+            if (e.charset().equals(charset)) {
+                return switch (e) {
+                    case UTF8 -> Hold.UTF8;
+                    case UTF16LE -> Hold.UTF16LE;
+                    case BASE64, BASE64URL -> Hold.BASE64;
+                    case LATIN1, ASCII, HEX -> Hold.NOTHING;
+                };
+            }
+        }
+        return null;
+    }
+
     Charset charset() {
-        return decoder.charset();
+        return charset;
     }
 
     /** Decodes {@code chunk} after any held-back bytes; returns "" when everything was held back. */
     String decode(byte[] chunk) {
+        return javaDecoder != null ? decodeJava(javaDecoder, chunk) : decodeNode(chunk);
+    }
+
+    /** Flushes at the end of the stream. */
+    String end() {
+        return javaDecoder != null ? endJava(javaDecoder) : endNode();
+    }
+
+    /** Node's {@code StringDecoder::DecodeData}, step by step. */
+    private String decodeNode(byte[] chunk) {
+        int offset = 0;
+        int length = chunk.length;
+        String prepend = "";
+        if (missing > 0) {
+            if (hold == Hold.UTF8) {
+                // a byte that cannot continue the held character ends it, and starts the rest
+                for (int i = 0; i < length && i < missing; i++) {
+                    if ((chunk[i] & 0xc0) != 0x80) {
+                        missing = 0;
+                        System.arraycopy(chunk, 0, incomplete, buffered, i);
+                        buffered += i;
+                        offset = i;
+                        length -= i;
+                        break;
+                    }
+                }
+            }
+            int found = Math.min(length, missing);
+            System.arraycopy(chunk, offset, incomplete, buffered, found);
+            offset += found;
+            length -= found;
+            missing -= found;
+            buffered += found;
+            if (missing == 0) {
+                prepend = text(incomplete, 0, buffered);
+                buffered = 0;
+            }
+        }
+        if (length == 0) {
+            return prepend;
+        }
+        holdTail(chunk, offset, length);
+        if (buffered > 0) {
+            length -= buffered;
+            System.arraycopy(chunk, offset + length, incomplete, 0, buffered);
+        }
+        return length > 0 ? prepend + text(chunk, offset, length) : prepend;
+    }
+
+    /** Sets {@code buffered} and {@code missing} for the tail Node keeps of a chunk whose start is complete. */
+    private void holdTail(byte[] chunk, int offset, int length) {
+        int last = chunk[offset + length - 1];
+        if (hold == Hold.UTF8 && (last & 0x80) != 0) {
+            for (int i = length - 1; ; i--) {
+                buffered++;
+                int b = chunk[offset + i];
+                if ((b & 0xc0) == 0x80) {
+                    if (buffered >= 4 || i == 0) {
+                        buffered = 0;           // stray continuation bytes: Node decodes them now
+                        return;
+                    }
+                    continue;
+                }
+                if ((b & 0xe0) == 0xc0) {
+                    missing = 2;
+                } else if ((b & 0xf0) == 0xe0) {
+                    missing = 3;
+                } else if ((b & 0xf8) == 0xf0) {
+                    missing = 4;
+                } else {
+                    buffered = 0;
+                    return;
+                }
+                if (buffered >= missing) {
+                    missing = 0;
+                    buffered = 0;
+                }
+                missing -= buffered;
+                return;
+            }
+        } else if (hold == Hold.UTF16LE) {
+            if (length % 2 == 1) {
+                buffered = 1;
+                missing = 1;
+            } else if ((last & 0xfc) == 0xd8) {
+                buffered = 2;
+                missing = 2;
+            }
+        } else if (hold == Hold.BASE64) {
+            buffered = length % 3;
+            missing = buffered > 0 ? 3 - buffered : 0;
+        }
+    }
+
+    /** Node's {@code StringDecoder::FlushData}. */
+    private String endNode() {
+        if (hold == Hold.UTF16LE && buffered % 2 == 1) {
+            buffered--;                         // a last odd byte is no character: Node drops it
+        }
+        String out = buffered > 0 ? text(incomplete, 0, buffered) : "";
+        buffered = 0;
+        missing = 0;
+        return out;
+    }
+
+    /** Node's {@code buf.toString(encoding)} of complete input. */
+    private String text(byte[] bytes, int offset, int length) {
+        return hold == Hold.UTF8 ? NodeUtf8.decode(bytes, offset, length) : new String(bytes, offset, length, charset);
+    }
+
+    private String decodeJava(CharsetDecoder decoder, byte[] chunk) {
         ByteBuffer in;
         if (leftover.hasRemaining()) {
             in = ByteBuffer.allocate(leftover.remaining() + chunk.length);
@@ -36,19 +178,28 @@ final class TextDecoder {
             in = ByteBuffer.wrap(chunk);
         }
         CharBuffer out = CharBuffer.allocate((int) Math.ceil(in.remaining() * (double) decoder.maxCharsPerByte()) + 2);
-        decoder.decode(in, out, false);
+        while (decoder.decode(in, out, false).isOverflow()) {
+            out = grown(out);
+        }
         leftover = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : ByteBuffer.allocate(0);
         return out.flip().toString();
     }
 
-    /** Flushes at the end of the stream: an incomplete character becomes U+FFFD. */
-    String end() {
+    private String endJava(CharsetDecoder decoder) {
         ByteBuffer in = leftover;
         leftover = ByteBuffer.allocate(0);
         CharBuffer out = CharBuffer.allocate(in.remaining() * 2 + 4);
-        decoder.decode(in, out, true);
-        decoder.flush(out);
+        while (decoder.decode(in, out, true).isOverflow()) {
+            out = grown(out);
+        }
+        while (decoder.flush(out).isOverflow()) {
+            out = grown(out);
+        }
         decoder.reset();
         return out.flip().toString();
+    }
+
+    private static CharBuffer grown(CharBuffer out) {
+        return CharBuffer.allocate(out.capacity() * 2 + 4).put(out.flip());
     }
 }

@@ -7,6 +7,7 @@ import dev.loomnet.net.Socket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,8 @@ final class Writes {
         if (data == null) {
             throw new NetException(NetException.ERR_STREAM_NULL_VALUES, "May not write null values to stream");
         }
-        return data.getBytes(Validate.notNull(charset, "encoding"));
+        Validate.notNull(charset, "encoding");
+        return charset.equals(StandardCharsets.UTF_8) ? NodeUtf8.encode(data) : data.getBytes(charset);
     }
 
     /** {@code socket.write(data[, callback])}. */

@@ -74,8 +74,9 @@ final class GuideSnippets {
 
     static void text(Socket socket) {
         // tag::guide-text[]
-        socket.setEncoding(StandardCharsets.ISO_8859_1);    // UTF-8 unless changed
+        socket.setEncoding("latin1");                       // Node's names, any case; "utf8" unless changed
         socket.on(Socket.TEXT, text -> System.out.print(text));
+        socket.write("cafe", "hex");                         // the two bytes ca fe
         // end::guide-text[]
     }
 

@@ -312,7 +312,13 @@ class BadInputTest {
         fails("socket.end(null bytes)", NetException.ERR_STREAM_NULL_VALUES, e -> e.connected().end((byte[]) null));
         fails("socket.end(null string)", NetException.ERR_STREAM_NULL_VALUES, e -> e.connected().end((String) null));
         fails("socket.end(string, null charset, callback)", ARG_TYPE,
-                e -> e.connected().end("x", null, error -> { }));
+                e -> e.connected().end("x", (Charset) null, error -> { }));
+        fails("socket.end(string, null encoding name, callback)", ARG_TYPE,
+                e -> e.connected().end("x", (String) null, error -> { }));
+        fails("socket.end(string, unknown encoding)", NetException.ERR_UNKNOWN_ENCODING,
+                e -> e.connected().end("x", "utf-32"));
+        fails("socket.write(string, unknown encoding)", NetException.ERR_UNKNOWN_ENCODING,
+                e -> e.connected().write("x", "bogus"));
         accepts("socket.end twice", "idempotent, as Node", e -> e.connected().end().end());
         accepts("socket.end before connect", "FINISH at once, as current Node", e -> e.socket().end());
         accepts("socket.destroy(null)", "the same as destroy()", e -> e.connected().destroy(null));
@@ -346,7 +352,9 @@ class BadInputTest {
         });
         emits("socket.resetAndDestroy before connect", NetException.ERR_SOCKET_CLOSED, "as Node",
                 e -> e.socket().resetAndDestroy());
-        fails("socket.setEncoding(null)", ARG_TYPE, e -> e.socket().setEncoding(null));
+        fails("socket.setEncoding(null)", ARG_TYPE, e -> e.socket().setEncoding((Charset) null));
+        fails("socket.setEncoding(null name)", ARG_TYPE, e -> e.socket().setEncoding((String) null));
+        fails("socket.setEncoding(unknown name)", NetException.ERR_UNKNOWN_ENCODING, e -> e.socket().setEncoding("bogus"));
         fails("socket.pipe(null)", ARG_TYPE, e -> e.socket().pipe(null));
         fails("socket.pipe(null, false)", ARG_TYPE, e -> e.socket().pipe(null, false));
         accepts("socket.unpipe(null)", "nothing is piped to null: no-op, as Node",
