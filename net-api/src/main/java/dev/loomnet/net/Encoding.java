@@ -3,6 +3,7 @@ package dev.loomnet.net;
 import dev.loomnet.net.internal.Base64Charset;
 import dev.loomnet.net.internal.ByteCharset;
 import dev.loomnet.net.internal.HexCharset;
+import dev.loomnet.net.internal.NodeUtf8;
 import dev.loomnet.net.internal.Utf16leCharset;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +11,16 @@ import java.util.Locale;
 
 /**
  * Node's encodings, for {@link Socket#setEncoding(String)}, {@link Socket#write(String, String)} and
- * {@link Socket#end(String, String)}, with Node's rules for each. {@link #charset()} gives the same rules to
- * the methods that take a {@link Charset}, and to any other Java code ({@code new String(bytes, charset)},
- * {@code string.getBytes(charset)}).
+ * {@link Socket#end(String, String)} and {@link StringDecoder}, with Node's rules for each; {@link #encode} and
+ * {@link #decode} are Node's {@code Buffer.from(string, encoding)} and {@code buf.toString(encoding)}.
+ * {@link #charset()} gives the same rules to the methods that take a {@link Charset}, and to any other Java
+ * code, except that {@link #UTF8}'s is Java's UTF-8, whose replacements on bad input differ.
  */
 public enum Encoding {
-    /** {@code utf8}, alias {@code utf-8}: Java's UTF-8; a lone surrogate is written as U+FFFD, as in Node. */
+    /**
+     * {@code utf8}, alias {@code utf-8}: bad input is replaced as Node replaces it, a lone surrogate written as
+     * U+FFFD (Java writes {@code ?}) and each maximal bad sequence read as one U+FFFD.
+     */
     UTF8("utf8", StandardCharsets.UTF_8),
     /**
      * {@code utf16le}, aliases {@code utf-16le}, {@code ucs2}, {@code ucs-2}: two bytes per UTF-16 unit, low
@@ -73,6 +78,31 @@ public enum Encoding {
      */
     public String nodeName() {
         return nodeName;
+    }
+
+    /**
+     * Returns the bytes of {@code text} in this encoding ({@code Buffer.from(text, encoding)}).
+     *
+     * @param text the text
+     * @return its bytes, by Node's rules
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} for {@code null}
+     */
+    public byte[] encode(String text) {
+        Args.notNull(text, "string");
+        return this == UTF8 ? NodeUtf8.encode(text) : text.getBytes(charset);
+    }
+
+    /**
+     * Returns the text of {@code bytes} in this encoding ({@code buf.toString(encoding)}); for a stream of
+     * chunks use a {@link StringDecoder}, which does not cut characters in two.
+     *
+     * @param bytes the bytes
+     * @return their text, by Node's rules
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} for {@code null}
+     */
+    public String decode(byte[] bytes) {
+        Args.notNull(bytes, "buf");
+        return this == UTF8 ? NodeUtf8.decode(bytes, 0, bytes.length) : new String(bytes, charset);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.loomnet.loom;
 import dev.loomnet.net.DataListener;
 import dev.loomnet.net.OnRead;
 import dev.loomnet.net.Socket;
+import dev.loomnet.net.StringDecoder;
 import dev.loomnet.net.Writable;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -50,7 +51,7 @@ final class Inbound {
     private volatile Charset encoding = StandardCharsets.UTF_8;
     /** A {@code TEXT} listener was ever added: only then is decoding worth a look on each chunk. */
     private volatile boolean textWanted;
-    private @Nullable TextDecoder decoder;
+    private @Nullable StringDecoder decoder;
 
     Inbound(LoomSocket socket, ReentrantLock lock, boolean onread) {
         this.socket = socket;
@@ -237,7 +238,7 @@ final class Inbound {
             return false;
         }
         if (textWanted && socket.hasListeners(Socket.TEXT) && !link.life.phase().destroyed()) {
-            String text = decoder().decode(chunk);
+            String text = decoder().write(chunk);
             if (!text.isEmpty()) {
                 socket.emit(Socket.TEXT, l -> l.onText(text));
             }
@@ -278,7 +279,7 @@ final class Inbound {
 
     /** Before {@code END}: what the decoder held back (an incomplete character becomes U+FFFD). */
     void emitTextTail() throws Exception {
-        TextDecoder d = decoder;
+        StringDecoder d = decoder;
         if (d != null && socket.hasListeners(Socket.TEXT)) {
             String tail = d.end();
             if (!tail.isEmpty()) {
@@ -287,10 +288,10 @@ final class Inbound {
         }
     }
 
-    private TextDecoder decoder() {
-        TextDecoder d = decoder;
+    private StringDecoder decoder() {
+        StringDecoder d = decoder;
         if (d == null || !d.charset().equals(encoding)) {
-            d = new TextDecoder(encoding);
+            d = new StringDecoder(encoding);
             decoder = d;
         }
         return d;

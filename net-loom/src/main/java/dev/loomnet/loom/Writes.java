@@ -1,6 +1,7 @@
 package dev.loomnet.loom;
 
 import dev.loomnet.net.Callback;
+import dev.loomnet.net.Encoding;
 import dev.loomnet.net.Listener;
 import dev.loomnet.net.NetException;
 import dev.loomnet.net.Socket;
@@ -29,7 +30,7 @@ final class Writes {
             throw new NetException(NetException.ERR_STREAM_NULL_VALUES, "May not write null values to stream");
         }
         Validate.notNull(charset, "encoding");
-        return charset.equals(StandardCharsets.UTF_8) ? NodeUtf8.encode(data) : data.getBytes(charset);
+        return charset.equals(StandardCharsets.UTF_8) ? Encoding.UTF8.encode(data) : data.getBytes(charset);
     }
 
     /** {@code socket.write(data[, callback])}. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code setEncoding} and the typed {@code TEXT} event over real sockets (catalog #79-#81). The decoder itself
- * is driven split by split in {@code dev.loomnet.loom.TextDecoderSplitTest}.
+ * is driven split by split in {@code dev.loomnet.tests.values.StringDecoderTest}.
  */
 class TextTest {
 

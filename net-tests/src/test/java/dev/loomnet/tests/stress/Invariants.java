@@ -1,14 +1,10 @@
 package dev.loomnet.tests.stress;
 
 import dev.loomnet.net.NetException;
+import dev.loomnet.net.StringDecoder;
 import dev.loomnet.tests.stress.Scenario.ReadMode;
 import dev.loomnet.tests.stress.Scenario.Side;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.Charset;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -402,18 +398,9 @@ final class Invariants {
 
     /** {@code bytes} decoded in one go as a streaming decoder would: the tail only if {@code flush}. */
     static String decode(byte[] bytes, Charset charset, boolean flush) {
-        CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length * 2 + 8);
-        CoderResult result = decoder.decode(in, out, flush);
-        if (result.isOverflow()) {
-            throw new IllegalStateException("decode overflow");
-        }
-        if (flush) {
-            decoder.flush(out);
-        }
-        return out.flip().toString();
+        StringDecoder decoder = new StringDecoder(charset);
+        String text = decoder.write(bytes);
+        return flush ? text + decoder.end() : text;
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.loomnet.loom;
+package dev.loomnet.tests.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loomnet.net.Encoding;
-import dev.loomnet.testing.PeerProcess;
+import dev.loomnet.net.StringDecoder;
+import dev.loomnet.tests.Catalog;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -25,13 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Node's encodings against Node itself, on random input: byte streams cut into random chunks through
- * {@link TextDecoder} (the {@code TEXT} event's decoder) and Node's {@code StringDecoder}; strings through
- * {@link Writes#encode} and Node's {@code Buffer.from(string, encoding)}; whole buffers through the encoding's
- * charset and Node's {@code buf.toString(encoding)}; the chunks also through each Node-only charset's own
+ * {@link StringDecoder} (which decodes {@code TEXT} events) and Node's; strings through {@link Encoding#encode}
+ * (which {@code write} uses) and Node's {@code Buffer.from(string, encoding)}; whole buffers through
+ * {@link Encoding#decode} and Node's {@code buf.toString(encoding)}; the chunks also through each Node-only charset's own
  * streaming decoder, whose whole text must be Node's. Every chunk's text and every byte must be the same
- * (catalog #82). The seed is printed with a failure; {@code -Dencodings.seed=N} replays it. One {@code node} process answers all cases ({@code interop/encodings.js}).
+ * (catalog #82). The seed is printed with a failure; {@code -Dencodings.seed=N} replays it. One {@code node}
+ * process answers all cases ({@code interop/encodings.js}).
  */
-class EncodingsTest {
+class NodeEncodingsTest {
 
     private static final HexFormat HEX = HexFormat.of();
     private static final int CASES_PER_ENCODING = 500;
@@ -42,7 +44,7 @@ class EncodingsTest {
     @Test
     @Catalog(82)
     void decoding_and_encoding_match_node_for_every_encoding(@TempDir Path dir) throws Exception {
-        Optional<String> missing = PeerProcess.nodeMissing();
+        Optional<String> missing = NodeProcess.unavailable();
         assumeTrue(missing.isEmpty(), () -> missing.orElse(""));
         long seed = Long.getLong("encodings.seed", System.nanoTime());
         Random random = new Random(seed);
@@ -59,20 +61,17 @@ class EncodingsTest {
                 }
                 String text = text(random);
                 cases.add("E " + encoding.nodeName() + " " + units(text));
-                ours.add(HEX.formatHex(Writes.encode(text, encoding.charset())));
+                ours.add(HEX.formatHex(encoding.encode(text)));
                 byte[] whole = bytes(random, encoding);
                 cases.add("T " + encoding.nodeName() + " " + HEX.formatHex(whole));
-                ours.add(units(encoding == Encoding.UTF8 ? NodeUtf8.decode(whole, 0, whole.length)
-                        : new String(whole, encoding.charset())));
+                ours.add(units(encoding.decode(whole)));
             }
         }
         Path file = dir.resolve("cases.txt");
         Files.writeString(file, String.join("\n", cases) + "\n", StandardCharsets.ISO_8859_1);
-        Path script = PeerProcess.resource("interop/encodings.js");
-        try (PeerProcess node = PeerProcess.start(List.of(PeerProcess.find("node").orElseThrow().toString(),
-                script.toString(), file.toString()))) {
+        try (NodeProcess node = NodeProcess.start("encodings.js", file.toString())) {
             assertEquals(0, node.awaitExit(), node::toString);
-            List<String> answers = node.lines().stream().map(line -> line.substring(2)).toList();
+            List<String> answers = node.stdout().stream().map(line -> line.substring(2)).toList();
             assertEquals(cases.size(), answers.size(), node::toString);
             for (int i = 0; i < cases.size(); i++) {
                 int index = i;
@@ -87,10 +86,10 @@ class EncodingsTest {
 
     /** Each chunk's text and then the end's, as the script prints them. */
     private static String decoded(Encoding encoding, List<byte[]> chunks) {
-        TextDecoder decoder = new TextDecoder(encoding.charset());
+        StringDecoder decoder = new StringDecoder(encoding.nodeName());
         List<String> out = new ArrayList<>();
         for (byte[] chunk : chunks) {
-            out.add(units(decoder.decode(chunk)));
+            out.add(units(decoder.write(chunk)));
         }
         out.add(units(decoder.end()));
         return String.join(",", out);
@@ -119,7 +118,7 @@ class EncodingsTest {
     /** Up to 40 bytes: well-formed text of the encoding cut anywhere, with now and then a random byte. */
     private static byte[] bytes(Random random, Encoding encoding) {
         Encoding source = encoding == Encoding.UTF16LE ? Encoding.UTF16LE : Encoding.UTF8;
-        byte[] text = Writes.encode(text(random), source.charset());
+        byte[] text = source.encode(text(random));
         byte[] out = java.util.Arrays.copyOf(text, Math.min(text.length, 40));
         for (int i = 0; i < out.length; i++) {
             if (random.nextInt(12) == 0) {

@@ -1,6 +1,6 @@
-package dev.loomnet.loom;
+package dev.loomnet.net;
 
-import dev.loomnet.net.Encoding;
+import dev.loomnet.net.internal.NodeUtf8;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
@@ -10,14 +10,17 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The streaming decoder of {@code text} events: Node's {@code StringDecoder}. For Node's encodings it holds
- * back the bytes Node holds back, so that each chunk gives Node's text: an unfinished UTF-8 character, the odd
- * byte or trailing high surrogate of {@code utf16le}, the 1 or 2 bytes of an unfinished {@code base64} group.
- * {@link #end()} gives what is held as Node's end does (U+FFFD for an unfinished UTF-8 character). Any other
- * Java charset goes through its own {@link CharsetDecoder}, whose held bytes end as U+FFFD. Used by the
- * connection's thread only.
+ * Node's {@code StringDecoder} (module {@code string_decoder}): turns a stream of byte chunks into text without
+ * cutting a character in two. It decodes each {@link Socket#TEXT} event, and any other byte stream the same
+ * way. For Node's encodings ({@link Encoding}) it holds back the bytes Node holds back, so each chunk gives
+ * Node's text: an unfinished UTF-8 character, the odd byte or trailing high surrogate of {@code utf16le}, the
+ * 1 or 2 bytes of an unfinished {@code base64} group. {@link #end()} gives what is held as Node's does
+ * (U+FFFD for an unfinished UTF-8 character). Any other Java charset goes through its own
+ * {@link CharsetDecoder}, whose held bytes end as U+FFFD.
+ *
+ * <p>A decoder keeps state between calls and is meant for one thread at a time.
  */
-final class TextDecoder {
+public final class StringDecoder {
 
     /** Which tail of a chunk Node keeps for the next one. */
     private enum Hold { NOTHING, UTF8, UTF16LE, BASE64 }
@@ -31,8 +34,30 @@ final class TextDecoder {
     private int buffered;
     private int missing;
 
-    TextDecoder(Charset charset) {
-        this.charset = charset;
+    /** A UTF-8 decoder ({@code new StringDecoder()}). */
+    public StringDecoder() {
+        this(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A decoder for the encoding Node calls {@code encoding} ({@code new StringDecoder('hex')}).
+     *
+     * @param encoding Node's name, any case, see {@link Encoding#of(String)}
+     * @throws NetException {@code ERR_UNKNOWN_ENCODING} for a name Node does not know
+     */
+    public StringDecoder(String encoding) {
+        this(Encoding.of(encoding).charset());
+    }
+
+    /**
+     * A decoder for {@code charset}: with Node's rules for UTF-8 and the charsets of {@link Encoding}, with the
+     * charset's own for any other.
+     *
+     * @param charset the encoding of the bytes
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} for {@code null}
+     */
+    public StringDecoder(Charset charset) {
+        this.charset = Args.notNull(charset, "encoding");
         this.hold = holdOf(charset);
         this.javaDecoder = hold != null ? null : charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
@@ -53,18 +78,47 @@ final class TextDecoder {
         return null;
     }
 
-    Charset charset() {
+    /**
+     * Returns the charset this decoder decodes.
+     *
+     * @return the charset
+     */
+    public Charset charset() {
         return charset;
     }
 
-    /** Decodes {@code chunk} after any held-back bytes; returns "" when everything was held back. */
-    String decode(byte[] chunk) {
+    /**
+     * Decodes {@code chunk} after the bytes held back from earlier chunks ({@code decoder.write(buffer)}).
+     *
+     * @param chunk the next bytes of the stream
+     * @return the text of every character now complete; empty when everything was held back
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} for {@code null}
+     */
+    public String write(byte[] chunk) {
+        Args.notNull(chunk, "buf");
         return javaDecoder != null ? decodeJava(javaDecoder, chunk) : decodeNode(chunk);
     }
 
-    /** Flushes at the end of the stream. */
-    String end() {
+    /**
+     * Ends the stream ({@code decoder.end()}): returns what was held back, decoded as Node does at the end.
+     * The decoder can then start a new stream.
+     *
+     * @return the text of the held bytes; empty when none were held
+     */
+    public String end() {
         return javaDecoder != null ? endJava(javaDecoder) : endNode();
+    }
+
+    /**
+     * Writes a last chunk, then ends ({@code decoder.end(buffer)}).
+     *
+     * @param chunk the last bytes of the stream
+     * @return the text of {@code chunk} after the held bytes, and then of whatever is left
+     * @throws NetException {@code ERR_INVALID_ARG_TYPE} for {@code null}
+     */
+    public String end(byte[] chunk) {
+        String text = write(chunk);
+        return text + end();
     }
 
     /** Node's {@code StringDecoder::DecodeData}, step by step. */

@@ -1,4 +1,4 @@
-package dev.loomnet.loom;
+package dev.loomnet.net.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -12,21 +12,33 @@ import java.nio.charset.StandardCharsets;
  * such as a surrogate's {@code ED A0}, into one). Writing turns a lone surrogate into U+FFFD, where Java writes
  * {@code ?}. Valid input takes Java's own fast paths; the slow ones run only after a replacement.
  */
-final class NodeUtf8 {
+public final class NodeUtf8 {
 
     private static final char REPLACEMENT = '\uFFFD';
 
     private NodeUtf8() {
     }
 
-    /** The text of {@code length} bytes at {@code offset}, as Node's {@code buf.toString('utf8')}. */
-    static String decode(byte[] bytes, int offset, int length) {
+    /**
+     * Decodes as Node's {@code buf.toString('utf8')}.
+     *
+     * @param bytes  the buffer
+     * @param offset where the bytes start
+     * @param length how many bytes
+     * @return the text of {@code length} bytes at {@code offset}
+     */
+    public static String decode(byte[] bytes, int offset, int length) {
         String java = new String(bytes, offset, length, StandardCharsets.UTF_8);
         return java.indexOf(REPLACEMENT) < 0 ? java : whatwg(bytes, offset, length);
     }
 
-    /** The bytes of {@code text}, as Node's {@code Buffer.from(text, 'utf8')}. */
-    static byte[] encode(String text) {
+    /**
+     * Encodes as Node's {@code Buffer.from(text, 'utf8')}.
+     *
+     * @param text the text
+     * @return its bytes
+     */
+    public static byte[] encode(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return lostSurrogate(text, bytes) ? replacingEncode(text) : bytes;
     }
