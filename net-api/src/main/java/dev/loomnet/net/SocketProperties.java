@@ -136,6 +136,61 @@ public interface SocketProperties {
     boolean writable();
 
     /**
+     * Returns whether data flows ({@code socket.readableFlowing}): {@code null} until a {@link Socket#DATA} or
+     * {@link Socket#TEXT} listener, {@link Socket#resume()} or a pipe starts it, then {@code true}, and
+     * {@code false} after {@link Socket#pause()} or the last {@link Socket#unpipe()}.
+     *
+     * @return the flowing state, or {@code null} when nothing asked for data yet
+     */
+    @Nullable Boolean readableFlowing();
+
+    /**
+     * Returns whether {@link Socket#END} was emitted ({@code socket.readableEnded}).
+     *
+     * @return {@code true} from {@code END} on
+     */
+    boolean readableEnded();
+
+    /**
+     * Returns whether {@link Socket#end()} was called on this connection ({@code socket.writableEnded}).
+     *
+     * @return {@code true} from {@code end()} on, even before the queued bytes left
+     */
+    boolean writableEnded();
+
+    /**
+     * Returns whether {@link Socket#FINISH} was emitted ({@code socket.writableFinished}): every queued byte
+     * left and the FIN was sent.
+     *
+     * @return {@code true} from {@code FINISH} on
+     */
+    boolean writableFinished();
+
+    /**
+     * Returns whether a {@code write} returned {@code false} and {@link Socket#DRAIN} has not come yet
+     * ({@code socket.writableNeedDrain}).
+     *
+     * @return {@code true} while a drain is owed
+     */
+    boolean writableNeedDrain();
+
+    /**
+     * Returns how many {@link Socket#cork()} calls await their {@link Socket#uncork()}
+     * ({@code socket.writableCorked}).
+     *
+     * @return the cork depth, 0 when not corked
+     */
+    int writableCorked();
+
+    /**
+     * Returns the queue size at which {@code write} starts returning {@code false}
+     * ({@code socket.writableHighWaterMark}), set by the {@code highWaterMark} option.
+     *
+     * @return the high-water mark in bytes
+     */
+    int writableHighWaterMark();
+
+    /**
      * Returns whether this socket keeps its writable side open after the peer ends ({@code allowHalfOpen}).
      *
      * @return the option in force

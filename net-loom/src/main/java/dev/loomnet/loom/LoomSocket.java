@@ -539,6 +539,45 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
     }
 
     @Override
+    public @Nullable Boolean readableFlowing() {
+        return switch (inbound.flow()) {
+            case UNSET -> null;
+            case FLOWING -> true;
+            case PAUSED -> false;
+        };
+    }
+
+    @Override
+    public boolean readableEnded() {
+        return link.life.readEnded();
+    }
+
+    @Override
+    public boolean writableEnded() {
+        return link.life.writeEnded();
+    }
+
+    @Override
+    public boolean writableFinished() {
+        return link.life.finishEmitted();
+    }
+
+    @Override
+    public boolean writableNeedDrain() {
+        return link.writer.drainOwed();
+    }
+
+    @Override
+    public int writableCorked() {
+        return link.writer.corks();
+    }
+
+    @Override
+    public int writableHighWaterMark() {
+        return link.writer.highWaterMark();
+    }
+
+    @Override
     public boolean allowHalfOpen() {
         return options.allowHalfOpen();
     }

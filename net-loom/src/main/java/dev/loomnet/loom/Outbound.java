@@ -171,6 +171,15 @@ final class Outbound {
         return corked > 0;
     }
 
+    /** How many {@code cork()} calls await their {@code uncork()}. */
+    int corks() {
+        return corked;
+    }
+
+    int highWaterMark() {
+        return highWaterMark;
+    }
+
     void addEndCallback(Callback callback) {
         if (endCallbacks == null) {
             endCallbacks = new ArrayList<>(1);

@@ -104,6 +104,20 @@ final class Writer {
         }
     }
 
+    /** How many {@code cork()} calls await their {@code uncork()}. */
+    int corks() {
+        lock.lock();
+        try {
+            return out.corks();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int highWaterMark() {
+        return out.highWaterMark();
+    }
+
     /**
      * Queues {@code data}; with {@code inline}, when nothing is queued or being written, first tries to hand it
      * to the kernel right here with {@link WriteSink#writeNow} (a non-blocking write), so that a listener replying
