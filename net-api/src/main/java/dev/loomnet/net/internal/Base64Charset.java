@@ -122,47 +122,38 @@ public final class Base64Charset extends Charset {
     }
 
     /** Text to bytes; {@code bits} holds {@code bitCount} (under 8) bits not yet written. */
-    private static final class Encoder extends CharsetEncoder {
+    private static final class Encoder extends StoppingEncoder {
         private int bits;
         private int bitCount;
-        private boolean stopped;
 
         Encoder(Charset cs) {
-            // Node's bound is three bytes per four characters; a CharsetEncoder's maximum must fit its one-byte replacement
-            super(cs, 0.75f, 1);
+            super(cs, 0.75f);
         }
 
         @Override
-        protected CoderResult encodeLoop(CharBuffer in, ByteBuffer out) {
-            while (in.hasRemaining()) {
-                if (stopped) {
-                    in.position(in.limit());
-                    break;
-                }
-                if (bitCount >= 2 && !out.hasRemaining()) {
-                    return CoderResult.OVERFLOW;
-                }
-                char c = (char) (in.get() & 0xff);
-                int value = sextet(c);
-                if (value < 0) {
-                    stopped = c == '=';
-                    continue;
-                }
-                bits = (bits << 6 | value) & 0xfff;
-                bitCount += 6;
-                if (bitCount >= 8) {
-                    bitCount -= 8;
-                    out.put((byte) (bits >>> bitCount));
-                }
+        boolean completesByte() {
+            return bitCount >= 2;
+        }
+
+        @Override
+        boolean take(char c, ByteBuffer out) {
+            int value = sextet(c);
+            if (value < 0) {
+                return c != '=';
             }
-            return CoderResult.UNDERFLOW;
+            bits = (bits << 6 | value) & 0xfff;
+            bitCount += 6;
+            if (bitCount >= 8) {
+                bitCount -= 8;
+                out.put((byte) (bits >>> bitCount));
+            }
+            return true;
         }
 
         @Override
-        protected void implReset() {
+        void forget() {
             bits = 0;
             bitCount = 0;
-            stopped = false;
         }
     }
 }

@@ -63,46 +63,36 @@ public final class HexCharset extends Charset {
         return new Encoder(this);
     }
 
-    /** Carries the first digit of a pair between calls; once a pair was bad, consumes the rest unread. */
-    private static final class Encoder extends CharsetEncoder {
+    /** Carries the first digit of a pair between calls. */
+    private static final class Encoder extends StoppingEncoder {
         private int high = -1;
-        private boolean stopped;
 
         Encoder(Charset cs) {
-            // Node's bound is half a byte per digit; a CharsetEncoder's maximum must fit its one-byte replacement
-            super(cs, 0.5f, 1);
+            super(cs, 0.5f);
         }
 
         @Override
-        protected CoderResult encodeLoop(CharBuffer in, ByteBuffer out) {
-            while (in.hasRemaining()) {
-                if (stopped) {
-                    in.position(in.limit());
-                    break;
-                }
-                if (high < 0) {
-                    high = digit((char) (in.get() & 0xff));
-                    stopped = high < 0;
-                    continue;
-                }
-                if (!out.hasRemaining()) {
-                    return CoderResult.OVERFLOW;
-                }
-                int low = digit((char) (in.get() & 0xff));
-                if (low < 0) {
-                    stopped = true;
-                } else {
-                    out.put((byte) (high << 4 | low));
-                }
-                high = -1;
+        boolean completesByte() {
+            return high >= 0;
+        }
+
+        @Override
+        boolean take(char c, ByteBuffer out) {
+            int value = digit(c);
+            if (high < 0) {
+                high = value;
+                return value >= 0;
             }
-            return CoderResult.UNDERFLOW;
+            if (value >= 0) {
+                out.put((byte) (high << 4 | value));
+            }
+            high = -1;
+            return value >= 0;
         }
 
         @Override
-        protected void implReset() {
+        void forget() {
             high = -1;
-            stopped = false;
         }
     }
 }

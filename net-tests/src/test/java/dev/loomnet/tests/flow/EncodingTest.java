@@ -134,8 +134,7 @@ class EncodingTest {
     void a_lone_surrogate_is_written_as_U_FFFD_in_UTF_8_as_in_Node() throws Exception {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         AtomicReference<Boolean> serverClosed = new AtomicReference<>();
-        Server server = Net.createServer(s -> s.on(Socket.DATA, got::writeBytes).on(Socket.CLOSE, serverClosed::set))
-                .listen(0, HOST);
+        Server server = collecting(got, serverClosed);
         Socket client = Net.socket().resume();
         client.connect(port(server), HOST, () -> {
             client.write("a\uD800b");
@@ -150,8 +149,7 @@ class EncodingTest {
     void an_unknown_encoding_throws_at_the_call_and_nothing_is_queued_or_ended() throws Exception {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         AtomicReference<Boolean> serverClosed = new AtomicReference<>();
-        Server server = Net.createServer(s -> s.on(Socket.DATA, got::writeBytes).on(Socket.CLOSE, serverClosed::set))
-                .listen(0, HOST);
+        Server server = collecting(got, serverClosed);
         AtomicInteger callbacks = new AtomicInteger();
         AtomicReference<Boolean> closed = new AtomicReference<>();
         Socket client = Net.socket().on(Socket.CLOSE, closed::set).resume();
@@ -173,6 +171,11 @@ class EncodingTest {
         assertEquals("ok", got.toString(UTF_8));
         assertEquals(0, callbacks.get());
         assertFalse(closed.get());
+    }
+
+    /** A server whose connections' bytes all go to {@code got}; {@code closed} is set when one closes. */
+    private static Server collecting(ByteArrayOutputStream got, AtomicReference<Boolean> closed) {
+        return Net.createServer(s -> s.on(Socket.DATA, got::writeBytes).on(Socket.CLOSE, closed::set)).listen(0, HOST);
     }
 
     private static void unknownEncoding(String name, Executable call) {
