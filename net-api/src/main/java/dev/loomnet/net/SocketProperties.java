@@ -167,6 +167,23 @@ public interface SocketProperties {
     boolean writableFinished();
 
     /**
+     * Returns the error this socket was destroyed with ({@code socket.errored}), the one {@link Socket#ERROR}
+     * carries; kept after {@link Socket#CLOSE}, cleared by a new {@link Socket#connect}.
+     *
+     * @return the error, or {@code null} when the socket is not destroyed or was destroyed without one
+     */
+    @Nullable Throwable errored();
+
+    /**
+     * Returns whether the socket is closed ({@code socket.closed}): as in Node, from the destroy on, before
+     * {@link Socket#ERROR} and {@link Socket#CLOSE} are emitted, so always the same as {@link #destroyed()};
+     * false again once the socket connects anew.
+     *
+     * @return {@code true} once destroyed
+     */
+    boolean closed();
+
+    /**
      * Returns whether a {@code write} returned {@code false} and {@link Socket#DRAIN} has not come yet
      * ({@code socket.writableNeedDrain}).
      *

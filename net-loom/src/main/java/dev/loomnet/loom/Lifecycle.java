@@ -82,7 +82,7 @@ final class Lifecycle {
     /** {@code resetAndDestroy()} reset the connection (how it ended, for the record). */
     private volatile boolean reset;
     /** The error the close emits; fixed once {@link Phase#CLOSING}. */
-    private @Nullable Throwable closeError;
+    private volatile @Nullable Throwable closeError;
 
     Lifecycle(ReentrantLock lock, Phase start) {
         this.lock = lock;
@@ -108,6 +108,11 @@ final class Lifecycle {
 
     boolean finishEmitted() {
         return finishEmitted;
+    }
+
+    /** The error this connection was destroyed with, once destroyed; null before, or for a plain destroy. */
+    @Nullable Throwable destroyError() {
+        return phase.destroyed() ? closeError : null;
     }
 
     boolean resetRequested() {

@@ -563,6 +563,16 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
     }
 
     @Override
+    public @Nullable Throwable errored() {
+        return link.life.destroyError();
+    }
+
+    @Override
+    public boolean closed() {
+        return destroyed();
+    }
+
+    @Override
     public boolean writableNeedDrain() {
         return link.writer.drainOwed();
     }

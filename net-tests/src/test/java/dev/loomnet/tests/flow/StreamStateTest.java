@@ -115,4 +115,32 @@ class StreamStateTest {
         assertEquals(0, socket.writableCorked());
         socket.destroy();
     }
+
+    @Test
+    void errored_and_closed_report_how_the_socket_ended_and_clear_when_it_connects_again() throws Exception {
+        Server server = Net.createServer(s -> s.resume().end()).listen(0, HOST);
+        int port = port(server);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicReference<Boolean> secondClose = new AtomicReference<>();
+        IllegalStateException boom = new IllegalStateException("boom");
+        Socket client = Net.socket().resume();
+        assertNull(client.errored());
+        assertFalse(client.closed());
+        client.on(Socket.ERROR, e -> seen.add("error: errored=" + (client.errored() == boom) + " closed=" + client.closed()))
+                .on(Socket.CLOSE, hadError -> {
+                    seen.add("close: errored=" + (client.errored() == boom) + " closed=" + client.closed());
+                    if (hadError) {                                 // connect again, as Node code does in 'close'
+                        client.connect(port, HOST);
+                        seen.add("reconnect: errored=" + client.errored() + " closed=" + client.closed());
+                    } else {
+                        secondClose.set(client.errored() == null && client.closed());
+                    }
+                });
+        client.connect(port, HOST, () -> client.destroy(boom));
+        waitFor().until(() -> secondClose.get() != null);
+        server.close();
+        assertEquals(List.of("error: errored=true closed=true", "close: errored=true closed=true",
+                "reconnect: errored=null closed=false", "close: errored=false closed=true"), seen);
+        assertTrue(secondClose.get(), "the second connection ended without an error");
+    }
 }
