@@ -1,7 +1,6 @@
 package dev.loomnet.net;
 
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * order, and returns {@code false} once the queue reaches the high-water mark; {@link #DRAIN} follows when
  * the queue has emptied.
  */
-public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties, SocketStreams {
+public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties, SocketStreams, SocketText {
 
     /** Emitted after a host name was resolved, before connecting; not for IP literals or paths ({@code 'lookup'}). */
     Event.Valued<Socket, LookupListener, LookupListener.Result> LOOKUP = Event.of("lookup");
@@ -189,7 +188,7 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
     boolean write(byte[] data, Callback callback);
 
     /**
-     * Queues a string encoded as UTF-8.
+     * Queues a string in the default encoding, UTF-8 unless {@link #setDefaultEncoding(String)} changed it.
      *
      * @param data the text
      * @return as {@link #write(byte[])}
@@ -197,7 +196,7 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
     boolean write(String data);
 
     /**
-     * Queues a string encoded as UTF-8, with a completion callback.
+     * Queues a string in the default encoding, with a completion callback.
      *
      * @param data     the text
      * @param callback completion callback
@@ -294,7 +293,7 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
     Socket end(byte[] data, Callback callback);
 
     /**
-     * Writes a last UTF-8 string, then ends.
+     * Writes a last string in the default encoding, then ends.
      *
      * @param data the text
      * @return this socket
@@ -302,7 +301,7 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
     Socket end(String data);
 
     /**
-     * Writes a last UTF-8 string, then ends; {@code callback} runs on {@link #FINISH}.
+     * Writes a last string in the default encoding, then ends; {@code callback} runs on {@link #FINISH}.
      *
      * @param data     the text
      * @param callback completion callback
@@ -310,7 +309,7 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
      * @throws NetException {@code ERR_INVALID_ARG_TYPE} if {@code callback} is {@code null}
      */
     default Socket end(String data, Callback callback) {
-        return end(data, StandardCharsets.UTF_8, callback);
+        return end(data, defaultEncoding(), callback);
     }
 
     /**
@@ -494,36 +493,6 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
      * @return this socket
      */
     Socket ref();
-
-    /**
-     * Sets the charset {@link #TEXT} decodes with ({@code socket.setEncoding(encoding)}). The decoder is a
-     * streaming one: a multi-byte character split across reads is held back until its last byte arrives; at
-     * the end of the stream an incomplete character becomes U+FFFD.
-     *
-     * @param charset the encoding of the peer's text
-     * @return this socket
-     */
-    Socket setEncoding(Charset charset);
-
-    /**
-     * Sets the encoding {@link #TEXT} decodes with by Node's name ({@code socket.setEncoding('hex')}), with
-     * Node's rules for it: see {@link Encoding}. {@code "base64"} text, for example, comes in whole 3-byte
-     * groups, with the last one or two bytes given at the end of the stream.
-     *
-     * @param encoding Node's name of the encoding, any case
-     * @return this socket
-     * @throws NetException {@code ERR_UNKNOWN_ENCODING} for a name Node does not know
-     */
-    default Socket setEncoding(String encoding) {
-        return setEncoding(Encoding.of(encoding).charset());
-    }
-
-    /**
-     * Returns the charset {@link #TEXT} decodes with.
-     *
-     * @return the encoding, UTF-8 unless {@link #setEncoding(Charset)} changed it
-     */
-    Charset encoding();
 
     /**
      * Holds written chunks in the queue until {@link #uncork()} ({@code socket.cork()}), so that many small

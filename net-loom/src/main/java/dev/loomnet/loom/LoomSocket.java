@@ -61,6 +61,8 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
     @Nullable LoomSocket newerOpen;
     private volatile @Nullable SocketInputStream input;
     private volatile @Nullable SocketOutputStream output;
+    /** The charset of strings written without one ({@code setDefaultEncoding}). */
+    private volatile Charset defaultEncoding = StandardCharsets.UTF_8;
 
     LoomSocket(SocketOptions options, @Nullable LoomServer server) {
         this.options = options;
@@ -189,6 +191,17 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
     }
 
     @Override
+    public Socket setDefaultEncoding(Charset charset) {
+        defaultEncoding = Validate.notNull(charset, "encoding");
+        return this;
+    }
+
+    @Override
+    public Charset defaultEncoding() {
+        return defaultEncoding;
+    }
+
+    @Override
     public <W extends Writable> W pipe(W destination) {
         return pipe(destination, true);
     }
@@ -254,13 +267,13 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
 
     @Override
     public boolean write(String data) {
-        return Writes.write(this, Writes.encode(data, StandardCharsets.UTF_8), null);
+        return Writes.write(this, Writes.encode(data, defaultEncoding), null);
     }
 
     @Override
     public boolean write(String data, Callback callback) {
         Validate.function(callback, "callback");
-        return Writes.write(this, Writes.encode(data, StandardCharsets.UTF_8), callback);
+        return Writes.write(this, Writes.encode(data, defaultEncoding), callback);
     }
 
     @Override

@@ -355,6 +355,9 @@ class BadInputTest {
         fails("socket.setEncoding(null)", ARG_TYPE, e -> e.socket().setEncoding((Charset) null));
         fails("socket.setEncoding(null name)", ARG_TYPE, e -> e.socket().setEncoding((String) null));
         fails("socket.setEncoding(unknown name)", NetException.ERR_UNKNOWN_ENCODING, e -> e.socket().setEncoding("bogus"));
+        fails("socket.setDefaultEncoding(null)", ARG_TYPE, e -> e.socket().setDefaultEncoding((Charset) null));
+        fails("socket.setDefaultEncoding(unknown name)", NetException.ERR_UNKNOWN_ENCODING,
+                e -> e.socket().setDefaultEncoding("bogus"));
         fails("socket.pipe(null)", ARG_TYPE, e -> e.socket().pipe(null));
         fails("socket.pipe(null, false)", ARG_TYPE, e -> e.socket().pipe(null, false));
         accepts("socket.unpipe(null)", "nothing is piped to null: no-op, as Node",

@@ -146,6 +146,29 @@ class EncodingTest {
     }
 
     @Test
+    void setDefaultEncoding_sets_what_strings_written_without_an_encoding_become() throws Exception {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        AtomicReference<Boolean> serverClosed = new AtomicReference<>();
+        Server server = collecting(got, serverClosed);
+        AtomicInteger callbacks = new AtomicInteger();
+        Socket client = Net.socket().resume();
+        assertEquals(UTF_8, client.defaultEncoding());
+        unknownEncoding("bogus", () -> client.setDefaultEncoding("bogus"));
+        client.connect(port(server), HOST, () -> {
+            client.setDefaultEncoding("HEX");
+            client.write("ff00");
+            client.write("6869", e -> callbacks.incrementAndGet());
+            client.write("a", "utf8");                                      // an explicit encoding wins
+            client.end("21", e -> callbacks.incrementAndGet());
+        });
+        waitFor().until(() -> serverClosed.get() != null);
+        server.close();
+        assertArrayEquals(HexFormat.of().parseHex("ff0068696121"), got.toByteArray());   // as node v20 sends
+        assertSame(Encoding.HEX.charset(), client.defaultEncoding());
+        assertEquals(2, callbacks.get());
+    }
+
+    @Test
     void an_unknown_encoding_throws_at_the_call_and_nothing_is_queued_or_ended() throws Exception {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         AtomicReference<Boolean> serverClosed = new AtomicReference<>();
