@@ -9,14 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomnet.net.Net;
 import dev.loomnet.net.Server;
 import dev.loomnet.net.Socket;
 import dev.loomnet.net.SocketOptions;
+import dev.loomnet.testing.Transport;
 import dev.loomnet.tests.Catalog;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,31 @@ class TextTest {
         client.end();
         waitFor().until(() -> closes.get() == 2);
         server.close();
+    }
+
+    @Test
+    @Catalog(79)
+    void two_pieces_written_while_connecting_arrive_as_the_exact_string() throws Exception {
+        // Node's test-net-connect-buffer: the server reads with setEncoding('utf8'); the client writes "L'État,
+        // c'est " and ends with "moi" before its connection exists (the lookup is held until both are queued)
+        AtomicReference<String> atEnd = new AtomicReference<>();
+        StringBuffer text = new StringBuffer();
+        Server server = Net.createServer(s -> s.setEncoding("utf8").on(Socket.TEXT, text::append)
+                .on(Socket.END, () -> atEnd.set(text.toString()))).listen(0, HOST);
+        AtomicReference<Boolean> closed = new AtomicReference<>();
+        AtomicReference<String> atCallback = new AtomicReference<>();
+        Socket client = Net.socket().on(Socket.CLOSE, closed::set);
+        CountDownLatch lookup = new CountDownLatch(1);
+        Transport.TCP4.connectHeld(client, server, lookup);
+        client.write("L'État, c'est ", error -> atCallback.set(error + " " + client.connecting() + " " + client.bytesWritten()));
+        client.end("moi");
+        boolean wasConnecting = client.connecting();
+        lookup.countDown();
+        waitFor().until(() -> closed.get() != null);
+        server.close();
+        assertTrue(wasConnecting);
+        assertEquals("L'État, c'est moi", atEnd.get());
+        assertEquals("null false 18", atCallback.get(), "the callback runs connected and sees both pieces' bytes");
     }
 
     @Test
