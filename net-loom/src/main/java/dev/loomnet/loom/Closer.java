@@ -147,10 +147,14 @@ final class Closer {
         }
     }
 
-    /** A listener threw: the socket is destroyed with it, or, already closed, the handler gets it. */
+    /**
+     * A listener threw: the socket is destroyed with it, or, already closed, the handler gets it. The throw is the
+     * application's own destroy, made where it threw, so a destroy from another thread after it cannot drop it
+     * (as that destroy may replace a failure loomnet found itself, see {@link Lifecycle.Phase#FAILED}).
+     */
     static void listenerFailed(LoomSocket socket, Link link, Throwable t) {
         if (!link.life.phase().destroyed()) {
-            destroy(socket, link, t, false);
+            destroy(socket, link, t, true);
         } else if (!(t instanceof IOException)) {
             // An IOException from a listener of a socket that is already closed is the closing itself seen
             // through the socket's streams (a blocking-style handler reading a reset connection); its cause was

@@ -217,6 +217,45 @@ class ThreadingContractTest {
     }
 
     @Test
+    void a_destroy_from_another_thread_after_a_listener_threw_does_not_drop_what_it_threw() throws Exception {
+        IllegalStateException boom = new IllegalStateException("boom");
+        CountDownLatch thrown = new CountDownLatch(1);
+        CountDownLatch destroyed = new CountDownLatch(1);
+        AtomicReference<Socket> accepted = new AtomicReference<>();
+        List<String> serverSide = new CopyOnWriteArrayList<>();
+        Server server = Net.createServer(s -> {
+            accepted.set(s);
+            s.on(Socket.ERROR, e -> serverSide.add("error:" + e.getMessage()))
+                    .on(Socket.CLOSE, hadError -> serverSide.add("close:" + hadError));
+            // The write leaves at once (the connection's own thread, an empty queue), so its callback is the
+            // next task, before the close the throw causes: it holds the queue while another thread destroys.
+            s.write("x", e -> {
+                thrown.countDown();
+                awaitQuietly(destroyed);
+            });
+            throw boom;
+        }).listen(0, Loopback.V4);
+        Socket client = Net.socket().resume();
+        EventLog log = EventLog.withoutData(client);
+        client.connect(server.address().port(), Loopback.V4);
+        assertTrue(thrown.await(10, TimeUnit.SECONDS), "the listener threw and the write callback runs");
+        accepted.get().destroy();                                 // too late: the listener's throw destroyed it
+        destroyed.countDown();
+        await().atMost(EventLog.WAIT).until(() -> serverSide.stream().anyMatch(e -> e.startsWith("close")));
+        assertEquals(List.of("error:boom", "close:true"), serverSide);
+        log.awaitClosed();
+        Loopback.closeAndWait(server);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void a_throwing_client_listener_destroys_the_client_with_error_then_close_true() {
         TestServer server = TestServer.echo();
         IllegalStateException boom = new IllegalStateException("from connect");
