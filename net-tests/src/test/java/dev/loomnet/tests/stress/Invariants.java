@@ -355,6 +355,11 @@ final class Invariants {
         }
     }
 
+    /** The bytes {@code p} received: those it recorded, or its {@code bytesRead()} if it records none (TEXT only). */
+    private static long received(Peer p) {
+        return p.config.mode().recordsBytes() ? p.receivedBytes().length : p.bytesRead();
+    }
+
     /** What {@code writer} sent: an echo writes back what it read (what C gets from an ECHO V is what C wrote). */
     private static byte[] sent(Peer writer, Peer reader) {
         return writer.config.mode() == ReadMode.ECHO ? reader.writtenBytes() : writer.writtenBytes();
@@ -436,15 +441,15 @@ final class Invariants {
                 continue;                                 // covered by C's own bytes coming back, below
             }
             long mark = writer.endMark();
-            long got = reader.config.mode().recordsBytes() ? reader.receivedBytes().length : reader.bytesRead();
+            long got = received(reader);
             if (mark < 0) {
                 out.add(writer.side + ": closed cleanly but the test never saw it end");
             } else if (got < mark) {
                 out.add(writer.side + "->" + reader.side + ": only " + got + " of the " + mark
                         + " bytes written before end arrived");
             }
-            if (reader.config.mode() == ReadMode.ECHO && client.receivedBytes().length < mark) {
-                out.add("V->C: the echo returned " + client.receivedBytes().length + " of the " + mark
+            if (reader.config.mode() == ReadMode.ECHO && received(client) < mark) {
+                out.add("V->C: the echo returned " + received(client) + " of the " + mark
                         + " bytes C wrote before end");
             }
         }
