@@ -201,20 +201,21 @@ final class Inbound {
                 && l.readAheadEmpty() && l.takeOver() == null;
     }
 
-    /** The peer's FIN was read after all data: emit {@code END}, end our side unless half-open, maybe close. */
+    /**
+     * The peer's FIN was read after all data: emit {@code END}, end our side unless half-open, maybe close. A
+     * listener that throws here leaves the rest undone: the throw destroys the socket with its error, which a
+     * clean close made first would have turned into a lost {@code ERROR}.
+     */
     void emitEnd(Link l) throws Exception {
         if (!socket.serves(l) || !l.life.readEnd()) {
             return;                                       // a reconnect came meanwhile, or emitted already
         }
-        try {
-            emitTextTail();
-            socket.emitLifecycle(Socket.END, dev.loomnet.net.Listener::handle);
-        } finally {
-            if (!socket.options.allowHalfOpen() && !l.life.phase().destroyed()) {
-                socket.end();
-            }
-            Closer.closeIfDone(socket, l);
+        emitTextTail();
+        socket.emitLifecycle(Socket.END, dev.loomnet.net.Listener::handle);
+        if (!socket.options.allowHalfOpen() && !l.life.phase().destroyed()) {
+            socket.end();
         }
+        Closer.closeIfDone(socket, l);
     }
 
 

@@ -247,6 +247,42 @@ class ThreadingContractTest {
         Loopback.closeAndWait(server);
     }
 
+    @Test
+    void an_END_listener_that_throws_after_both_sides_ended_destroys_with_its_error_not_a_clean_close() {
+        // The client finished before the peer's FIN, so END is the last event before the close: the throw must
+        // still be ERROR and CLOSE(true), not a clean close with the error sent to the uncaught handler.
+        TestServer server = TestServer.echo();
+        IllegalStateException boom = new IllegalStateException("from end");
+        Socket client = Net.socket().resume();
+        EventLog log = EventLog.withoutData(client);
+        client.on(Socket.END, () -> {
+            throw boom;
+        });
+        client.connect(server.port(), Loopback.V4, client::end);
+        log.awaitClosed();
+        assertEquals(List.of("connect", "ready", "finish", "end", "error:IllegalStateException", "close:true"),
+                log.events);
+        assertSame(boom, log.errors.get(0));
+        server.close();
+    }
+
+    @Test
+    void a_TEXT_listener_that_throws_on_the_tail_flushed_at_the_end_destroys_with_its_error() {
+        Server server = Net.createServer(s -> s.end(new byte[] {'o', 'k', (byte) 0xe2})).listen(0, Loopback.V4);
+        IllegalStateException boom = new IllegalStateException("from the tail");
+        Socket client = Net.socket();
+        EventLog log = EventLog.withoutData(client);
+        client.on(Socket.TEXT, text -> {
+            if (text.equals("\uFFFD")) {
+                throw boom;                                   // the unfinished character, flushed before END
+            }
+        });
+        client.connect(server.address().port(), Loopback.V4, client::end);
+        log.awaitClosed();
+        assertEquals(List.of("connect", "ready", "finish", "error:IllegalStateException", "close:true"), log.events);
+        Loopback.closeAndWait(server);
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
