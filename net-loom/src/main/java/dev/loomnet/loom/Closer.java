@@ -25,20 +25,28 @@ final class Closer {
      * Destroys {@code link}, by the application or ({@code byUser} false) by loomnet itself; a no-op when it was
      * destroyed already, but an application's destroy decides a close loomnet began and did not run yet (see
      * {@link Lifecycle.Phase#FAILED}), and cancels a {@code connect} that waited for that close.
+     *
+     * @return whether {@code error} is the close's: this call destroyed the link or decided its close
      */
-    static void destroy(LoomSocket socket, Link link, @Nullable Throwable error, boolean byUser) {
+    static boolean destroy(LoomSocket socket, Link link, @Nullable Throwable error, boolean byUser) {
+        return destroy(socket, link, error, byUser, byUser);
+    }
+
+    private static boolean destroy(LoomSocket socket, Link link, @Nullable Throwable error, boolean byUser,
+                                   boolean cancelsWaitingConnect) {
         Lifecycle.Close close;
         socket.lock.lock();
         try {
-            if (byUser) {
+            if (cancelsWaitingConnect) {
                 ConnectAfterClose waiting = link.takeAfterClose();
                 if (waiting != null) {
                     waiting.cancel();                     // destroyed again before the connect could run
                 }
             }
+            Lifecycle.Phase was = link.life.phase();
             close = link.life.destroy(error, byUser);
             if (close == null) {
-                return;
+                return byUser && was == Lifecycle.Phase.FAILED;
             }
             socket.inbound.signal();
         } finally {
@@ -56,6 +64,7 @@ final class Closer {
         link.close();
         boolean counted = !close.wasNew() || socket.server != null;
         socket.events.post(() -> emitClose(socket, link, orphans, close.beforeConnect(), counted));
+        return true;
     }
 
     /**
@@ -153,9 +162,9 @@ final class Closer {
      * (as that destroy may replace a failure loomnet found itself, see {@link Lifecycle.Phase#FAILED}).
      */
     static void listenerFailed(LoomSocket socket, Link link, Throwable t) {
-        if (!link.life.phase().destroyed()) {
-            destroy(socket, link, t, true);
-        } else if (!(t instanceof IOException)) {
+        // One atomic step: a destroy from another thread between a check and the destroy would drop the throw.
+        // Unlike destroy(), it leaves a connect waiting for the close alone: the throw is no second destroy.
+        if (!destroy(socket, link, t, true, false) && !(t instanceof IOException)) {
             // An IOException from a listener of a socket that is already closed is the closing itself seen
             // through the socket's streams (a blocking-style handler reading a reset connection); its cause was
             // reported once, as ERROR. Anything else is a bug in the listener and goes to the handler.

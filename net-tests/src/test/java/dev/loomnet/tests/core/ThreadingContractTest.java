@@ -283,6 +283,33 @@ class ThreadingContractTest {
         Loopback.closeAndWait(server);
     }
 
+    @Test
+    void a_listener_that_throws_after_a_destroy_does_not_cancel_a_connect_waiting_for_the_close(
+            UncaughtExceptions uncaught) throws Exception {
+        TestServer server = TestServer.echo();
+        IllegalStateException boom = new IllegalStateException("from data");
+        CountDownLatch inListener = new CountDownLatch(1);
+        CountDownLatch reconnecting = new CountDownLatch(1);
+        AtomicInteger connects = new AtomicInteger();
+        Socket client = Net.socket();
+        client.on(Socket.CONNECT, connects::incrementAndGet).on(Socket.DATA, chunk -> {
+            if (connects.get() == 1) {
+                inListener.countDown();
+                awaitQuietly(reconnecting);
+                throw boom;                               // destroyed meanwhile: the handler gets it
+            }
+        });
+        client.connect(server.port(), Loopback.V4, () -> client.write("x"));
+        assertTrue(inListener.await(10, TimeUnit.SECONDS));
+        client.destroy();
+        client.connect(server.port(), Loopback.V4);        // waits for the first connection's CLOSE
+        reconnecting.countDown();
+        assertSame(boom, uncaught.awaitOne(e -> e == boom).error());
+        await().atMost(EventLog.WAIT).until(() -> connects.get() == 2);
+        client.destroy();
+        server.close();
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
