@@ -47,43 +47,43 @@ class ChaosTest {
     Path dir;
 
     static LongStream tcpSeeds() {
-        return seeds(70);
+        return seeds(150);
     }
 
     static LongStream unixSeeds() {
-        return seeds(50);
+        return seeds(100);
     }
 
     static LongStream streamsSeeds() {
-        return seeds(40);
+        return seeds(80);
     }
 
     static LongStream pipesSeeds() {
-        return seeds(40);
+        return seeds(80);
     }
 
     static LongStream textSeeds() {
-        return seeds(25);
+        return seeds(80);
     }
 
     static LongStream onreadSeeds() {
-        return seeds(25);
+        return seeds(60);
     }
 
     static LongStream multiSeeds() {
-        return seeds(25);
+        return seeds(60);
     }
 
     static LongStream reconnectSeeds() {
-        return seeds(25);
+        return seeds(80);
     }
 
     static LongStream lateSeeds() {
-        return seeds(30);
+        return seeds(60);
     }
 
     static LongStream quietSeeds() {
-        return seeds(25);
+        return seeds(50);
     }
 
     /** Seeds 1 to {@code count}, or the ones {@code -Dchaos.seeds} lists, each {@code -Dchaos.repeat} times. */
