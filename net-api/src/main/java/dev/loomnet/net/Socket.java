@@ -280,7 +280,10 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
      * @param data the bytes; not copied
      * @return this socket
      */
-    Socket end(byte[] data);
+    default Socket end(byte[] data) {
+        write(data);
+        return end();
+    }
 
     /**
      * Writes a last chunk, then ends; {@code callback} runs on {@link #FINISH}.
@@ -298,7 +301,10 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
      * @param data the text
      * @return this socket
      */
-    Socket end(String data);
+    default Socket end(String data) {
+        write(data);
+        return end();
+    }
 
     /**
      * Writes a last string in the default encoding, then ends; {@code callback} runs on {@link #FINISH}.
@@ -450,7 +456,9 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
      *
      * @return this socket
      */
-    Socket setNoDelay();
+    default Socket setNoDelay() {
+        return setNoDelay(true);
+    }
 
     /**
      * Sets or clears {@code TCP_NODELAY}; a value equal to the current one changes nothing.
@@ -466,7 +474,9 @@ public interface Socket extends EventEmitter<Socket>, Writable, SocketProperties
      * @param enable whether to send keep-alive probes
      * @return this socket
      */
-    Socket setKeepAlive(boolean enable);
+    default Socket setKeepAlive(boolean enable) {
+        return setKeepAlive(enable, Duration.ZERO);
+    }
 
     /**
      * Enables or disables {@code SO_KEEPALIVE} and sets the idle time before the first probe

@@ -88,7 +88,9 @@ public interface SocketProperties {
      *
      * @return queued bytes
      */
-    long bufferSize();
+    default long bufferSize() {
+        return writableLength();
+    }
 
     /**
      * Returns Node's {@code readyState}.
@@ -181,7 +183,9 @@ public interface SocketProperties {
      *
      * @return {@code true} once destroyed
      */
-    boolean closed();
+    default boolean closed() {
+        return destroyed();
+    }
 
     /**
      * Returns whether a {@code write} returned {@code false} and {@link Socket#DRAIN} has not come yet

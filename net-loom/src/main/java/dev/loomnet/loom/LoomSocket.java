@@ -305,22 +305,10 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
     }
 
     @Override
-    public Socket end(byte[] data) {
-        write(data);
-        return end();
-    }
-
-    @Override
     public Socket end(byte[] data, Callback callback) {
         Validate.function(callback, "callback");
         write(data);
         return end(callback);
-    }
-
-    @Override
-    public Socket end(String data) {
-        write(data);
-        return end();
     }
 
     @Override
@@ -430,19 +418,9 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
     }
 
     @Override
-    public Socket setNoDelay() {
-        return setNoDelay(true);
-    }
-
-    @Override
     public Socket setNoDelay(boolean noDelay) {
         tcp.setNoDelay(noDelay, link);
         return this;
-    }
-
-    @Override
-    public Socket setKeepAlive(boolean enable) {
-        return setKeepAlive(enable, Duration.ZERO);
     }
 
     @Override
@@ -514,11 +492,6 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
     }
 
     @Override
-    public long bufferSize() {
-        return link.writer.length();
-    }
-
-    @Override
     public ReadyState readyState() {
         return connecting() ? ReadyState.OPENING : link.life.readyState();
     }
@@ -581,11 +554,6 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
     }
 
     @Override
-    public boolean closed() {
-        return destroyed();
-    }
-
-    @Override
     public boolean writableNeedDrain() {
         return link.writer.drainOwed();
     }
@@ -597,7 +565,7 @@ class LoomSocket extends Emitter<Socket> implements Socket, EventQueue.Owner {
 
     @Override
     public int writableHighWaterMark() {
-        return link.writer.highWaterMark();
+        return options.highWaterMark();
     }
 
     @Override

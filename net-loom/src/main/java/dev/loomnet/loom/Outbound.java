@@ -176,10 +176,6 @@ final class Outbound {
         return corked;
     }
 
-    int highWaterMark() {
-        return highWaterMark;
-    }
-
     void addEndCallback(Callback callback) {
         if (endCallbacks == null) {
             endCallbacks = new ArrayList<>(1);

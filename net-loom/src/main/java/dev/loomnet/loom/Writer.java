@@ -94,16 +94,6 @@ final class Writer {
         }
     }
 
-    /** Whether chunks are held by {@link #cork()} now. */
-    boolean corked() {
-        lock.lock();
-        try {
-            return out.corked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** How many {@code cork()} calls await their {@code uncork()}. */
     int corks() {
         lock.lock();
@@ -112,10 +102,6 @@ final class Writer {
         } finally {
             lock.unlock();
         }
-    }
-
-    int highWaterMark() {
-        return out.highWaterMark();
     }
 
     /**

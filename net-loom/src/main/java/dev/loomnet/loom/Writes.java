@@ -97,7 +97,7 @@ final class Writes {
     private static boolean failedBeforeConnect(LoomSocket socket, Link link, @Nullable Callback callback) {
         socket.lock.lock();
         try {
-            if (link.life.phase() != Lifecycle.Phase.NEW || link.writer.corked()) {
+            if (link.life.phase() != Lifecycle.Phase.NEW || link.writer.corks() > 0) {
                 return false;
             }
             fail(socket, link, callback, Errors.socketClosed());
@@ -196,7 +196,7 @@ final class Writes {
         boolean fail;
         socket.lock.lock();                               // connect() changes the phase under it
         try {
-            fail = link.life.phase() == Lifecycle.Phase.NEW && !link.writer.corked() && link.writer.length() > 0;
+            fail = link.life.phase() == Lifecycle.Phase.NEW && link.writer.corks() == 0 && link.writer.length() > 0;
         } finally {
             socket.lock.unlock();
         }
