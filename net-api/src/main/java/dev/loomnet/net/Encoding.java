@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Node's encodings, for {@link Socket#setEncoding(String)}, {@link Socket#write(String, String)} and
- * {@link Socket#end(String, String)} and {@link StringDecoder}, with Node's rules for each; {@link #encode} and
- * {@link #decode} are Node's {@code Buffer.from(string, encoding)} and {@code buf.toString(encoding)}.
+ * Node's encodings, with Node's rules for each, for {@link Socket#setEncoding(String)},
+ * {@link Socket#setDefaultEncoding(String)}, {@link Socket#write(String, String)},
+ * {@link Socket#end(String, String)} and {@link StringDecoder}; {@link #encode} and {@link #decode} are Node's
+ * {@code Buffer.from(string, encoding)} and {@code buf.toString(encoding)}.
  * {@link #charset()} gives the same rules to the methods that take a {@link Charset}, and to any other Java
  * code, except that {@link #UTF8}'s is Java's UTF-8, whose replacements on bad input differ.
  */

@@ -386,8 +386,12 @@ final class Link implements WriteSink {
     }
 
     @Override
-    public void rejected(dev.loomnet.net.@Nullable Callback callback) {
-        Writes.rejected(socket, callback);
+    public void rejected(dev.loomnet.net.@Nullable Callback callback, boolean afterEnd) {
+        if (afterEnd) {
+            Writes.afterEnd(socket, this, callback);
+        } else {
+            Writes.rejected(socket, callback);
+        }
     }
 
     @Override

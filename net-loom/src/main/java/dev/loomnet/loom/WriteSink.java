@@ -47,8 +47,11 @@ interface WriteSink {
      */
     void finished();
 
-    /** A write or end arrived after the writer failed (the socket was destroyed meanwhile). */
-    void rejected(@Nullable Callback callback);
+    /**
+     * A write or end arrived after the writer failed (the socket was destroyed meanwhile), or ({@code afterEnd})
+     * a write arrived after the writer took the {@code end()}.
+     */
+    void rejected(@Nullable Callback callback, boolean afterEnd);
 
     /** Writing failed; the socket destroys itself, which calls {@link Writer#fail()}. */
     void failed(IOException error);

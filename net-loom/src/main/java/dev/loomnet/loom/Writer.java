@@ -41,7 +41,11 @@ final class Writer {
         /** The socket was destroyed: nothing more is written, every callback failed. */
         FAILED,
         /** TLS took the connection over ({@link TakeOver}): what was queued goes, later writes fail, no FIN. */
-        HANDED_OVER
+        HANDED_OVER;
+
+        boolean ended() {
+            return this == CONNECTING_ENDED || this == ENDING || this == FINISHED;
+        }
     }
 
     /** Who may be inside the channel's {@code write} (or holds the channel's blocking mode) now. */
@@ -119,8 +123,9 @@ final class Writer {
         boolean start;
         lock.lock();
         try {
-            if (state == State.FAILED || state == State.HANDED_OVER) {
-                rejectUnlocked(callback);
+            if (state == State.FAILED || state == State.HANDED_OVER || state.ended()) {
+                // ended: an end() came after the socket's own check; queued now, the bytes could follow the FIN
+                rejectUnlocked(callback, state.ended());
                 return false;
             }
             below = out.accept(data.remaining());
@@ -149,10 +154,10 @@ final class Writer {
     }
 
     /** Under the lock: tells the socket a write was rejected, without holding the lock while it does. */
-    private void rejectUnlocked(@Nullable Callback callback) {
+    private void rejectUnlocked(@Nullable Callback callback, boolean afterEnd) {
         lock.unlock();
         try {
-            sink.rejected(callback);
+            sink.rejected(callback, afterEnd);
         } finally {
             lock.lock();
         }
@@ -222,7 +227,7 @@ final class Writer {
         lock.lock();
         try {
             if (state == State.FAILED || state == State.HANDED_OVER) {
-                rejectUnlocked(callback);                 // destroyed (or taken over) since the socket looked
+                rejectUnlocked(callback, false);          // destroyed (or taken over) since the socket looked
                 return;
             }
             if (callback != null) {
@@ -399,11 +404,8 @@ final class Writer {
     }
 
     /**
-     * Blocks until every byte accepted so far has gone to the kernel.
-     *
-     * @return false if the writer failed with bytes still unsent; true when it failed with none, even if this
-     *     waiter woke only after the failure: a flush that completes and is followed at once by the FIN and the
-     *     socket's automatic destroy is still a completed flush
+     * Blocks until every byte accepted so far has gone to the kernel; false if the writer failed with bytes still
+     * unsent (a flush followed at once by the FIN and the socket's automatic destroy still completed).
      */
     boolean awaitFlushed() {
         lock.lock();

@@ -45,11 +45,7 @@ final class Writes {
             return false;
         }
         if (life.writeEnded()) {
-            // As Node: the callback gets the error later, but the socket is destroyed with it now, so that it wins
-            // over a close already under way (both sides ended: the auto-close after END). Once the peer ended a
-            // socket that does not allow half-open, the error is Node's writeAfterFIN EPIPE.
-            return fail(socket, link, callback, life.readEnded() && !socket.options.allowHalfOpen()
-                    ? Errors.endedByPeer() : Errors.writeAfterEnd());
+            return afterEnd(socket, link, callback);
         }
         if (life.phase() == Lifecycle.Phase.NEW && failedBeforeConnect(socket, link, callback)) {
             return false;
@@ -282,6 +278,16 @@ final class Writes {
         if (!link.life.phase().destroyed()) {
             Closer.destroy(socket, link, Errors.io(error, "write"), false);
         }
+    }
+
+    /**
+     * A write after {@code end()}. As Node: the callback gets the error later, but the socket is destroyed with it
+     * now, so that it wins over a close already under way (both sides ended: the auto-close after END). Once the
+     * peer ended a socket that does not allow half-open, the error is Node's writeAfterFIN EPIPE.
+     */
+    static boolean afterEnd(LoomSocket socket, Link link, @Nullable Callback callback) {
+        return fail(socket, link, callback, link.life.readEnded() && !socket.options.allowHalfOpen()
+                ? Errors.endedByPeer() : Errors.writeAfterEnd());
     }
 
     /** A write after destroy: its callback gets {@code ERR_STREAM_DESTROYED}, on the event sequence. */

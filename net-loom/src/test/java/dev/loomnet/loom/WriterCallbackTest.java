@@ -36,6 +36,7 @@ class WriterCallbackTest {
         final ReentrantLock lock = new ReentrantLock();
         final AtomicInteger writersStarted = new AtomicInteger();
         final List<Callback> rejected = new CopyOnWriteArrayList<>();
+        final List<Callback> afterEnd = new CopyOnWriteArrayList<>();
         final List<Boolean> flushedUnderLock = new CopyOnWriteArrayList<>();
         final AtomicInteger finished = new AtomicInteger();
         volatile @Nullable SocketChannel channel;
@@ -96,9 +97,9 @@ class WriterCallbackTest {
         }
 
         @Override
-        public void rejected(@Nullable Callback callback) {
+        public void rejected(@Nullable Callback callback, boolean afterEnd) {
             if (callback != null) {
-                rejected.add(callback);
+                (afterEnd ? this.afterEnd : rejected).add(callback);
             }
         }
 
@@ -161,6 +162,26 @@ class WriterCallbackTest {
         assertEquals(List.of(late), owner.rejected);
         assertEquals(List.of(), queue.fail());
         assertEquals(0, owner.finished.get());
+    }
+
+    @Test
+    void a_write_that_reaches_the_queue_after_its_end_is_refused_as_a_write_after_end_not_queued_behind_the_FIN()
+            throws Exception {
+        // A socket's write checks for end(), then calls the queue; an end() in between (whose FIN may already
+        // have left) used to see the chunk queued and counted but never sent: bytes lost without an error.
+        Owner owner = new Owner();
+        try (Pair pair = new Pair()) {
+            owner.channel = pair.client;
+            Writer queue = new Writer(owner, 1024, owner.lock);
+            queue.start();
+            queue.end(null);                                // the FIN goes at once: nothing is queued
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> owner.finished.get() == 1);
+            Callback late = callback();
+            assertFalse(queue.write(bytes(10), late, false, false));
+            assertEquals(List.of(late), owner.afterEnd);
+            assertEquals(0, queue.accepted(), "bytesWritten does not count it");
+            assertEquals(0, queue.length());
+        }
     }
 
     @Test
