@@ -194,7 +194,8 @@ final class ChaosRun {
             finale(pairs);
             if (!awaitClosed(peers(pairs), waitSeconds())) {
                 violations.add("the pairs " + pairs + " did not settle within " + waitSeconds() + " s: "
-                        + peers(pairs).stream().map(ChaosRun::state).toList());
+                        + peers(pairs).stream().map(ChaosRun::state).toList() + "\nloomnet's threads now:\n"
+                        + ThreadDump.loomnetThreads());
                 rescue();
             } else {
                 for (int i : pairs) {
