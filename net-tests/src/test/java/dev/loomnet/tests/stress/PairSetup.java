@@ -192,11 +192,12 @@ final class PairSetup {
                 }
             }
             case SETTLED -> {
-                // A half-open client stays open after the server's END until it ends itself.
+                // A half-open client stays open after the server's END until it ends itself. A listener operation
+                // of the server's may have paused it meanwhile, and a paused socket holds END, as in Node.
                 try {
                     Awaitility.await().atMost(Duration.ofSeconds(waitSeconds())).pollInSameThread()
                             .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-                            .until(() -> c.destroyed() || (c.allowHalfOpen() && !c.readable()));
+                            .until(() -> c.destroyed() || (c.allowHalfOpen() && !c.readable()) || c.isPaused());
                 } catch (ConditionTimeoutException e) {
                     violations.add("C" + i + " (nobody listening or reading) did not see its server's "
                             + scenario.servers().get(i).atOnce() + " within " + waitSeconds() + " s: "
