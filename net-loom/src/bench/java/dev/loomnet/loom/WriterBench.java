@@ -131,6 +131,11 @@ public class WriterBench {
         }
 
         @Override
+        public void writeAfterEnd(@Nullable Callback callback) {
+            throw new IllegalStateException("write after end");
+        }
+
+        @Override
         public void failed(IOException error) {
             throw new IllegalStateException(error);
         }

@@ -386,12 +386,13 @@ final class Link implements WriteSink {
     }
 
     @Override
-    public void rejected(dev.loomnet.net.@Nullable Callback callback, boolean afterEnd) {
-        if (afterEnd) {
-            Writes.afterEnd(socket, this, callback);
-        } else {
-            Writes.rejected(socket, callback);
-        }
+    public void rejected(dev.loomnet.net.@Nullable Callback callback) {
+        Writes.rejected(socket, callback);
+    }
+
+    @Override
+    public void writeAfterEnd(dev.loomnet.net.@Nullable Callback callback) {
+        Writes.afterEnd(socket, this, callback);
     }
 
     @Override

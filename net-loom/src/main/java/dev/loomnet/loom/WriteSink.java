@@ -47,11 +47,11 @@ interface WriteSink {
      */
     void finished();
 
-    /**
-     * A write or end arrived after the writer failed (the socket was destroyed meanwhile), or ({@code afterEnd})
-     * a write arrived after the writer took the {@code end()}.
-     */
-    void rejected(@Nullable Callback callback, boolean afterEnd);
+    /** A write or end arrived after the writer failed (the socket was destroyed meanwhile). */
+    void rejected(@Nullable Callback callback);
+
+    /** A write arrived after the writer took the {@code end()}: Node's write after end. */
+    void writeAfterEnd(@Nullable Callback callback);
 
     /** Writing failed; the socket destroys itself, which calls {@link Writer#fail()}. */
     void failed(IOException error);

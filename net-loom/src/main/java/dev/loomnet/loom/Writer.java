@@ -125,7 +125,7 @@ final class Writer {
         try {
             if (state == State.FAILED || state == State.HANDED_OVER || state.ended()) {
                 // ended: an end() came after the socket's own check; queued now, the bytes could follow the FIN
-                rejectUnlocked(callback, state.ended());
+                unlocked(state.ended() ? () -> sink.writeAfterEnd(callback) : () -> sink.rejected(callback));
                 return false;
             }
             below = out.accept(data.remaining());
@@ -153,11 +153,11 @@ final class Writer {
         return below;
     }
 
-    /** Under the lock: tells the socket a write was rejected, without holding the lock while it does. */
-    private void rejectUnlocked(@Nullable Callback callback, boolean afterEnd) {
+    /** Under the lock: runs {@code report}, the socket's answer to a refused write or end, without the lock. */
+    private void unlocked(Runnable report) {
         lock.unlock();
         try {
-            sink.rejected(callback, afterEnd);
+            report.run();
         } finally {
             lock.lock();
         }
@@ -227,7 +227,7 @@ final class Writer {
         lock.lock();
         try {
             if (state == State.FAILED || state == State.HANDED_OVER) {
-                rejectUnlocked(callback, false);          // destroyed (or taken over) since the socket looked
+                unlocked(() -> sink.rejected(callback));  // destroyed (or taken over) since the socket looked
                 return;
             }
             if (callback != null) {

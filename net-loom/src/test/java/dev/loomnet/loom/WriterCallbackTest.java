@@ -97,9 +97,16 @@ class WriterCallbackTest {
         }
 
         @Override
-        public void rejected(@Nullable Callback callback, boolean afterEnd) {
+        public void rejected(@Nullable Callback callback) {
             if (callback != null) {
-                (afterEnd ? this.afterEnd : rejected).add(callback);
+                rejected.add(callback);
+            }
+        }
+
+        @Override
+        public void writeAfterEnd(@Nullable Callback callback) {
+            if (callback != null) {
+                afterEnd.add(callback);
             }
         }
 
